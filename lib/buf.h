@@ -1,0 +1,58 @@
+/*
+ * buf: a growable byte buffer, the one container for per-record bytes.
+ *
+ * BUF_INIT allocates nothing.  Capacity only grows (doubling, so appends are
+ * amortised O(1)); buf_reset keeps the memory for reuse, which is how the hot
+ * paths avoid a malloc per row.  p is not NUL-terminated unless buf_cstr is
+ * called.  Growth past memory exits 3 (see xrealloc).
+ */
+#ifndef COV_BUF_H
+#define COV_BUF_H
+
+#include <stddef.h>
+#include <string.h>
+
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+#define BUF_INIT {NULL, 0, 0}
+
+/* Make room for at least extra more bytes. */
+void buf_grow(struct buf *b, size_t extra);
+
+static inline void buf_reset(struct buf *b) { b->len = 0; }
+
+static inline void buf_add(struct buf *b, const void *s, size_t n)
+{
+	if (b->cap - b->len < n)
+		buf_grow(b, n);
+	if (n)
+		memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+static inline void buf_addc(struct buf *b, char c)
+{
+	if (b->cap == b->len)
+		buf_grow(b, 1);
+	b->p[b->len++] = c;
+}
+
+static inline void buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+/* Append printf-formatted text. */
+void buf_addf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* NUL-terminate (not counted in len) and return p. */
+const char *buf_cstr(struct buf *b);
+
+/* Free the memory; b is BUF_INIT again. */
+void buf_release(struct buf *b);
+
+#endif

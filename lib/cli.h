@@ -1,0 +1,76 @@
+/*
+ * cli: the options every tool shares (SPEC §3), parsed in one place.
+ *
+ * A tool lists CLI_COMMON_LONGOPTS in its getopt_long table and
+ * CLI_COMMON_SHORTOPTS in its short-option string, and hands every option
+ * it does not know itself to cli_common_opt.  CLI_COMMON_HELP is the text of
+ * those options for the tool's usage().
+ */
+#ifndef COV_CLI_H
+#define COV_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "reader.h"
+
+struct cli_common {
+	const char *output;  /* -o FILE; NULL = stdout */
+	const char *rejects; /* --rejects FILE */
+	const char *stats;   /* --stats FILE or "-" (stderr) */
+	enum rec_format from, to;
+	int progress, excel_safe;
+};
+
+enum {
+	CLI_OPT_TO = 0x1000,
+	CLI_OPT_FROM,
+	CLI_OPT_REJECTS,
+	CLI_OPT_STATS,
+	CLI_OPT_PROGRESS,
+	CLI_OPT_EXCEL_SAFE,
+	CLI_OPT_VERSION,
+	CLI_OPT_TOOL /* first free number for a tool's own long options */
+};
+
+#define CLI_COMMON_SHORTOPTS "o:h"
+#define CLI_COMMON_LONGOPTS                                                   \
+	{"output", required_argument, NULL, 'o'},                              \
+	{"to", required_argument, NULL, CLI_OPT_TO},                           \
+	{"from", required_argument, NULL, CLI_OPT_FROM},                       \
+	{"rejects", required_argument, NULL, CLI_OPT_REJECTS},                 \
+	{"stats", required_argument, NULL, CLI_OPT_STATS},                     \
+	{"progress", no_argument, NULL, CLI_OPT_PROGRESS},                     \
+	{"excel-safe", no_argument, NULL, CLI_OPT_EXCEL_SAFE},                 \
+	{"help", no_argument, NULL, 'h'},                                      \
+	{"version", no_argument, NULL, CLI_OPT_VERSION}
+
+#define CLI_COMMON_HELP                                                        \
+	"Common options:\n"                                                    \
+	"  -o, --output FILE   write to FILE (atomically; gzip if FILE ends in .gz)\n" \
+	"      --from FORMAT   input format: csv, tsv, ndjson (default: detect)\n" \
+	"      --to FORMAT     output format (default: the input's)\n"        \
+	"      --rejects FILE  write malformed records there and go on\n"      \
+	"      --stats FILE    write run counters as JSON (- for stderr)\n"    \
+	"      --progress      show rows, MB and rows/s on a terminal\n"      \
+	"      --excel-safe    prefix cells starting with = + - @ with '\n"    \
+	"  -h, --help          show this help\n"                              \
+	"      --version       show the version\n"
+
+/* Set the program name and signal behaviour; call first in main. */
+void cli_init(const char *name);
+
+/* Handle a shared option.  Returns 1 when opt was one, 0 when not.  Prints
+ * usage and exits 0 for -h, the version for --version; exits 2 with a
+ * message on a bad value or on '?' (getopt's unknown option). */
+int cli_common_opt(struct cli_common *c, int opt, const char *arg,
+		   void (*usage)(FILE *));
+
+/* Exit 2 with "cov-TOOL: msg" and a pointer to --help. */
+_Noreturn void cli_usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* Parse a non-negative decimal or a rate in [0,1]; -1 on error. */
+double cli_parse_number(const char *s);
+
+#endif

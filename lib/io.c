@@ -1,0 +1,430 @@
+/*
+ * io: see io.h.
+ *
+ * Input gzip detection reads the first bytes into zbuf before deciding, so it
+ * works on pipes: a plain stream then serves those bytes first.  The window
+ * doubles when a record does not fit, up to IN_MAX_RECORD plus one block.
+ * Open outputs are kept on a short list so a fatal exit can remove their
+ * temporaries (out_abort_all).
+ */
+#include "io.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define OUT_BUF (1u << 20)
+
+size_t in_chunk_limit;
+
+static ssize_t read_full(int fd, void *p, size_t n)
+{
+	ssize_t r;
+
+	do
+		r = read(fd, p, n);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+struct in_file *in_open(const char *path, struct cov_err *e)
+{
+	struct in_file *f = xcalloc(1, sizeof *f);
+	ssize_t r;
+
+	if (path == NULL || strcmp(path, "-") == 0) {
+		f->fd = 0;
+		f->name = xstrdup("-");
+	} else {
+		f->name = xstrdup(path);
+		f->fd = open(path, O_RDONLY);
+		if (f->fd < 0) {
+			err_set(e, COV_EXIT_IO, path, 0, "open", "cannot open: %s",
+				strerror(errno));
+			free(f->name);
+			free(f);
+			return NULL;
+		}
+	}
+	f->cap = IN_BLOCK + 4096;
+	f->buf = xmalloc(f->cap);
+	f->zbuf = xmalloc(IN_BLOCK);
+	/* Peek at the first bytes to recognise gzip. */
+	while (f->zlen < 2) {
+		r = read_full(f->fd, f->zbuf + f->zlen, IN_BLOCK - f->zlen);
+		if (r < 0) {
+			err_set(e, COV_EXIT_IO, f->name, 0, "read",
+				"read error: %s", strerror(errno));
+			in_close(f);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		f->zlen += (size_t)r;
+		f->bytes_in += (uint64_t)r;
+	}
+	if (f->zlen >= 2 && f->zbuf[0] == 0x1f && f->zbuf[1] == 0x8b) {
+		z_stream *zs = xcalloc(1, sizeof *zs);
+		if (inflateInit2(zs, 15 + 16) != Z_OK) {
+			err_set(e, COV_EXIT_IO, f->name, 0, "gzip",
+				"cannot start gzip decoder");
+			free(zs);
+			in_close(f);
+			return NULL;
+		}
+		f->zs = zs;
+		f->gz = 1;
+	}
+	return f;
+}
+
+/* Plain input: serve the peeked bytes, then read(). */
+static long fill_plain(struct in_file *f, char *dst, size_t room,
+		       struct cov_err *e)
+{
+	ssize_t r;
+
+	if (f->zpos < f->zlen) {
+		size_t n = f->zlen - f->zpos;
+		if (n > room)
+			n = room;
+		memcpy(dst, f->zbuf + f->zpos, n);
+		f->zpos += n;
+		return (long)n;
+	}
+	r = read_full(f->fd, dst, room);
+	if (r < 0) {
+		err_set(e, COV_EXIT_IO, f->name, 0, "read", "read error: %s",
+			strerror(errno));
+		return -1;
+	}
+	f->bytes_in += (uint64_t)r;
+	return (long)r;
+}
+
+static long fill_gz(struct in_file *f, char *dst, size_t room,
+		    struct cov_err *e)
+{
+	z_stream *zs = f->zs;
+	ssize_t r;
+	int z;
+
+	zs->next_out = (unsigned char *)dst;
+	zs->avail_out = (uInt)room;
+	while (zs->avail_out == room) {
+		if (f->zpos == f->zlen) {
+			r = read_full(f->fd, f->zbuf, IN_BLOCK);
+			if (r < 0) {
+				err_set(e, COV_EXIT_IO, f->name, 0, "read",
+					"read error: %s", strerror(errno));
+				return -1;
+			}
+			f->bytes_in += (uint64_t)r;
+			f->zpos = 0;
+			f->zlen = (size_t)r;
+			if (r == 0) {
+				if (!f->gz_done) {
+					err_set(e, COV_EXIT_DATA, f->name, 0,
+						"gzip", "truncated gzip stream");
+					return -1;
+				}
+				return 0;
+			}
+		}
+		if (f->gz_done) {
+			/* Another member follows (concatenated gzip). */
+			if (inflateReset(zs) != Z_OK)
+				return -1;
+			f->gz_done = 0;
+		}
+		zs->next_in = f->zbuf + f->zpos;
+		zs->avail_in = (uInt)(f->zlen - f->zpos);
+		z = inflate(zs, Z_NO_FLUSH);
+		f->zpos = f->zlen - zs->avail_in;
+		if (z == Z_STREAM_END) {
+			f->gz_done = 1;
+		} else if (z != Z_OK && z != Z_BUF_ERROR) {
+			err_set(e, COV_EXIT_DATA, f->name, 0, "gzip",
+				"corrupt gzip data: %s",
+				zs->msg ? zs->msg : "inflate failed");
+			return -1;
+		}
+	}
+	return (long)(room - zs->avail_out);
+}
+
+long in_fill(struct in_file *f, size_t keep, struct cov_err *e)
+{
+	long n;
+
+	if (f->eof)
+		return 0;
+	if (keep > f->end)
+		keep = f->end;
+	if (keep > 0) {
+		memmove(f->buf, f->buf + keep, f->end - keep);
+		f->end -= keep;
+	}
+	if (f->cap - f->end < IN_BLOCK / 2) {
+		if (f->end > IN_MAX_RECORD) {
+			err_set(e, COV_EXIT_DATA, f->name, 0, "record_too_long",
+				"record longer than %u MiB (unterminated quote?)",
+				IN_MAX_RECORD >> 20);
+			return -1;
+		}
+		f->cap *= 2;
+		f->buf = xrealloc(f->buf, f->cap);
+	}
+	{
+		size_t room = f->cap - f->end;
+		if (in_chunk_limit && room > in_chunk_limit)
+			room = in_chunk_limit;
+		n = f->gz ? fill_gz(f, f->buf + f->end, room, e)
+			  : fill_plain(f, f->buf + f->end, room, e);
+	}
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		f->eof = 1;
+	f->end += (size_t)n;
+	return n;
+}
+
+void in_close(struct in_file *f)
+{
+	if (!f)
+		return;
+	if (f->zs) {
+		inflateEnd(f->zs);
+		free(f->zs);
+	}
+	if (f->fd > 0)
+		close(f->fd);
+	free(f->zbuf);
+	free(f->buf);
+	free(f->name);
+	free(f);
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+#define MAX_OPEN_OUT 16
+static struct out_file *open_outs[MAX_OPEN_OUT];
+
+static void track(struct out_file *o, int on)
+{
+	for (int i = 0; i < MAX_OPEN_OUT; i++) {
+		if (on && open_outs[i] == NULL) {
+			open_outs[i] = o;
+			return;
+		}
+		if (!on && open_outs[i] == o) {
+			open_outs[i] = NULL;
+			return;
+		}
+	}
+}
+
+static int ends_with(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+	return n >= m && strcmp(s + n - m, suf) == 0;
+}
+
+struct out_file *out_open(const char *path, struct cov_err *e)
+{
+	struct out_file *o = xcalloc(1, sizeof *o);
+
+	o->cap = OUT_BUF;
+	o->buf = xmalloc(o->cap);
+	if (path == NULL || strcmp(path, "-") == 0) {
+		o->fd = 1;
+		o->path = xstrdup("-");
+	} else {
+		const char *slash = strrchr(path, '/');
+		size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
+		o->path = xstrdup(path);
+		o->tmp = xmalloc(strlen(path) + 32);
+		snprintf(o->tmp, strlen(path) + 32, "%.*s.%s.XXXXXX",
+			 (int)dirlen, path, path + dirlen);
+		o->fd = mkstemp(o->tmp);
+		if (o->fd < 0) {
+			err_set(e, COV_EXIT_IO, path, 0, "open",
+				"cannot create: %s", strerror(errno));
+			free(o->tmp);
+			free(o->path);
+			free(o->buf);
+			free(o);
+			return NULL;
+		}
+		{
+			mode_t m = umask(0);
+			umask(m);
+			fchmod(o->fd, 0666 & ~m);
+		}
+		track(o, 1);
+		if (ends_with(path, ".gz")) {
+			z_stream *zs = xcalloc(1, sizeof *zs);
+			if (deflateInit2(zs, 6, Z_DEFLATED, 15 + 16, 8,
+					 Z_DEFAULT_STRATEGY) != Z_OK) {
+				err_set(e, COV_EXIT_IO, path, 0, "gzip",
+					"cannot start gzip encoder");
+				free(zs);
+				out_abort(o);
+				return NULL;
+			}
+			o->zs = zs;
+			o->gz = 1;
+			o->zbuf = xmalloc(OUT_BUF);
+		}
+	}
+	return o;
+}
+
+static int write_all(struct out_file *o, const void *p, size_t n,
+		     struct cov_err *e)
+{
+	const char *c = p;
+
+	while (n > 0) {
+		ssize_t w = write(o->fd, c, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			err_set(e, COV_EXIT_IO, strcmp(o->path, "-") ? o->path : "stdout",
+				0, "write", "write error: %s",
+				w < 0 ? strerror(errno) : "short write");
+			o->failed = 1;
+			return -1;
+		}
+		c += w;
+		n -= (size_t)w;
+		o->bytes_out += (uint64_t)w;
+	}
+	return 0;
+}
+
+static int deflate_some(struct out_file *o, const void *p, size_t n, int flush,
+			struct cov_err *e)
+{
+	z_stream *zs = o->zs;
+	int z;
+
+	zs->next_in = (unsigned char *)p;
+	zs->avail_in = (uInt)n;
+	do {
+		zs->next_out = o->zbuf;
+		zs->avail_out = OUT_BUF;
+		z = deflate(zs, flush);
+		if (z == Z_STREAM_ERROR) {
+			err_set(e, COV_EXIT_IO, o->path, 0, "gzip",
+				"gzip encoder failed");
+			o->failed = 1;
+			return -1;
+		}
+		if (write_all(o, o->zbuf, OUT_BUF - zs->avail_out, e) < 0)
+			return -1;
+	} while (zs->avail_out == 0 || (flush == Z_FINISH && z != Z_STREAM_END));
+	return 0;
+}
+
+int out_flush(struct out_file *o, struct cov_err *e)
+{
+	int r;
+
+	if (o->failed) {
+		err_set(e, COV_EXIT_IO, o->path, 0, "write", "write error");
+		return -1;
+	}
+	if (o->len == 0)
+		return 0;
+	r = o->gz ? deflate_some(o, o->buf, o->len, Z_NO_FLUSH, e)
+		  : write_all(o, o->buf, o->len, e);
+	o->len = 0;
+	return r;
+}
+
+static struct cov_err pending_err;
+
+char *out_reserve_slow(struct out_file *o, size_t n)
+{
+	if (out_flush(o, &pending_err) < 0) {
+		/* Report now: writing on is pointless and may never end. */
+		err_print(&pending_err);
+		out_abort_all();
+		exit(COV_EXIT_IO);
+	}
+	if (o->cap < n) {
+		o->cap = n;
+		o->buf = xrealloc(o->buf, o->cap);
+	}
+	return o->buf + o->len;
+}
+
+int out_close(struct out_file *o, struct cov_err *e)
+{
+	int r = out_flush(o, e);
+
+	if (r == 0 && o->gz)
+		r = deflate_some(o, NULL, 0, Z_FINISH, e);
+	if (o->fd > 2 || o->tmp) {
+		if (close(o->fd) != 0 && r == 0) {
+			err_set(e, COV_EXIT_IO, o->path, 0, "write",
+				"close failed: %s", strerror(errno));
+			r = -1;
+		}
+		o->fd = -1;
+	}
+	if (o->tmp) {
+		if (r == 0 && rename(o->tmp, o->path) != 0) {
+			err_set(e, COV_EXIT_IO, o->path, 0, "write",
+				"cannot rename into place: %s", strerror(errno));
+			r = -1;
+		}
+		if (r != 0)
+			unlink(o->tmp);
+		track(o, 0);
+	}
+	if (o->zs) {
+		deflateEnd(o->zs);
+		free(o->zs);
+	}
+	free(o->zbuf);
+	free(o->tmp);
+	free(o->path);
+	free(o->buf);
+	free(o);
+	return r;
+}
+
+void out_abort(struct out_file *o)
+{
+	if (!o)
+		return;
+	if (o->tmp) {
+		close(o->fd);
+		unlink(o->tmp);
+		track(o, 0);
+	}
+	if (o->zs) {
+		deflateEnd(o->zs);
+		free(o->zs);
+	}
+	free(o->zbuf);
+	free(o->tmp);
+	free(o->path);
+	free(o->buf);
+	free(o);
+}
+
+void out_abort_all(void)
+{
+	for (int i = 0; i < MAX_OPEN_OUT; i++)
+		if (open_outs[i] && open_outs[i]->tmp)
+			unlink(open_outs[i]->tmp);
+}

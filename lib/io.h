@@ -1,0 +1,109 @@
+/*
+ * io: block input and output for every tool.
+ *
+ * Input (struct in_file) is a sliding window over a file or stdin: parsers
+ * scan buf[pos..end) directly and call in_fill when they need more, naming
+ * the oldest byte they still need (keep); bytes before it are discarded and
+ * the rest moved to the front.  gzip is recognised by its magic bytes
+ * (1f 8b), never by name, and inflated transparently, concatenated members
+ * included.  The window grows only while one record is larger than it, and
+ * never past IN_MAX_RECORD.
+ *
+ * Output (struct out_file) is a 1 MiB buffer in front of a descriptor.  A
+ * named output is written to a temporary file in the same folder and renamed
+ * into place by out_close, so a failed run leaves nothing behind; a name
+ * ending in ".gz" is gzip-compressed.  Every write error is reported.
+ */
+#ifndef COV_IO_H
+#define COV_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "err.h"
+
+#define IN_BLOCK (1u << 20)          /* bytes asked of read() at a time */
+#define IN_MAX_RECORD (64u << 20)    /* largest record a parser may hold */
+
+struct in_file {
+	char *name;       /* as given; "-" for stdin */
+	char *buf;        /* the window: valid bytes are buf[0..end) */
+	size_t end, cap;
+	int eof;          /* no more bytes will come */
+	uint64_t bytes_in; /* bytes read from the file (compressed size) */
+	/* private */
+	int fd, gz, gz_done;
+	void *zs;         /* z_stream when gz */
+	unsigned char *zbuf;
+	size_t zlen, zpos;
+};
+
+/* The most bytes one in_fill hands to a parser (0: no limit).  Tests set it
+ * to sweep every chunk size across the parsers' state changes. */
+extern size_t in_chunk_limit;
+
+/* Open path ("-" or NULL for stdin).  NULL and e filled (exit 3) on failure. */
+struct in_file *in_open(const char *path, struct cov_err *e);
+
+/* Discard buf[0..keep), move the rest to the front and read more.
+ * Returns the number of new bytes (0 at end of input), or -1 with e filled
+ * (I/O error, corrupt gzip, or a record over IN_MAX_RECORD). */
+long in_fill(struct in_file *f, size_t keep, struct cov_err *e);
+
+void in_close(struct in_file *f);
+
+struct out_file {
+	char *buf;
+	size_t len, cap;
+	/* private */
+	int fd, gz, failed;
+	void *zs;
+	unsigned char *zbuf;
+	char *path, *tmp;
+	uint64_t bytes_out;
+};
+
+/* Open path for writing ("-" or NULL for stdout).  NULL and e filled on
+ * failure.  A named file is created as a temporary beside it. */
+struct out_file *out_open(const char *path, struct cov_err *e);
+
+/* Flush the buffer to the descriptor (through gzip if on).  -1 and e filled
+ * on a write error. */
+int out_flush(struct out_file *o, struct cov_err *e);
+
+/* Reserve n bytes at the end of the buffer and return where to write them
+ * (the caller then adds n to o->len).  May flush.  A write error here prints
+ * the message, removes temporaries and exits 3: the one place lib/ exits,
+ * because a stream that cannot be written cannot go on. */
+char *out_reserve_slow(struct out_file *o, size_t n);
+
+static inline char *out_reserve(struct out_file *o, size_t n)
+{
+	return o->cap - o->len >= n ? o->buf + o->len : out_reserve_slow(o, n);
+}
+
+static inline void out_write(struct out_file *o, const void *p, size_t n)
+{
+	memcpy(out_reserve(o, n), p, n);
+	o->len += n;
+}
+
+static inline void out_putc(struct out_file *o, char c)
+{
+	if (o->len == o->cap)
+		out_reserve(o, 1);
+	o->buf[o->len++] = c;
+}
+
+/* Flush, finish gzip, close, and rename a named file into place.  Returns 0,
+ * or -1 with e filled (the temporary is removed).  Frees o. */
+int out_close(struct out_file *o, struct cov_err *e);
+
+/* Close without keeping anything (removes the temporary).  Frees o. */
+void out_abort(struct out_file *o);
+
+/* Remove every temporary file still open: for exits on a fatal error. */
+void out_abort_all(void);
+
+#endif

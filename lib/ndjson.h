@@ -1,0 +1,32 @@
+/*
+ * ndjson: NDJSON field writing and JSON helpers (reading lives in ndjson.c
+ * behind the reader interface of reader.h).
+ *
+ * Reading: each non-blank line must be one JSON object (RFC 8259).  String
+ * members become text fields (escapes decoded; a lone surrogate is an
+ * error); numbers, true, false, null, nested objects and arrays are kept
+ * verbatim as RAW fields after full validation, nesting at most
+ * JSON_MAX_DEPTH deep.  Keys seen for the first time are appended to the
+ * schema; a key given twice keeps its last value.
+ */
+#ifndef COV_NDJSON_H
+#define COV_NDJSON_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "io.h"
+
+#define JSON_MAX_DEPTH 512
+
+/* Write s[0..n) as a JSON string, quotes included. */
+void json_write_string(struct out_file *o, const char *s, size_t n);
+
+/* Append s[0..n) to b as a JSON string, quotes included. */
+void json_buf_string(struct buf *b, const char *s, size_t n);
+
+/* 1 when s[0..n) is exactly one valid JSON value (no surrounding text but
+ * white space). */
+int json_valid_value(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,215 @@
+/*
+ * norm_text: see norm_text.h.
+ *
+ * The non-ASCII path decomposes into a static array of code points with
+ * utf8proc_decompose (grown by doubling when utf8proc asks for more), lets
+ * utf8proc_reencode compose and encode in place, and then runs the same
+ * white-space pass as the ASCII path over the UTF-8 bytes.
+ */
+#include "norm_text.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <utf8proc.h>
+
+#include "err.h"
+
+static utf8proc_int32_t *cp_buf;
+static size_t cp_cap;
+
+int text_is_ascii(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, u + i, 8);
+		if (w & 0x8080808080808080ULL)
+			return 0;
+	}
+	for (; i < n; i++)
+		if (u[i] & 0x80)
+			return 0;
+	return 1;
+}
+
+int text_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = u[i];
+		if (c < 0x80) {
+			/* skip ASCII runs a word at a time */
+			while (i + 8 <= n) {
+				uint64_t w;
+				memcpy(&w, u + i, 8);
+				if (w & 0x8080808080808080ULL)
+					break;
+				i += 8;
+			}
+			if (i < n && u[i] < 0x80)
+				i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
+			if (i + 1 >= n || (u[i + 1] & 0xC0) != 0x80)
+				return 0;
+			i += 2;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			if (i + 2 >= n || (u[i + 1] & 0xC0) != 0x80 ||
+			    (u[i + 2] & 0xC0) != 0x80)
+				return 0;
+			if (c == 0xE0 && u[i + 1] < 0xA0)
+				return 0; /* overlong */
+			if (c == 0xED && u[i + 1] >= 0xA0)
+				return 0; /* surrogate */
+			i += 3;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			if (i + 3 >= n || (u[i + 1] & 0xC0) != 0x80 ||
+			    (u[i + 2] & 0xC0) != 0x80 ||
+			    (u[i + 3] & 0xC0) != 0x80)
+				return 0;
+			if (c == 0xF0 && u[i + 1] < 0x90)
+				return 0; /* overlong */
+			if (c == 0xF4 && u[i + 1] >= 0x90)
+				return 0; /* > U+10FFFF */
+			i += 4;
+		} else {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* What a code point is to the white-space pass. */
+enum { CP_KEEP, CP_SPACE, CP_DROP };
+
+static int cp_class(utf8proc_int32_t c)
+{
+	if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
+		return CP_SPACE;
+	switch (c) {
+	case ' ':
+	case 0xa0:
+	case 0x1680:
+	case 0x2028:
+	case 0x2029:
+	case 0x202f:
+	case 0x205f:
+	case 0x3000:
+		return CP_SPACE;
+	case 0x200b:
+	case 0xfeff:
+		return CP_DROP;
+	}
+	if (c >= 0x2000 && c <= 0x200a)
+		return CP_SPACE;
+	return CP_KEEP;
+}
+
+/* Append s to out with spaces trimmed and collapsed; lower ASCII if asked. */
+static void squeeze(struct buf *out, const char *s, size_t n, int lower)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	int pending = 0;
+
+	if (out->cap - out->len < n)
+		buf_grow(out, n);
+	while (i < n) {
+		utf8proc_int32_t c;
+		size_t len = 1;
+
+		if (u[i] < 0x80) {
+			c = u[i];
+		} else {
+			utf8proc_ssize_t k =
+				utf8proc_iterate(u + i, (utf8proc_ssize_t)(n - i), &c);
+			if (k <= 0) {
+				c = 0xfffd;
+				k = 1;
+			}
+			len = (size_t)k;
+		}
+		switch (cp_class(c)) {
+		case CP_SPACE:
+			pending = 1;
+			break;
+		case CP_DROP:
+			break;
+		default:
+			if (pending && out->len > 0)
+				out->p[out->len++] = ' ';
+			pending = 0;
+			if (len == 1) {
+				char ch = (char)u[i];
+				if (lower && ch >= 'A' && ch <= 'Z')
+					ch = (char)(ch + 32);
+				out->p[out->len++] = ch;
+			} else {
+				memcpy(out->p + out->len, u + i, len);
+				out->len += len;
+			}
+		}
+		i += len;
+	}
+}
+
+/* Normalise s with utf8proc options into cp_buf; returns byte length or -1. */
+static utf8proc_ssize_t uni_map(const char *s, size_t n, int opts)
+{
+	utf8proc_ssize_t r;
+
+	for (;;) {
+		r = utf8proc_decompose((const utf8proc_uint8_t *)s,
+				       (utf8proc_ssize_t)n, cp_buf,
+				       (utf8proc_ssize_t)cp_cap, opts);
+		if (r < 0)
+			return -1;
+		if ((size_t)r <= cp_cap)
+			break;
+		cp_cap = (size_t)r * 2;
+		free(cp_buf);
+		cp_buf = xmalloc(cp_cap * sizeof *cp_buf);
+	}
+	return utf8proc_reencode(cp_buf, r, opts);
+}
+
+static int text_map(struct buf *out, const char *s, size_t n, int fold)
+{
+	utf8proc_ssize_t m;
+	int opts = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
+
+	buf_reset(out);
+	if (text_is_ascii(s, n)) {
+		squeeze(out, s, n, fold);
+		return 0;
+	}
+	if (!text_utf8_valid(s, n)) {
+		buf_add(out, s, n);
+		return -1;
+	}
+	if (fold)
+		opts |= UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+			UTF8PROC_STRIPMARK | UTF8PROC_IGNORE;
+	m = uni_map(s, n, opts);
+	if (m < 0) {
+		buf_add(out, s, n);
+		return -1;
+	}
+	squeeze(out, (const char *)cp_buf, (size_t)m, 0);
+	return 0;
+}
+
+int text_clean(struct buf *out, const char *s, size_t n)
+{
+	return text_map(out, s, n, 0);
+}
+
+int text_fold(struct buf *out, const char *s, size_t n)
+{
+	return text_map(out, s, n, 1);
+}

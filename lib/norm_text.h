@@ -1,0 +1,36 @@
+/*
+ * norm_text: Unicode text cleaning shared by every normaliser.
+ *
+ * Two forms of a string:
+ *   clean  for display: NFC, leading/trailing white space removed, every run
+ *          of white space (ASCII, NBSP and the other Unicode spaces, control
+ *          characters) collapsed to one ASCII space, zero-width spaces and
+ *          BOMs dropped.  Case is never changed.
+ *   fold   for keys: clean, then compatibility-decomposed, case-folded and
+ *          stripped of combining marks ("Müller" -> "muller", "ﬁ" -> "fi").
+ * Both write into a caller's buf (reset first) and never allocate per call
+ * once the buffers have grown: a static code-point buffer is reused, so these
+ * functions are not thread-safe.  ASCII input takes a fast path that never
+ * touches utf8proc.
+ */
+#ifndef COV_NORM_TEXT_H
+#define COV_NORM_TEXT_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+/* 1 when s[0..n) is valid UTF-8 (no overlongs, surrogates or > U+10FFFF). */
+int text_utf8_valid(const char *s, size_t n);
+
+/* Clean s into out (see above).  Returns 0, or -1 on invalid UTF-8 (out then
+ * holds s unchanged). */
+int text_clean(struct buf *out, const char *s, size_t n);
+
+/* Fold s into out (see above).  Returns 0, or -1 on invalid UTF-8. */
+int text_fold(struct buf *out, const char *s, size_t n);
+
+/* 1 when s[0..n) is only ASCII. */
+int text_is_ascii(const char *s, size_t n);
+
+#endif

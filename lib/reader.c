@@ -1,0 +1,186 @@
+/*
+ * reader: see reader.h.  This file holds what every format shares: opening
+ * with detection, the line scanner over the in_file window, and the
+ * bookkeeping of malformed records.
+ */
+#include "reader.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *format_name(enum rec_format f)
+{
+	switch (f) {
+	case FMT_CSV:
+		return "csv";
+	case FMT_TSV:
+		return "tsv";
+	case FMT_NDJSON:
+		return "ndjson";
+	default:
+		return "auto";
+	}
+}
+
+int format_parse(const char *s)
+{
+	if (strcmp(s, "csv") == 0)
+		return FMT_CSV;
+	if (strcmp(s, "tsv") == 0)
+		return FMT_TSV;
+	if (strcmp(s, "ndjson") == 0 || strcmp(s, "jsonl") == 0 ||
+	    strcmp(s, "json") == 0)
+		return FMT_NDJSON;
+	if (strcmp(s, "auto") == 0)
+		return FMT_AUTO;
+	return -1;
+}
+
+int reader_line(struct reader *r, const char **p, size_t *n,
+		struct cov_err *e)
+{
+	struct in_file *in = r->in;
+
+	for (;;) {
+		if (r->pos < in->end) {
+			char *s = in->buf + r->pos;
+			char *nl = memchr(s, '\n', in->end - r->pos);
+			if (nl || in->eof) {
+				*p = s;
+				*n = nl ? (size_t)(nl + 1 - s) : in->end - r->pos;
+				r->pos += *n;
+				r->line++;
+				return 1;
+			}
+		} else if (in->eof) {
+			return 0;
+		}
+		{
+			size_t keep = r->in_record ? r->rec_start : r->pos;
+			if (in_fill(in, keep, e) < 0) {
+				if (e->code == COV_EXIT_DATA && e->line == 0)
+					e->line = r->rec_line ? r->rec_line : r->line;
+				return -1;
+			}
+			r->pos -= keep;
+			r->rec_start -= keep;
+		}
+	}
+}
+
+void reader_reject(struct reader *r, struct cov_err *e, long line,
+		   const char *reason, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[400];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	err_set(e, COV_EXIT_DATA, r->in->name, line, reason, "%s", msg);
+	buf_reset(&r->raw);
+	buf_add(&r->raw, r->in->buf + r->rec_start, r->pos - r->rec_start);
+	r->raw_line = r->rec_line;
+	r->rejected = 1;
+}
+
+void reader_raw(const struct reader *r, const char **p, size_t *n, long *line)
+{
+	*p = r->raw.p ? r->raw.p : "";
+	*n = r->raw.len;
+	*line = r->raw_line;
+}
+
+/* Peek at the first non-blank byte (after a BOM) to pick a format. */
+static enum rec_format detect(struct reader *r, struct cov_err *e)
+{
+	struct in_file *in = r->in;
+
+	for (;;) {
+		size_t i = r->pos;
+		while (i < in->end && (in->buf[i] == ' ' || in->buf[i] == '\t' ||
+				       in->buf[i] == '\r' || in->buf[i] == '\n'))
+			i++;
+		if (i < in->end) {
+			const char *s = in->buf + i, *nl;
+			size_t m = in->end - i;
+			if (*s == '{')
+				return FMT_NDJSON;
+			nl = memchr(s, '\n', m);
+			if (nl || in->eof) {
+				size_t len = nl ? (size_t)(nl - s) : m;
+				if (memchr(s, '\t', len) && !memchr(s, ',', len))
+					return FMT_TSV;
+				return FMT_CSV;
+			}
+		} else if (in->eof) {
+			return FMT_CSV;
+		}
+		if (in_fill(in, r->pos, e) < 0)
+			return -1;
+		r->pos = 0;
+	}
+}
+
+struct reader *reader_open(const char *path, enum rec_format fmt,
+			   struct schema *schema, struct cov_err *e)
+{
+	struct reader *r;
+	int k = 0;
+
+	struct in_file *in = in_open(path, e);
+	if (!in)
+		return NULL;
+	r = xcalloc(1, sizeof *r);
+	r->in = in;
+	r->schema = schema;
+	while (in->end < 3 && !in->eof)
+		if (in_fill(in, 0, e) < 0)
+			goto fail;
+	if (in->end >= 3 && memcmp(in->buf, "\xEF\xBB\xBF", 3) == 0)
+		r->pos = 3;
+	if (fmt == FMT_AUTO) {
+		int d = detect(r, e);
+		if (d < 0)
+			goto fail;
+		fmt = (enum rec_format)d;
+	}
+	r->fmt = fmt;
+	if (fmt == FMT_CSV)
+		k = csv_read_header(r, e);
+	else if (fmt == FMT_TSV)
+		k = tsv_read_header(r, e);
+	if (k < 0)
+		goto fail;
+	return r;
+fail:
+	reader_close(r);
+	return NULL;
+}
+
+int reader_next(struct reader *r, struct record *rec, struct cov_err *e)
+{
+	r->rejected = 0;
+	switch (r->fmt) {
+	case FMT_CSV:
+		return csv_next(r, rec, e);
+	case FMT_TSV:
+		return tsv_next(r, rec, e);
+	default:
+		return ndjson_next(r, rec, e);
+	}
+}
+
+void reader_close(struct reader *r)
+{
+	if (!r)
+		return;
+	if (r->fmt == FMT_CSV)
+		csv_free(&r->csv);
+	in_close(r->in);
+	buf_release(&r->raw);
+	buf_release(&r->scratch);
+	free(r);
+}

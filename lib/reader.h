@@ -1,0 +1,93 @@
+/*
+ * reader: one file's records, whatever its format.
+ *
+ * A reader owns an in_file window and scans it line by line (records never
+ * start mid-line).  While a record is being read, the window keeps every
+ * byte from the record's first line on, so a malformed record can be handed
+ * over whole (reader_raw) for a reject file, and parsing resumes at the line
+ * after it.  Blank lines between records are skipped but counted, so line
+ * numbers are those of the file.  A UTF-8 BOM at the start is skipped.
+ *
+ * Formats: CSV (RFC 4180 through libcsv, see csvio.c), TSV (tab-separated,
+ * backslash escapes \t \n \r \\), NDJSON (one JSON object per line, see
+ * ndjson.c).  Auto-detection looks at the first non-blank byte: '{' means
+ * NDJSON; otherwise a first line with a tab and no comma means TSV; else CSV.
+ */
+#ifndef COV_READER_H
+#define COV_READER_H
+
+#include <csv.h>
+#include <stddef.h>
+
+#include "err.h"
+#include "io.h"
+#include "record.h"
+
+enum rec_format { FMT_AUTO = 0, FMT_CSV, FMT_TSV, FMT_NDJSON };
+
+/* "csv", "tsv", "ndjson" (or "auto"). */
+const char *format_name(enum rec_format f);
+
+/* Parse a format name ("csv", "tsv", "ndjson", "jsonl", "json"); -1 if none. */
+int format_parse(const char *s);
+
+struct reader {
+	struct in_file *in;
+	enum rec_format fmt;
+	struct schema *schema; /* borrowed: field names; NDJSON adds to it */
+	/* private */
+	size_t pos;       /* next unread byte in in->buf */
+	size_t rec_start; /* first byte of the record being read */
+	int in_record;
+	long line;        /* lines consumed */
+	long rec_line;    /* first line of the current record */
+	struct buf raw;   /* the last malformed record */
+	long raw_line;
+	struct buf scratch;
+	/* CSV */
+	struct csv_parser csv;
+	struct record *cur;
+	int row_done;
+	long bad_line;
+	const char *bad_reason;
+	char bad_msg[160];
+	int rejected; /* the last error was one malformed record */
+	long lines_seen; /* NDJSON: non-blank lines read */
+};
+
+/* Open path ("-" = stdin) as fmt (FMT_AUTO detects).  Field names go into
+ * schema, which the caller owns.  For CSV/TSV the header is read here and
+ * its names must be unique.  NULL and e filled on failure. */
+struct reader *reader_open(const char *path, enum rec_format fmt,
+			   struct schema *schema, struct cov_err *e);
+
+/* Read the next record into rec (rec_clear'ed first; it gets schema->n
+ * fields).  Returns 1, 0 at end, or -1 with e filled.  When r->rejected is
+ * set the error was one malformed record: reader_raw holds it and the reader
+ * is ready for the next one; otherwise the error is final. */
+int reader_next(struct reader *r, struct record *rec, struct cov_err *e);
+
+/* The raw bytes and first line of the last malformed record. */
+void reader_raw(const struct reader *r, const char **p, size_t *n, long *line);
+
+void reader_close(struct reader *r);
+
+/* Shared by the format parsers: the next line (with its '\n', if any) as a
+ * pointer into the window, valid until the next call.  1, 0 at end, -1 on
+ * error. */
+int reader_line(struct reader *r, const char **p, size_t *n,
+		struct cov_err *e);
+
+/* Mark the current record malformed: keep its raw bytes, fill e. */
+void reader_reject(struct reader *r, struct cov_err *e, long line,
+		   const char *reason, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* Format-specific parts (csvio.c, ndjson.c). */
+int csv_read_header(struct reader *r, struct cov_err *e);
+int csv_next(struct reader *r, struct record *rec, struct cov_err *e);
+int tsv_read_header(struct reader *r, struct cov_err *e);
+int tsv_next(struct reader *r, struct record *rec, struct cov_err *e);
+int ndjson_next(struct reader *r, struct record *rec, struct cov_err *e);
+
+#endif

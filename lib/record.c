@@ -1,0 +1,177 @@
+/*
+ * record: see record.h.  The schema hash is XXH3-64 of the name, reduced by
+ * masking to a power-of-two slot count.
+ */
+#include "record.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "err.h"
+
+static size_t slot_of(const struct schema *s, const char *name, size_t n)
+{
+	return (size_t)XXH3_64bits(name, n) & (s->nslots - 1);
+}
+
+static void reindex(struct schema *s)
+{
+	free(s->index);
+	s->nslots = 16;
+	while (s->nslots < s->n * 2 + 2)
+		s->nslots *= 2;
+	s->index = xcalloc(s->nslots, sizeof *s->index);
+	for (size_t i = 0; i < s->n; i++) {
+		size_t k = slot_of(s, s->names[i], s->lens[i]);
+		while (s->index[k])
+			k = (k + 1) & (s->nslots - 1);
+		s->index[k] = (int)i + 1;
+	}
+}
+
+int schema_find(const struct schema *s, const char *name, size_t n)
+{
+	size_t k;
+
+	if (s->nslots == 0)
+		return -1;
+	k = slot_of(s, name, n);
+	while (s->index[k]) {
+		int i = s->index[k] - 1;
+		if (s->lens[i] == n && memcmp(s->names[i], name, n) == 0)
+			return i;
+		k = (k + 1) & (s->nslots - 1);
+	}
+	return -1;
+}
+
+int schema_add(struct schema *s, const char *name, size_t n)
+{
+	int i = schema_find(s, name, n);
+
+	if (i >= 0)
+		return i;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 16;
+		s->names = xrealloc(s->names, s->cap * sizeof *s->names);
+		s->lens = xrealloc(s->lens, s->cap * sizeof *s->lens);
+	}
+	s->names[s->n] = xstrndup(name, n);
+	s->lens[s->n] = n;
+	s->n++;
+	if (s->n * 2 + 2 > s->nslots) {
+		reindex(s);
+	} else {
+		size_t k = slot_of(s, name, n);
+		while (s->index[k])
+			k = (k + 1) & (s->nslots - 1);
+		s->index[k] = (int)s->n;
+	}
+	return (int)s->n - 1;
+}
+
+int schema_rename(struct schema *s, int i, const char *name, size_t n)
+{
+	if (schema_find(s, name, n) >= 0)
+		return -1;
+	free(s->names[i]);
+	s->names[i] = xstrndup(name, n);
+	s->lens[i] = n;
+	reindex(s);
+	return 0;
+}
+
+int schema_equal(const struct schema *a, const struct schema *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->lens[i] != b->lens[i] ||
+		    memcmp(a->names[i], b->names[i], a->lens[i]) != 0)
+			return 0;
+	return 1;
+}
+
+void schema_copy(struct schema *dst, const struct schema *src)
+{
+	schema_release(dst);
+	for (size_t i = 0; i < src->n; i++)
+		schema_add(dst, src->names[i], src->lens[i]);
+}
+
+void schema_release(struct schema *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->names[i]);
+	free(s->names);
+	free(s->lens);
+	free(s->index);
+	memset(s, 0, sizeof *s);
+}
+
+void rec_resize(struct record *r, size_t n)
+{
+	if (n > r->cap) {
+		size_t cap = r->cap ? r->cap : 16;
+		while (cap < n)
+			cap *= 2;
+		r->f = xrealloc(r->f, cap * sizeof *r->f);
+		r->cap = cap;
+	}
+	if (n > r->nf)
+		memset(r->f + r->nf, 0, (n - r->nf) * sizeof *r->f);
+	if (n > r->nf)
+		r->nf = n;
+}
+
+void rec_clear(struct record *r, size_t n)
+{
+	buf_reset(&r->data);
+	r->nf = 0;
+	rec_resize(r, n);
+}
+
+void rec_set(struct record *r, size_t i, const char *s, size_t n, int kind)
+{
+	size_t off;
+
+	if (i >= r->nf)
+		rec_resize(r, i + 1);
+	if (r->data.p && s >= r->data.p && s < r->data.p + r->data.len) {
+		/* s lives in our own buffer, which may move as it grows */
+		size_t src = (size_t)(s - r->data.p);
+		if (r->data.cap - r->data.len < n)
+			buf_grow(&r->data, n);
+		s = r->data.p + src;
+	}
+	off = r->data.len;
+	buf_add(&r->data, s, n);
+	r->f[i].off = off;
+	r->f[i].len = n;
+	r->f[i].kind = (unsigned char)kind;
+	r->f[i].clean = 0;
+}
+
+void rec_append_last(struct record *r, size_t i, const char *s, size_t n)
+{
+	buf_add(&r->data, s, n);
+	r->f[i].len += n;
+}
+
+void rec_copy(struct record *dst, const struct record *src)
+{
+	rec_clear(dst, src->nf);
+	buf_add(&dst->data, src->data.p, src->data.len);
+	if (src->nf)
+		memcpy(dst->f, src->f, src->nf * sizeof *src->f);
+	dst->line = src->line;
+	dst->file = src->file;
+}
+
+void rec_release(struct record *r)
+{
+	free(r->f);
+	buf_release(&r->data);
+	memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,102 @@
+/*
+ * record: the one record model every tool works on, and the schema of field
+ * names it refers to.
+ *
+ * A record is an array of fields indexed like its schema.  Each field is an
+ * (offset, length, kind) triple into the record's own byte buffer, so a
+ * record owns its bytes, survives the next read of its reader only if copied,
+ * and costs no malloc once its buffer has grown.  Kinds: ABSENT (an NDJSON
+ * line without that key: omitted in NDJSON, empty in CSV), STR (text), RAW
+ * (a JSON literal kept verbatim: number, true/false/null, nested object or
+ * array).  Setting a field appends its bytes; old bytes are not reclaimed
+ * until rec_clear, which every reader calls per record.
+ *
+ * A schema is an ordered list of unique names with a hash index for lookup
+ * (open addressing, linear probing, load factor under 1/2, doubled when
+ * exceeded).  Names are never removed; tools append the fields they add.
+ */
+#ifndef COV_RECORD_H
+#define COV_RECORD_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+enum { VAL_ABSENT = 0, VAL_STR = 1, VAL_RAW = 2 };
+
+struct field {
+	size_t off, len;
+	unsigned char kind;
+	unsigned char clean; /* known to hold no comma, quote, CR or LF */
+};
+
+struct record {
+	struct field *f;
+	size_t nf, cap; /* nf == number of fields in use */
+	struct buf data;
+	long line;        /* first line of the record in its file */
+	const char *file; /* name of the file it came from (borrowed) */
+};
+
+#define RECORD_INIT {NULL, 0, 0, BUF_INIT, 0, NULL}
+
+struct schema {
+	char **names;
+	size_t *lens;
+	size_t n, cap;
+	int *index; /* hash slots: field number + 1, 0 = empty */
+	size_t nslots;
+};
+
+#define SCHEMA_INIT {NULL, NULL, 0, 0, NULL, 0}
+
+/* Index of name in s, or -1. */
+int schema_find(const struct schema *s, const char *name, size_t n);
+
+/* Index of name, appending it when absent. */
+int schema_add(struct schema *s, const char *name, size_t n);
+
+/* Replace the name of field i (the new name must not be in s already:
+ * returns -1 and changes nothing when it is). */
+int schema_rename(struct schema *s, int i, const char *name, size_t n);
+
+/* 1 when a and b hold the same names in the same order. */
+int schema_equal(const struct schema *a, const struct schema *b);
+
+void schema_copy(struct schema *dst, const struct schema *src);
+void schema_release(struct schema *s);
+
+/* Empty r (keeps its memory) and give it n absent fields. */
+void rec_clear(struct record *r, size_t n);
+
+/* Make r have at least n fields; new ones are absent. */
+void rec_resize(struct record *r, size_t n);
+
+/* Set field i (growing r when needed) to s[0..n) of the given kind.  s may
+ * point into r's own data. */
+void rec_set(struct record *r, size_t i, const char *s, size_t n, int kind);
+
+/* Append n bytes to field i, which must be the last field set. */
+void rec_append_last(struct record *r, size_t i, const char *s, size_t n);
+
+static inline const char *rec_val(const struct record *r, size_t i)
+{
+	return r->data.p ? r->data.p + r->f[i].off : "";
+}
+
+static inline size_t rec_len(const struct record *r, size_t i)
+{
+	return i < r->nf ? r->f[i].len : 0;
+}
+
+static inline int rec_kind(const struct record *r, size_t i)
+{
+	return i < r->nf ? r->f[i].kind : VAL_ABSENT;
+}
+
+/* Deep copy src into dst (dst keeps and reuses its memory). */
+void rec_copy(struct record *dst, const struct record *src);
+
+void rec_release(struct record *r);
+
+#endif

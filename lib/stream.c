@@ -1,0 +1,538 @@
+/*
+ * stream: see stream.h.
+ *
+ * The output order (input fields first, added fields last) is recomputed
+ * only when the schema has grown since the last write, so the common case
+ * costs one comparison per record.  Progress is checked every 65536 records
+ * and printed at most once a second, only when asked and stderr is a
+ * terminal.
+ */
+#include "stream.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csvio.h"
+#include "ndjson.h"
+
+/* ---- writer ------------------------------------------------------------ */
+
+struct writer *writer_open(const char *path, enum rec_format fmt,
+			   int excel_safe, struct cov_err *e)
+{
+	struct out_file *o = out_open(path, e);
+	struct writer *w;
+
+	if (!o)
+		return NULL;
+	w = xcalloc(1, sizeof *w);
+	w->o = o;
+	w->fmt = fmt == FMT_AUTO ? FMT_CSV : fmt;
+	w->excel_safe = excel_safe;
+	return w;
+}
+
+static void write_field(struct writer *w, const char *s, size_t n)
+{
+	if (w->fmt == FMT_TSV)
+		tsv_write_field(w->o, s, n, w->excel_safe);
+	else
+		csv_write_field(w->o, s, n, w->excel_safe);
+}
+
+static void write_header(struct writer *w, const struct schema *s,
+			 const int *order, size_t norder)
+{
+	char sep = w->fmt == FMT_TSV ? '\t' : ',';
+
+	for (size_t i = 0; i < norder; i++) {
+		if (i)
+			out_putc(w->o, sep);
+		/* names are never formula-escaped: they are not data */
+		if (w->fmt == FMT_TSV)
+			tsv_write_field(w->o, s->names[order[i]],
+					s->lens[order[i]], 0);
+		else
+			csv_write_field(w->o, s->names[order[i]],
+					s->lens[order[i]], 0);
+	}
+	if (norder == 1 && s->lens[order[0]] == 0 && w->fmt == FMT_CSV)
+		out_write(w->o, "\"\"", 2);
+	out_putc(w->o, '\n');
+	w->started = 1;
+	w->header_n = s->n;
+}
+
+static void ndjson_keys(struct writer *w, const struct schema *s)
+{
+	buf_reset(&w->keys);
+	w->key_off = xrealloc(w->key_off, (s->n + 1) * sizeof *w->key_off);
+	for (size_t i = 0; i < s->n; i++) {
+		w->key_off[i] = w->keys.len;
+		json_buf_string(&w->keys, s->names[i], s->lens[i]);
+		buf_addc(&w->keys, ':');
+	}
+	w->key_off[s->n] = w->keys.len;
+	w->keys_n = s->n;
+}
+
+int writer_write(struct writer *w, const struct schema *s, const int *order,
+		 size_t norder, const struct record *rec, struct cov_err *e)
+{
+	if (w->fmt == FMT_NDJSON) {
+		int first = 1;
+		if (w->keys_n != s->n)
+			ndjson_keys(w, s);
+		out_putc(w->o, '{');
+		for (size_t i = 0; i < norder; i++) {
+			int f = order[i];
+			int kind = rec_kind(rec, (size_t)f);
+			if (kind == VAL_ABSENT)
+				continue;
+			if (!first)
+				out_putc(w->o, ',');
+			first = 0;
+			out_write(w->o, w->keys.p + w->key_off[f],
+				  w->key_off[f + 1] - w->key_off[f]);
+			if (kind == VAL_RAW)
+				out_write(w->o, rec_val(rec, (size_t)f),
+					  rec_len(rec, (size_t)f));
+			else
+				json_write_string(w->o, rec_val(rec, (size_t)f),
+						  rec_len(rec, (size_t)f));
+		}
+		out_write(w->o, "}\n", 2);
+		return 0;
+	}
+	if (!w->started)
+		write_header(w, s, order, norder);
+	if (norder != w->header_n) {
+		/* fields that appeared after the header: fine only if empty */
+		for (size_t i = 0; i < norder; i++) {
+			int f = order[i];
+			if (f >= (int)w->header_n &&
+			    rec_kind(rec, (size_t)f) != VAL_ABSENT) {
+				err_set(e, COV_EXIT_DATA, rec->file, rec->line,
+					"new_field",
+					"field '%.*s' is not in the %s header written from the first record; use --to ndjson",
+					(int)(s->lens[f] > 60 ? 60 : s->lens[f]),
+					s->names[f], format_name(w->fmt));
+				return -1;
+			}
+		}
+	}
+	{
+		char sep = w->fmt == FMT_TSV ? '\t' : ',';
+		size_t written = 0;
+		for (size_t i = 0; i < norder; i++) {
+			int f = order[i];
+			if (f >= (int)w->header_n)
+				continue;
+			if (written++)
+				out_putc(w->o, sep);
+			if (rec_kind(rec, (size_t)f) == VAL_ABSENT)
+				continue;
+			if (rec_kind(rec, (size_t)f) == VAL_RAW &&
+			    rec_len(rec, (size_t)f) == 4 &&
+			    memcmp(rec_val(rec, (size_t)f), "null", 4) == 0)
+				continue; /* JSON null is an empty cell */
+			if (rec->f[f].clean && w->fmt == FMT_CSV &&
+			    !w->excel_safe)
+				out_write(w->o, rec_val(rec, (size_t)f),
+					  rec_len(rec, (size_t)f));
+			else
+				write_field(w, rec_val(rec, (size_t)f),
+					    rec_len(rec, (size_t)f));
+		}
+		if (written == 1 && w->fmt == FMT_CSV &&
+		    rec_len(rec, (size_t)order[0]) == 0)
+			out_write(w->o, "\"\"", 2);
+		out_putc(w->o, '\n');
+	}
+	return 0;
+}
+
+static void writer_free(struct writer *w)
+{
+	buf_release(&w->keys);
+	free(w->key_off);
+	free(w);
+}
+
+int writer_close(struct writer *w, const struct schema *s, const int *order,
+		 size_t norder, struct cov_err *e)
+{
+	int r;
+
+	if (!w->started && w->fmt != FMT_NDJSON && norder > 0)
+		write_header(w, s, order, norder);
+	r = out_close(w->o, e);
+	writer_free(w);
+	return r;
+}
+
+void writer_abort(struct writer *w)
+{
+	if (!w)
+		return;
+	out_abort(w->o);
+	writer_free(w);
+}
+
+/* ---- stream ------------------------------------------------------------ */
+
+static const char *name_of(const char *f) { return f ? f : "-"; }
+
+/* Open input number i; for CSV/TSV after the first, check its header. */
+static int open_input(struct stream *st, int i, struct cov_err *e)
+{
+	const char *path = st->nfiles ? st->files[i] : "-";
+	int first = (i == 0);
+	struct schema *target = &st->schema;
+
+	schema_release(&st->tmp);
+	if (!first)
+		target = &st->tmp;
+	st->r = reader_open(path, st->opt->from, target, e);
+	if (!st->r)
+		return -1;
+	if (first) {
+		st->in_fmt = st->r->fmt;
+		return 0;
+	}
+	if (st->r->fmt == FMT_NDJSON) {
+		/* NDJSON keys go straight into the shared schema */
+		st->r->schema = &st->schema;
+		return 0;
+	}
+	{
+		/* the input fields of the first file, without the tool's */
+		size_t n0 = 0;
+		for (size_t k = 0; k < st->schema.n; k++)
+			if (!(k < st->added_cap && st->added[k]))
+				n0++;
+		int same = (n0 == st->tmp.n);
+		for (size_t k = 0, j = 0; same && k < st->schema.n; k++) {
+			if (k < st->added_cap && st->added[k])
+				continue;
+			if (st->schema.lens[k] != st->tmp.lens[j] ||
+			    memcmp(st->schema.names[k], st->tmp.names[j],
+				   st->tmp.lens[j]) != 0)
+				same = 0;
+			j++;
+		}
+		if (!same) {
+			err_set(e, COV_EXIT_DATA, path, 1, "header_mismatch",
+				"fields differ from those of %s (every input must have the same header)",
+				name_of(st->nfiles ? st->files[0] : NULL));
+			return -1;
+		}
+		st->r->schema = &st->schema;
+	}
+	return 0;
+}
+
+int stream_open(struct stream *st, struct cli_common *opt, int nfiles,
+		char **files, struct cov_err *e)
+{
+	memset(st, 0, sizeof *st);
+	st->opt = opt;
+	st->files = files;
+	st->nfiles = nfiles;
+	clock_gettime(CLOCK_MONOTONIC, &st->t0);
+	st->last_progress = st->t0;
+	if (open_input(st, 0, e) < 0)
+		return -1;
+	st->out = writer_open(opt->output, opt->to ? opt->to : st->in_fmt,
+			      opt->excel_safe, e);
+	if (!st->out)
+		goto fail;
+	if (opt->rejects) {
+		st->rej = writer_open(opt->rejects, FMT_CSV, opt->excel_safe, e);
+		if (!st->rej)
+			goto fail;
+		schema_add(&st->rej_schema, "file", 4);
+		schema_add(&st->rej_schema, "line", 4);
+		schema_add(&st->rej_schema, "reason", 6);
+		schema_add(&st->rej_schema, "message", 7);
+		schema_add(&st->rej_schema, "record", 6);
+	}
+	return 0;
+fail:
+	stream_abort(st);
+	return -1;
+}
+
+static void mark_added(struct stream *st, int idx)
+{
+	if ((size_t)idx >= st->added_cap) {
+		size_t cap = st->added_cap ? st->added_cap * 2 : 64;
+		while (cap <= (size_t)idx)
+			cap *= 2;
+		st->added = xrealloc(st->added, cap);
+		memset(st->added + st->added_cap, 0, cap - st->added_cap);
+		st->added_cap = cap;
+	}
+	st->added[idx] = 1;
+}
+
+int stream_add_field(struct stream *st, const char *name)
+{
+	int idx = schema_find(&st->schema, name, strlen(name));
+
+	if (idx >= 0)
+		return idx;
+	idx = schema_add(&st->schema, name, strlen(name));
+	mark_added(st, idx);
+	return idx;
+}
+
+static void update_order(struct stream *st)
+{
+	size_t n = st->schema.n, k = 0;
+
+	st->order = xrealloc(st->order, (n ? n : 1) * sizeof *st->order);
+	for (size_t i = 0; i < n; i++)
+		if (!(i < st->added_cap && st->added[i]))
+			st->order[k++] = (int)i;
+	for (size_t i = 0; i < n && i < st->added_cap; i++)
+		if (st->added[i])
+			st->order[k++] = (int)i;
+	st->norder = k;
+	st->order_for = n;
+}
+
+void stream_count_reason(struct stream *st, const char *reason, uint64_t n)
+{
+	size_t i;
+
+	for (i = 0; i < st->nreasons; i++)
+		if (strcmp(st->reason[i].name, reason) == 0)
+			break;
+	if (i == st->nreasons) {
+		if (st->nreasons == STREAM_MAX_REASONS)
+			i = st->nreasons - 1; /* folded into the last slot */
+		else
+			snprintf(st->reason[st->nreasons++].name,
+				 sizeof st->reason[0].name, "%s", reason);
+	}
+	st->reason[i].n += n;
+}
+
+static void progress(struct stream *st, int final)
+{
+	struct timespec now;
+	double secs, since;
+	uint64_t bytes;
+
+	if (!st->opt->progress || !isatty(2))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	since = (double)(now.tv_sec - st->last_progress.tv_sec) +
+		(double)(now.tv_nsec - st->last_progress.tv_nsec) / 1e9;
+	if (!final && since < 1.0)
+		return;
+	st->last_progress = now;
+	secs = stream_seconds(st);
+	bytes = st->bytes_done + (st->r ? st->r->in->bytes_in : 0);
+	fprintf(stderr, "\r%s: %llu rows, %.1f MB, %.0f rows/s", cov_progname,
+		(unsigned long long)st->rows_in, (double)bytes / 1e6,
+		secs > 0 ? (double)st->rows_in / secs : 0.0);
+	if (final)
+		fputc('\n', stderr);
+	st->progress_shown = 1;
+}
+
+static int write_reject(struct stream *st, const struct cov_err *err,
+			struct cov_err *e)
+{
+	const char *raw;
+	size_t n;
+	long line;
+	char num[32];
+	int k;
+	int order[5] = {0, 1, 2, 3, 4};
+
+	reader_raw(st->r, &raw, &n, &line);
+	/* drop the record's final line end: the CSV field keeps the rest */
+	if (n > 0 && raw[n - 1] == '\n')
+		n--;
+	if (n > 0 && raw[n - 1] == '\r')
+		n--;
+	k = snprintf(num, sizeof num, "%ld", line);
+	rec_clear(&st->rej_rec, 5);
+	rec_set(&st->rej_rec, 0, st->r->in->name, strlen(st->r->in->name), VAL_STR);
+	rec_set(&st->rej_rec, 1, num, (size_t)k, VAL_STR);
+	rec_set(&st->rej_rec, 2, err->reason, strlen(err->reason), VAL_STR);
+	rec_set(&st->rej_rec, 3, err->msg, strlen(err->msg), VAL_STR);
+	rec_set(&st->rej_rec, 4, raw, n, VAL_STR);
+	return writer_write(st->rej, &st->rej_schema, order, 5, &st->rej_rec, e);
+}
+
+int stream_next(struct stream *st, struct record *rec, struct cov_err *e)
+{
+	for (;;) {
+		int k = reader_next(st->r, rec, e);
+		if (k > 0) {
+			st->rows_in++;
+			if ((st->rows_in & 0xffff) == 0)
+				progress(st, 0);
+			return 1;
+		}
+		if (k < 0) {
+			if (!st->r->rejected)
+				return -1;
+			st->rows_in++;
+			if (!st->rej)
+				return -1;
+			st->rows_rejected++;
+			stream_count_reason(st, e->reason, 1);
+			if (write_reject(st, e, e) < 0)
+				return -1;
+			continue;
+		}
+		/* end of this input: on to the next */
+		if (st->cur + 1 >= st->nfiles)
+			return 0;
+		st->bytes_done += st->r->in->bytes_in;
+		reader_close(st->r);
+		st->r = NULL;
+		if (open_input(st, ++st->cur, e) < 0)
+			return -1;
+	}
+}
+
+int stream_write(struct stream *st, const struct record *rec,
+		 struct cov_err *e)
+{
+	if (st->order_for != st->schema.n || !st->order)
+		update_order(st);
+	st->rows_out++;
+	return writer_write(st->out, &st->schema, st->order, st->norder, rec, e);
+}
+
+void stream_count_reject(struct stream *st, const char *reason)
+{
+	st->rows_rejected++;
+	stream_count_reason(st, reason, 1);
+}
+
+void stream_count_aside(struct stream *st) { st->rows_set_aside++; }
+
+double stream_seconds(const struct stream *st)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - st->t0.tv_sec) +
+	       (double)(now.tv_nsec - st->t0.tv_nsec) / 1e9;
+}
+
+static int write_stats(struct stream *st, struct cov_err *e)
+{
+	struct buf b = BUF_INIT;
+	struct out_file *o;
+	int r = 0;
+
+	buf_addf(&b, "{\"tool\":");
+	json_buf_string(&b, cov_progname, strlen(cov_progname));
+	buf_addf(&b, ",\"files\":[");
+	for (int i = 0; i < (st->nfiles ? st->nfiles : 1); i++) {
+		const char *f = st->nfiles ? st->files[i] : "-";
+		if (i)
+			buf_addc(&b, ',');
+		json_buf_string(&b, f, strlen(f));
+	}
+	buf_addf(&b,
+		 "],\"rows_in\":%llu,\"rows_out\":%llu,\"rows_rejected\":%llu,"
+		 "\"rows_set_aside\":%llu,\"reasons\":{",
+		 (unsigned long long)st->rows_in,
+		 (unsigned long long)st->rows_out,
+		 (unsigned long long)st->rows_rejected,
+		 (unsigned long long)st->rows_set_aside);
+	for (size_t i = 0; i < st->nreasons; i++) {
+		if (i)
+			buf_addc(&b, ',');
+		json_buf_string(&b, st->reason[i].name,
+				strlen(st->reason[i].name));
+		buf_addf(&b, ":%llu", (unsigned long long)st->reason[i].n);
+	}
+	buf_addf(&b, "},\"bytes_in\":%llu,\"seconds\":%.3f}\n",
+		 (unsigned long long)(st->bytes_done +
+				      (st->r ? st->r->in->bytes_in : 0)),
+		 stream_seconds(st));
+	if (strcmp(st->opt->stats, "-") == 0) {
+		if (fwrite(b.p, 1, b.len, stderr) != b.len)
+			r = -1;
+	} else {
+		o = out_open(st->opt->stats, e);
+		if (!o) {
+			r = -1;
+		} else {
+			out_write(o, b.p, b.len);
+			r = out_close(o, e);
+		}
+	}
+	buf_release(&b);
+	return r;
+}
+
+static void stream_free(struct stream *st)
+{
+	reader_close(st->r);
+	st->r = NULL;
+	schema_release(&st->schema);
+	schema_release(&st->tmp);
+	schema_release(&st->rej_schema);
+	rec_release(&st->rej_rec);
+	free(st->added);
+	free(st->order);
+	st->added = NULL;
+	st->order = NULL;
+}
+
+int stream_close(struct stream *st, struct cov_err *e)
+{
+	int r = 0;
+	int order[5] = {0, 1, 2, 3, 4};
+
+	if (st->order_for != st->schema.n || !st->order)
+		update_order(st);
+	progress(st, 1);
+	if (st->rows_in != st->rows_out + st->rows_rejected + st->rows_set_aside) {
+		err_set(e, COV_EXIT_IO, NULL, 0, "internal",
+			"internal error: rows in %llu != out %llu + rejected %llu + set aside %llu",
+			(unsigned long long)st->rows_in,
+			(unsigned long long)st->rows_out,
+			(unsigned long long)st->rows_rejected,
+			(unsigned long long)st->rows_set_aside);
+		stream_abort(st);
+		return -1;
+	}
+	if (st->rej) {
+		r = writer_close(st->rej, &st->rej_schema, order, 5, e);
+		st->rej = NULL;
+	}
+	if (r == 0) {
+		r = writer_close(st->out, &st->schema, st->order, st->norder, e);
+		st->out = NULL;
+	}
+	if (r == 0 && st->opt->stats)
+		r = write_stats(st, e);
+	if (r != 0)
+		stream_abort(st);
+	else
+		stream_free(st);
+	return r;
+}
+
+void stream_abort(struct stream *st)
+{
+	writer_abort(st->out);
+	writer_abort(st->rej);
+	st->out = st->rej = NULL;
+	out_abort_all();
+	stream_free(st);
+}

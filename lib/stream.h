@@ -1,0 +1,115 @@
+/*
+ * stream: the loop every tool runs — inputs read in turn, records out in
+ * the chosen format, malformed records to --rejects, and the books kept.
+ *
+ * Conservation (SPEC §3): every record read is counted in rows_in and ends
+ * in exactly one of rows_out (stream_write), rows_rejected (malformed, or
+ * stream_reject by the tool) or rows_set_aside (stream_set_aside).
+ * stream_close checks the identity and writes --stats.
+ *
+ * Several input files are read in turn and must have the same fields (CSV
+ * and TSV headers equal, in order); NDJSON files share one growing schema.
+ * Fields a tool adds (stream_add_field) are written after the input's
+ * fields, even when an NDJSON input reveals more fields later.
+ */
+#ifndef COV_STREAM_H
+#define COV_STREAM_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "cli.h"
+#include "reader.h"
+#include "record.h"
+
+/* A record writer in one format. */
+struct writer {
+	struct out_file *o;
+	enum rec_format fmt;
+	int excel_safe;
+	int started;      /* header written (CSV/TSV) */
+	size_t header_n;  /* fields in the written header */
+	struct buf keys;  /* NDJSON: escaped "name": strings */
+	size_t *key_off;
+	size_t keys_n;
+};
+
+/* Open path ("-"/NULL = stdout) for fmt.  NULL and e filled on failure. */
+struct writer *writer_open(const char *path, enum rec_format fmt,
+			   int excel_safe, struct cov_err *e);
+
+/* Write rec's fields in the order given (order[i] = field index).  -1 with
+ * e filled when a CSV/TSV output meets a field its header lacks. */
+int writer_write(struct writer *w, const struct schema *s, const int *order,
+		 size_t norder, const struct record *rec, struct cov_err *e);
+
+/* Write the header if nothing was written, then close atomically. */
+int writer_close(struct writer *w, const struct schema *s, const int *order,
+		 size_t norder, struct cov_err *e);
+
+void writer_abort(struct writer *w);
+
+#define STREAM_MAX_REASONS 128
+
+struct stream {
+	struct cli_common *opt;
+	struct schema schema;   /* input fields, then the tool's */
+	enum rec_format in_fmt; /* format of the first input */
+	uint64_t rows_in, rows_out, rows_rejected, rows_set_aside;
+	struct {
+		char name[48];
+		uint64_t n;
+	} reason[STREAM_MAX_REASONS];
+	size_t nreasons;
+	/* private */
+	char **files;
+	int nfiles, cur;
+	struct reader *r;
+	struct schema tmp;
+	struct writer *out, *rej;
+	struct schema rej_schema;
+	struct record rej_rec;
+	unsigned char *added; /* per field: 1 when the tool added it */
+	size_t added_cap;
+	int *order;
+	size_t norder, order_for;
+	uint64_t bytes_done;
+	struct timespec t0, last_progress;
+	int progress_shown;
+};
+
+/* Open the inputs (nfiles names, none = stdin) and, once the first input's
+ * format is known, the output.  -1 with e filled on failure. */
+int stream_open(struct stream *st, struct cli_common *opt, int nfiles,
+		char **files, struct cov_err *e);
+
+/* Index of a field the tool adds (appended after the input's fields; an
+ * input field of that name is reused instead). */
+int stream_add_field(struct stream *st, const char *name);
+
+/* Next well-formed record.  Malformed ones go to --rejects when given;
+ * otherwise they end the run.  1, 0 at end, -1 with e filled. */
+int stream_next(struct stream *st, struct record *rec, struct cov_err *e);
+
+/* Write rec to the output. */
+int stream_write(struct stream *st, const struct record *rec,
+		 struct cov_err *e);
+
+/* Count rec as rejected by the tool (reason) or as set aside. */
+void stream_count_reject(struct stream *st, const char *reason);
+void stream_count_aside(struct stream *st);
+
+/* Add n to a per-reason counter (listed under "reasons" in --stats). */
+void stream_count_reason(struct stream *st, const char *reason, uint64_t n);
+
+/* Close the output (atomically), write --stats, free everything.  Returns
+ * 0 or -1 with e filled. */
+int stream_close(struct stream *st, struct cov_err *e);
+
+/* Remove temporaries and free after a fatal error. */
+void stream_abort(struct stream *st);
+
+/* Seconds since stream_open. */
+double stream_seconds(const struct stream *st);
+
+#endif
