@@ -41,6 +41,9 @@ EMBED_SRC  := $(sort $(wildcard data/*.embed))
 EMBED_H    := $(EMBED_SRC:data/%.embed=$(BUILD)/gen/%.h)
 MANS       := $(sort $(wildcard man/*.1 man/*.7))
 
+# generated headers are kept, so a rebuild does not recompile everything
+.SECONDARY: $(EMBED_H)
+
 .PHONY: all check unit e2e conformance asan bench fuzz demo deps deps-bench \
         deps-fuzz install uninstall clean update-data lint-man
 
@@ -75,7 +78,9 @@ $(BUILD)/bin/embed: build-aux/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $<
 
-$(BUILD)/gen/%.h: data/%.embed $(BUILD)/bin/embed
+# a manifest's header is rebuilt when any vendored data file changes
+DATA_FILES := $(filter-out %.embed %.LICENSE,$(wildcard data/*.* data/*/*.*))
+$(BUILD)/gen/%.h: data/%.embed $(DATA_FILES) $(BUILD)/bin/embed
 	@mkdir -p $(dir $@)
 	$(BUILD)/bin/embed $< $@
 
@@ -121,6 +126,10 @@ conformance: all
 	@COV_BIN=$(CURDIR)/$(BUILD)/bin sh tests/conformance/run.sh
 
 # Sanitizers: a separate build tree, the same tests.
+# A sanitizer report exits 86, which no tool uses, so the runners (which
+# accept a tool's own exit 1 on bad input) still see it as a failure.
+asan: export ASAN_OPTIONS = exitcode=86:detect_leaks=1:abort_on_error=0
+asan: export UBSAN_OPTIONS = halt_on_error=1:exitcode=86:print_stacktrace=1
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan \
 	  CFLAGS='-O1 -g -Wall -Wextra -std=c11 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \

@@ -123,10 +123,11 @@ static int plain_line(const char *s, size_t n)
 {
 	const char *end = s + n, *c;
 
-	if (n > 0 && end[-1] == '\n')
+	if (n > 0 && end[-1] == '\n') {
 		end--;
-	if (end > s && end[-1] == '\r')
-		end--;
+		if (end > s && end[-1] == '\r')
+			end--;
+	}
 	if (end == s)
 		return 1;
 	if (memchr(s, '\r', (size_t)(end - s)))
@@ -179,10 +180,11 @@ static int split_plain(struct record *rec, const char *s, size_t n)
 {
 	const char *end = s + n, *c, *q;
 
-	if (n > 0 && end[-1] == '\n')
+	if (n > 0 && end[-1] == '\n') {
 		end--;
-	if (end > s && end[-1] == '\r')
-		end--;
+		if (end > s && end[-1] == '\r')
+			end--;
+	}
 	if (memchr(s, '\r', (size_t)(end - s)))
 		return 0;
 	if (!memchr(s, '"', (size_t)(end - s))) {
@@ -274,15 +276,24 @@ static int csv_record(struct reader *r, struct record *rec, struct cov_err *e)
 		}
 		if (!r->bad_reason && !text_utf8_valid(s, n)) {
 			r->bad_reason = "invalid_utf8";
-			r->bad_line = r->line;
-			snprintf(r->bad_msg, sizeof r->bad_msg, "invalid UTF-8");
+			r->bad_line = r->rec_line;
+			if (r->line == r->rec_line)
+				snprintf(r->bad_msg, sizeof r->bad_msg,
+					 "invalid UTF-8");
+			else
+				snprintf(r->bad_msg, sizeof r->bad_msg,
+					 "invalid UTF-8 (on line %ld)", r->line);
 		}
 		if (feed_line(r, s, n) < 0) {
 			csv_reset(&r->csv);
 			r->in_record = 0;
-			if (!r->bad_reason)
-				reader_reject(r, e, r->line, "bad_quote",
+			if (!r->bad_reason && r->line == r->rec_line)
+				reader_reject(r, e, r->rec_line, "bad_quote",
 					      "malformed quoting: only a delimiter or a line end may follow a closing quote");
+			else if (!r->bad_reason)
+				reader_reject(r, e, r->rec_line, "bad_quote",
+					      "malformed quoting on line %ld: only a delimiter or a line end may follow a closing quote",
+					      r->line);
 			else
 				reader_reject(r, e, r->bad_line, r->bad_reason,
 					      "%s", r->bad_msg);
@@ -301,47 +312,58 @@ static int csv_record(struct reader *r, struct record *rec, struct cov_err *e)
 	return 1;
 }
 
+/* Take the names of a header record hdr (k: what reading it returned) into
+ * the schema; duplicate names are an error.  Returns 0 or -1. */
+static int take_header(struct reader *r, struct record *hdr, int k,
+		       struct cov_err *e)
+{
+	for (size_t i = 0; k > 0 && i < hdr->nf; i++) {
+		const char *name = rec_val(hdr, i);
+		size_t len = rec_len(hdr, i);
+		if (schema_find(r->schema, name, len) >= 0) {
+			err_set(e, COV_EXIT_DATA, r->in->name, hdr->line,
+				"duplicate_field",
+				"duplicate field name in header: '%.*s'",
+				(int)(len > 60 ? 60 : len), name);
+			k = -1;
+		} else {
+			schema_add(r->schema, name, len);
+		}
+	}
+	r->ncols = hdr->nf;
+	rec_release(hdr);
+	return k < 0 ? -1 : 0;
+}
+
 int csv_read_header(struct reader *r, struct cov_err *e)
 {
 	struct record hdr = RECORD_INIT;
-	int k;
 
 	csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI);
 	csv_set_space_func(&r->csv, no_space);
 	csv_set_term_func(&r->csv, lf_only);
-	k = csv_record(r, &hdr, e);
-	if (k > 0) {
-		for (size_t i = 0; i < hdr.nf && k > 0; i++) {
-			const char *name = rec_val(&hdr, i);
-			size_t len = rec_len(&hdr, i);
-			if (schema_find(r->schema, name, len) >= 0) {
-				err_set(e, COV_EXIT_DATA, r->in->name, hdr.line,
-					"duplicate_field",
-					"duplicate field name in header: '%.*s'",
-					(int)(len > 60 ? 60 : len), name);
-				k = -1;
-			} else {
-				schema_add(r->schema, name, len);
-			}
-		}
-	}
-	rec_release(&hdr);
-	return k < 0 ? -1 : 0;
+	return take_header(r, &hdr, csv_record(r, &hdr, e), e);
 }
 
-int csv_next(struct reader *r, struct record *rec, struct cov_err *e)
+/* A record read (k from the format's reader) must have the header's
+ * number of fields. */
+static int check_width(struct reader *r, struct record *rec, int k,
+		       struct cov_err *e)
 {
-	int k = csv_record(r, rec, e);
-
 	if (k <= 0)
 		return k;
-	if (rec->nf != r->schema->n) {
+	if (rec->nf != r->ncols) {
 		reader_reject(r, e, rec->line, "field_count",
-			      "expected %zu fields, found %zu", r->schema->n,
+			      "expected %zu fields, found %zu", r->ncols,
 			      rec->nf);
 		return -1;
 	}
 	return 1;
+}
+
+int csv_next(struct reader *r, struct record *rec, struct cov_err *e)
+{
+	return check_width(r, rec, csv_record(r, rec, e), e);
 }
 
 /* ---- TSV --------------------------------------------------------------- */
@@ -425,38 +447,13 @@ static int tsv_record(struct reader *r, struct record *rec, struct cov_err *e)
 int tsv_read_header(struct reader *r, struct cov_err *e)
 {
 	struct record hdr = RECORD_INIT;
-	int k = tsv_record(r, &hdr, e);
 
-	for (size_t i = 0; k > 0 && i < hdr.nf; i++) {
-		const char *name = rec_val(&hdr, i);
-		size_t len = rec_len(&hdr, i);
-		if (schema_find(r->schema, name, len) >= 0) {
-			err_set(e, COV_EXIT_DATA, r->in->name, hdr.line,
-				"duplicate_field",
-				"duplicate field name in header: '%.*s'",
-				(int)(len > 60 ? 60 : len), name);
-			k = -1;
-		} else {
-			schema_add(r->schema, name, len);
-		}
-	}
-	rec_release(&hdr);
-	return k < 0 ? -1 : 0;
+	return take_header(r, &hdr, tsv_record(r, &hdr, e), e);
 }
 
 int tsv_next(struct reader *r, struct record *rec, struct cov_err *e)
 {
-	int k = tsv_record(r, rec, e);
-
-	if (k <= 0)
-		return k;
-	if (rec->nf != r->schema->n) {
-		reader_reject(r, e, rec->line, "field_count",
-			      "expected %zu fields, found %zu", r->schema->n,
-			      rec->nf);
-		return -1;
-	}
-	return 1;
+	return check_width(r, rec, tsv_record(r, rec, e), e);
 }
 
 /* ---- writing ----------------------------------------------------------- */

@@ -366,6 +366,19 @@ char *out_reserve_slow(struct out_file *o, size_t n)
 	return o->buf + o->len;
 }
 
+static void out_free(struct out_file *o)
+{
+	if (o->zs) {
+		deflateEnd(o->zs);
+		free(o->zs);
+	}
+	free(o->zbuf);
+	free(o->tmp);
+	free(o->path);
+	free(o->buf);
+	free(o);
+}
+
 int out_close(struct out_file *o, struct cov_err *e)
 {
 	int r = out_flush(o, e);
@@ -390,15 +403,7 @@ int out_close(struct out_file *o, struct cov_err *e)
 			unlink(o->tmp);
 		track(o, 0);
 	}
-	if (o->zs) {
-		deflateEnd(o->zs);
-		free(o->zs);
-	}
-	free(o->zbuf);
-	free(o->tmp);
-	free(o->path);
-	free(o->buf);
-	free(o);
+	out_free(o);
 	return r;
 }
 
@@ -411,15 +416,7 @@ void out_abort(struct out_file *o)
 		unlink(o->tmp);
 		track(o, 0);
 	}
-	if (o->zs) {
-		deflateEnd(o->zs);
-		free(o->zs);
-	}
-	free(o->zbuf);
-	free(o->tmp);
-	free(o->path);
-	free(o->buf);
-	free(o);
+	out_free(o);
 }
 
 void out_abort_all(void)

@@ -178,12 +178,115 @@ static utf8proc_ssize_t uni_map(const char *s, size_t n, int opts)
 	return utf8proc_reencode(cp_buf, r, opts);
 }
 
+/* 1 when code point c is left alone by NFC whatever surrounds it: a
+ * starter (combining class 0) that cannot be the second part of a
+ * canonical composition (those are marks, Mn/Mc/Me, and the Hangul
+ * conjoining jamo) and that NFC maps to itself (not a singleton like
+ * U+212B -> U+00C5, not a composition exclusion).  The NFC quick check's
+ * "Yes", conservatively.  Answers for the BMP are cached. */
+static int nfc_stable_uncached(utf8proc_int32_t c)
+{
+	const utf8proc_property_t *p = utf8proc_get_property(c);
+
+	if (p->combining_class != 0 || p->category == UTF8PROC_CATEGORY_MN ||
+	    p->category == UTF8PROC_CATEGORY_MC ||
+	    p->category == UTF8PROC_CATEGORY_ME ||
+	    (c >= 0x1100 && c <= 0x11FF))
+		return 0;
+	if (p->decomp_seqindex != UINT16_MAX && p->decomp_type == 0) {
+		utf8proc_int32_t d[8];
+		int last = 0;
+		utf8proc_ssize_t k = utf8proc_decompose_char(
+			c, d, 8, UTF8PROC_DECOMPOSE, &last);
+		if (k <= 0 || k > 8)
+			return 0;
+		k = utf8proc_normalize_utf32(d, k, UTF8PROC_COMPOSE);
+		return k == 1 && d[0] == c;
+	}
+	return 1;
+}
+
+static unsigned char nfc_cache[0x10000]; /* 0 unknown, 1 stable, 2 not */
+
+static int nfc_stable(utf8proc_int32_t c)
+{
+	if (c >= 0x10000)
+		return nfc_stable_uncached(c);
+	if (!nfc_cache[c])
+		nfc_cache[c] = nfc_stable_uncached(c) ? 1 : 2;
+	return nfc_cache[c] == 1;
+}
+
+int text_is_clean(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	int prev_space = 1; /* a leading space is not clean */
+
+	while (i < n) {
+		unsigned char c = u[i];
+		/* eight printable ASCII bytes, none a space, at a time */
+		while (i + 8 <= n) {
+			const uint64_t L = 0x0101010101010101ULL,
+				       H = 0x8080808080808080ULL;
+			uint64_t w;
+			memcpy(&w, u + i, 8);
+			if ((w & H) || ((w - L * 0x21) & ~w & H) || ((w + L) & H))
+				break;
+			i += 8;
+			prev_space = 0;
+		}
+		if (i >= n)
+			break;
+		c = u[i];
+		if (c < 0x80) {
+			if (c == ' ') {
+				if (prev_space)
+					return 0;
+				prev_space = 1;
+			} else if (c < 0x20 || c == 0x7f) {
+				return 0;
+			} else {
+				prev_space = 0;
+			}
+			i++;
+			continue;
+		}
+		{
+			utf8proc_int32_t cp;
+			utf8proc_ssize_t k = utf8proc_iterate(
+				u + i, (utf8proc_ssize_t)(n - i), &cp);
+			if (k <= 0 || cp_class(cp) != CP_KEEP || !nfc_stable(cp))
+				return 0;
+			prev_space = 0;
+			i += (size_t)k;
+		}
+	}
+	return n == 0 || !prev_space;
+}
+
+static int text_map(struct buf *out, const char *s, size_t n, int fold);
+
+int text_clean(struct buf *out, const char *s, size_t n)
+{
+	return text_map(out, s, n, 0);
+}
+
+int text_fold(struct buf *out, const char *s, size_t n)
+{
+	return text_map(out, s, n, 1);
+}
+
 static int text_map(struct buf *out, const char *s, size_t n, int fold)
 {
 	utf8proc_ssize_t m;
 	int opts = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
 
 	buf_reset(out);
+	if (!fold && text_is_clean(s, n)) {
+		buf_add(out, s, n);
+		return 0;
+	}
 	if (text_is_ascii(s, n)) {
 		squeeze(out, s, n, fold);
 		return 0;
@@ -204,12 +307,3 @@ static int text_map(struct buf *out, const char *s, size_t n, int fold)
 	return 0;
 }
 
-int text_clean(struct buf *out, const char *s, size_t n)
-{
-	return text_map(out, s, n, 0);
-}
-
-int text_fold(struct buf *out, const char *s, size_t n)
-{
-	return text_map(out, s, n, 1);
-}

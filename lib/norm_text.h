@@ -27,6 +27,11 @@ int text_utf8_valid(const char *s, size_t n);
  * holds s unchanged). */
 int text_clean(struct buf *out, const char *s, size_t n);
 
+/* 1 when text_clean would return s unchanged; a quick, conservative test
+ * (it may say 0 for clean text with rare combining sequences).  Use it to
+ * skip the copy for the common already-clean value. */
+int text_is_clean(const char *s, size_t n);
+
 /* Fold s into out (see above).  Returns 0, or -1 on invalid UTF-8. */
 int text_fold(struct buf *out, const char *s, size_t n);
 

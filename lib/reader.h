@@ -53,6 +53,7 @@ struct reader {
 	char bad_msg[160];
 	int rejected; /* the last error was one malformed record */
 	long lines_seen; /* NDJSON: non-blank lines read */
+	size_t ncols;    /* CSV/TSV: fields in the header */
 };
 
 /* Open path ("-" = stdin) as fmt (FMT_AUTO detects).  Field names go into

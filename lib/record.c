@@ -19,7 +19,7 @@ static void reindex(struct schema *s)
 {
 	free(s->index);
 	s->nslots = 16;
-	while (s->nslots < s->n * 2 + 2)
+	while (s->nslots < (s->n + s->nalias) * 2 + 2)
 		s->nslots *= 2;
 	s->index = xcalloc(s->nslots, sizeof *s->index);
 	for (size_t i = 0; i < s->n; i++) {
@@ -27,6 +27,12 @@ static void reindex(struct schema *s)
 		while (s->index[k])
 			k = (k + 1) & (s->nslots - 1);
 		s->index[k] = (int)i + 1;
+	}
+	for (size_t i = 0; i < s->nalias; i++) {
+		size_t k = slot_of(s, s->alias[i], s->alias_len[i]);
+		while (s->index[k])
+			k = (k + 1) & (s->nslots - 1);
+		s->index[k] = -(int)i - 1;
 	}
 }
 
@@ -38,9 +44,17 @@ int schema_find(const struct schema *s, const char *name, size_t n)
 		return -1;
 	k = slot_of(s, name, n);
 	while (s->index[k]) {
-		int i = s->index[k] - 1;
-		if (s->lens[i] == n && memcmp(s->names[i], name, n) == 0)
-			return i;
+		int v = s->index[k];
+		if (v > 0) {
+			int i = v - 1;
+			if (s->lens[i] == n && memcmp(s->names[i], name, n) == 0)
+				return i;
+		} else {
+			int a = -v - 1;
+			if (s->alias_len[a] == n &&
+			    memcmp(s->alias[a], name, n) == 0)
+				return s->alias_of[a];
+		}
 		k = (k + 1) & (s->nslots - 1);
 	}
 	return -1;
@@ -60,7 +74,7 @@ int schema_add(struct schema *s, const char *name, size_t n)
 	s->names[s->n] = xstrndup(name, n);
 	s->lens[s->n] = n;
 	s->n++;
-	if (s->n * 2 + 2 > s->nslots) {
+	if ((s->n + s->nalias) * 2 + 2 > s->nslots) {
 		reindex(s);
 	} else {
 		size_t k = slot_of(s, name, n);
@@ -75,7 +89,13 @@ int schema_rename(struct schema *s, int i, const char *name, size_t n)
 {
 	if (schema_find(s, name, n) >= 0)
 		return -1;
-	free(s->names[i]);
+	s->alias = xrealloc(s->alias, (s->nalias + 1) * sizeof *s->alias);
+	s->alias_len = xrealloc(s->alias_len, (s->nalias + 1) * sizeof *s->alias_len);
+	s->alias_of = xrealloc(s->alias_of, (s->nalias + 1) * sizeof *s->alias_of);
+	s->alias[s->nalias] = s->names[i];
+	s->alias_len[s->nalias] = s->lens[i];
+	s->alias_of[s->nalias] = i;
+	s->nalias++;
 	s->names[i] = xstrndup(name, n);
 	s->lens[i] = n;
 	reindex(s);
@@ -104,6 +124,11 @@ void schema_release(struct schema *s)
 {
 	for (size_t i = 0; i < s->n; i++)
 		free(s->names[i]);
+	for (size_t i = 0; i < s->nalias; i++)
+		free(s->alias[i]);
+	free(s->alias);
+	free(s->alias_len);
+	free(s->alias_of);
 	free(s->names);
 	free(s->lens);
 	free(s->index);

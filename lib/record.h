@@ -44,11 +44,15 @@ struct schema {
 	char **names;
 	size_t *lens;
 	size_t n, cap;
-	int *index; /* hash slots: field number + 1, 0 = empty */
+	int *index; /* hash slots: field number + 1, -(alias number + 1), 0 = empty */
 	size_t nslots;
+	char **alias;    /* old names of renamed fields */
+	size_t *alias_len;
+	int *alias_of;   /* the field each alias finds */
+	size_t nalias;
 };
 
-#define SCHEMA_INIT {NULL, NULL, 0, 0, NULL, 0}
+#define SCHEMA_INIT {NULL, NULL, 0, 0, NULL, 0, NULL, NULL, NULL, 0}
 
 /* Index of name in s, or -1. */
 int schema_find(const struct schema *s, const char *name, size_t n);
@@ -57,7 +61,9 @@ int schema_find(const struct schema *s, const char *name, size_t n);
 int schema_add(struct schema *s, const char *name, size_t n);
 
 /* Replace the name of field i (the new name must not be in s already:
- * returns -1 and changes nothing when it is). */
+ * returns -1 and changes nothing when it is).  The old name stays an alias:
+ * schema_find and schema_add still find field i by it, so later NDJSON
+ * lines that use the old key land in the renamed field. */
 int schema_rename(struct schema *s, int i, const char *name, size_t n);
 
 /* 1 when a and b hold the same names in the same order. */

@@ -244,7 +244,7 @@ int stream_open(struct stream *st, struct cli_common *opt, int nfiles,
 	clock_gettime(CLOCK_MONOTONIC, &st->t0);
 	st->last_progress = st->t0;
 	if (open_input(st, 0, e) < 0)
-		return -1;
+		goto fail;
 	st->out = writer_open(opt->output, opt->to ? opt->to : st->in_fmt,
 			      opt->excel_safe, e);
 	if (!st->out)

@@ -1,0 +1,236 @@
+/*
+ * norm_email: see norm_email.h.
+ *
+ * email_clean runs text_clean into a static scratch buffer, narrows the
+ * cleaned bytes to the address (angle brackets, "mailto:") and lower-cases
+ * them into the caller's buffer: ASCII byte by byte, other code points with
+ * utf8proc_tolower (simple, one-to-one case mapping).  The local part is
+ * lower-cased too: RFC 5321 lets a server treat it as case-sensitive, but no
+ * mail provider in use does, and a key that kept case would miss duplicates.
+ *
+ * email_key rewrites the cleaned address in place (it only ever shrinks)
+ * after one look-up in the provider table below.  The table is the whole
+ * policy; extend it with care, since a wrong entry merges distinct people:
+ *
+ *   domain            tag  dots  canonical domain
+ *   gmail.com          +   yes
+ *   googlemail.com     +   yes   gmail.com
+ *   outlook.com, hotmail.com, live.com, msn.com,           +    no
+ *   icloud.com, me.com, mac.com, fastmail.com, fastmail.fm,
+ *   protonmail.com, protonmail.ch, proton.me, pm.me,
+ *   zoho.com, yandex.com, yandex.ru
+ *   yahoo.com          -   no    (Yahoo disposable addresses are
+ *                                 "base-keyword"; the key keeps "base")
+ *
+ * "tag" removes everything from the first tag character of the local part;
+ * "dots" removes every '.' of the local part.  A quoted local part is left
+ * alone, and so is a local part the rules would leave empty ("+x@gmail.com").
+ */
+#include "norm_email.h"
+
+#include <string.h>
+#include <strings.h>
+#include <utf8proc.h>
+
+#include "norm_text.h"
+
+static struct buf scratch = BUF_INIT;
+
+struct provider {
+	const char *domain;
+	size_t len;        /* of domain */
+	char tag;          /* sub-address separator, 0 for none */
+	char drop_dots;    /* 1 when dots in the local part are ignored */
+	const char *canon; /* domain written into the key, NULL: unchanged;
+			    * never longer than domain (rewritten in place) */
+};
+
+#define PROVIDER(d, tag, dots, canon) {d, sizeof d - 1, tag, dots, canon}
+
+static const struct provider providers[] = {
+	PROVIDER("gmail.com", '+', 1, NULL),
+	PROVIDER("googlemail.com", '+', 1, "gmail.com"),
+	PROVIDER("outlook.com", '+', 0, NULL),
+	PROVIDER("hotmail.com", '+', 0, NULL),
+	PROVIDER("live.com", '+', 0, NULL),
+	PROVIDER("msn.com", '+', 0, NULL),
+	PROVIDER("icloud.com", '+', 0, NULL),
+	PROVIDER("me.com", '+', 0, NULL),
+	PROVIDER("mac.com", '+', 0, NULL),
+	PROVIDER("fastmail.com", '+', 0, NULL),
+	PROVIDER("fastmail.fm", '+', 0, NULL),
+	PROVIDER("protonmail.com", '+', 0, NULL),
+	PROVIDER("protonmail.ch", '+', 0, NULL),
+	PROVIDER("proton.me", '+', 0, NULL),
+	PROVIDER("pm.me", '+', 0, NULL),
+	PROVIDER("zoho.com", '+', 0, NULL),
+	PROVIDER("yandex.com", '+', 0, NULL),
+	PROVIDER("yandex.ru", '+', 0, NULL),
+	PROVIDER("yahoo.com", '-', 0, NULL),
+};
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static void trim(const char **p, size_t *n)
+{
+	while (*n && is_space(**p)) {
+		(*p)++;
+		(*n)--;
+	}
+	while (*n && is_space((*p)[*n - 1]))
+		(*n)--;
+}
+
+/* Append s (valid UTF-8) to out, lower-cased. */
+static void add_lower(struct buf *out, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	/* a lower-case code point takes at most 4 bytes for each 1..4 in */
+	buf_grow(out, n * 2 + 4);
+	while (i < n) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k;
+
+		if (u[i] < 0x80) {
+			char ch = (char)u[i++];
+			if (ch >= 'A' && ch <= 'Z')
+				ch = (char)(ch + 32);
+			out->p[out->len++] = ch;
+			continue;
+		}
+		k = utf8proc_iterate(u + i, (utf8proc_ssize_t)(n - i), &c);
+		if (k <= 0) { /* cannot happen after text_clean; be safe */
+			out->p[out->len++] = (char)u[i++];
+			continue;
+		}
+		if (out->cap - out->len < 8)
+			buf_grow(out, 8);
+		out->len += (size_t)utf8proc_encode_char(
+			utf8proc_tolower(c), (utf8proc_uint8_t *)out->p + out->len);
+		i += (size_t)k;
+	}
+}
+
+int email_clean(const char *s, size_t n, struct buf *out)
+{
+	const char *p;
+	size_t m;
+
+	buf_reset(out);
+	if (text_clean(&scratch, s, n) < 0)
+		return -1;
+	p = scratch.p;
+	m = scratch.len;
+	if (m && p[m - 1] == '>') {
+		size_t i = m - 1;
+		while (i > 0 && p[i - 1] != '<')
+			i--;
+		if (i > 0) {
+			p += i;
+			m = m - 1 - i;
+		} else if (p[0] != '<') {
+			m--; /* a stray '>' with no '<' */
+		}
+		trim(&p, &m);
+	} else if (m && p[0] == '<') {
+		p++, m--;
+		trim(&p, &m);
+	}
+	if (m >= 7 && strncasecmp(p, "mailto:", 7) == 0) {
+		const char *q;
+		p += 7;
+		m -= 7;
+		if ((q = memchr(p, '?', m)))
+			m = (size_t)(q - p);
+		trim(&p, &m);
+	}
+	if (text_is_ascii(p, m)) {
+		size_t i;
+		buf_grow(out, m);
+		for (i = 0; i < m; i++) {
+			char ch = p[i];
+			out->p[i] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
+		}
+		out->len = m;
+	} else {
+		add_lower(out, p, m);
+	}
+	return 0;
+}
+
+int email_domain(const char *email, size_t n, const char **dom, size_t *dn)
+{
+	const char *at = email ? memrchr(email, '@', n) : NULL;
+	size_t len;
+
+	*dom = NULL;
+	*dn = 0;
+	if (!at)
+		return -1;
+	len = n - (size_t)(at + 1 - email);
+	if (len && at[len] == '.')
+		len--;
+	if (!len)
+		return -1;
+	*dom = at + 1;
+	*dn = len;
+	return 0;
+}
+
+static const struct provider *provider_find(const char *d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof providers / sizeof providers[0]; i++)
+		if (providers[i].len == n && memcmp(providers[i].domain, d, n) == 0)
+			return &providers[i];
+	return NULL;
+}
+
+int email_key(const char *s, size_t n, struct buf *out)
+{
+	const struct provider *pv;
+	const char *dom;
+	size_t dn, at, w, i, local_end;
+
+	if (email_clean(s, n, out) < 0)
+		return -1;
+	if (email_domain(out->p, out->len, &dom, &dn) < 0) {
+		buf_reset(out);
+		return -1;
+	}
+	at = (size_t)(dom - out->p) - 1;
+	out->len = at + 1 + dn; /* drop the trailing dot */
+	pv = provider_find(dom, dn);
+	if (!pv || at == 0 || out->p[0] == '"')
+		return 0;
+
+	local_end = at;
+	if (pv->tag) {
+		const char *t = memchr(out->p, pv->tag, at);
+		if (t)
+			local_end = (size_t)(t - out->p);
+	}
+	w = 0;
+	for (i = 0; i < local_end; i++)
+		if (!(pv->drop_dots && out->p[i] == '.'))
+			out->p[w++] = out->p[i];
+	if (w == 0)
+		return 0; /* nothing left of the local part: keep it whole */
+	out->p[w++] = '@';
+	if (pv->canon) {
+		size_t cn = strlen(pv->canon);
+		memcpy(out->p + w, pv->canon, cn); /* shorter than dom */
+		w += cn;
+	} else {
+		memmove(out->p + w, dom, dn);
+		w += dn;
+	}
+	out->len = w;
+	return 0;
+}

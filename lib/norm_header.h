@@ -1,0 +1,57 @@
+/*
+ * norm_header: map the column names of CRM and marketing-automation exports
+ * (Salesforce, HubSpot, Marketo, a few localised labels) to the canonical
+ * field names of cov(7).
+ *
+ * Names are compared in a folded form: text_fold (case, accents), then a
+ * trailing Salesforce custom-field "__c" and a trailing "(...)" decoration
+ * removed ("Email (Contact)", "Account ID (18)"), then every character that
+ * is not a letter or digit removed (spaces, '_', '-', '.', '/', ':').  So
+ * "Email Address", "email_address", "EmailAddress" and "E-mail address" are
+ * one name.
+ *
+ * A few names mean different fields in a contact export and in an account
+ * export ("Id", "Record ID", "Name", "Account Owner"): the caller says which
+ * kind of file it reads; HEADER_CONTACTS is the default everywhere.
+ */
+#ifndef COV_NORM_HEADER_H
+#define COV_NORM_HEADER_H
+
+#include <stddef.h>
+
+/* Which kind of export a header row comes from. */
+enum header_kind {
+	HEADER_CONTACTS = 1, /* contacts, leads, people */
+	HEADER_ACCOUNTS = 2  /* accounts, companies */
+};
+
+/* How the values of a source column become the canonical field's values. */
+enum header_value {
+	HEADER_VALUE_AS_IS,      /* same meaning; normalise as the field says */
+	HEADER_VALUE_BOUNCED_IF_TRUE, /* boolean: true -> email_status
+				       * "bounced", false -> no information */
+	HEADER_VALUE_BOUNCED_IF_SET,  /* text (a reason, a date): non-empty ->
+				       * "bounced", empty -> no information */
+	HEADER_VALUE_INVALID_IF_TRUE, /* boolean: true -> "invalid", false ->
+				       * no information */
+	HEADER_VALUE_INVALID_IF_SET   /* text: non-empty -> "invalid" */
+};
+
+struct header_match {
+	const char *canonical;   /* static string, e.g. "email" */
+	enum header_value value; /* how to convert the values */
+};
+
+/* Look s[0..n) up for an export of the given kind.  Returns a static entry,
+ * or NULL when the name is unknown (or not UTF-8, or over 256 bytes). */
+const struct header_match *header_lookup(const char *s, size_t n,
+					 enum header_kind kind);
+
+/* The canonical name for s[0..n) in a contact export (header_lookup with
+ * HEADER_CONTACTS), or NULL when unknown.  The string is static. */
+const char *header_canonical(const char *s, size_t n);
+
+/* 1 when s[0..n) is exactly (bytes, case included) a canonical field name. */
+int header_is_canonical(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * norm_value: small field values of CRM exports - booleans, dates and
+ * e-mail verification statuses - to one canonical spelling each.  Inputs
+ * are pointer + length (any bytes); nothing is allocated per call.
+ */
+#ifndef COV_NORM_VALUE_H
+#define COV_NORM_VALUE_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+/* How to read an ambiguous numeric date such as 05/03/2024. */
+enum { DATE_MDY = 0, DATE_DMY = 1 };
+
+/* 1 for a true value (y, yes, true, t, 1, on, x, checked, ja, oui, si, sí,
+ * sim, ...), 0 for a false one (n, no, false, f, 0, off, nein, non, não,
+ * ...), -1 for anything else, the empty value included. */
+int value_bool(const char *s, size_t n);
+
+/* Write the date s[0..n) as ISO 8601 into out (reset first): YYYY-MM-DD, or
+ * YYYY-MM-DDTHH:MM:SS when s has a time, followed by "Z" or "+HH:MM" when s
+ * has a zone (kept, never converted).  order (DATE_MDY or DATE_DMY) decides
+ * only numeric dates with "/" or "-" that fit both readings.  Returns 0, or
+ * -1 (out empty) when s is not a valid date between 1900 and 2199. */
+int value_date(const char *s, size_t n, int order, struct buf *out);
+
+/* "valid", "invalid", "bounced" or "unknown" for an e-mail verification
+ * status; NULL for an empty (or all white space) value.  Unrecognised
+ * values are "unknown".  Static strings. */
+const char *value_email_status(const char *s, size_t n);
+
+#endif

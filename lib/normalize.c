@@ -1,0 +1,468 @@
+/*
+ * normalize: see normalize.h.
+ *
+ * Field roles are resolved to indices once per bind, so applying a record is
+ * a pass over its fields plus one call per canonical field present.  Every
+ * rewritten value is built in one of a few scratch buffers and stored with
+ * rec_set, which appends to the record's own buffer; the record is reset by
+ * the reader before the next one.
+ */
+#include "normalize.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memo.h"
+#include "norm_company.h"
+#include "norm_country.h"
+#include "norm_domain.h"
+#include "norm_email.h"
+#include "norm_phone.h"
+#include "norm_text.h"
+#include "norm_title.h"
+#include "norm_value.h"
+
+/* Canonical fields with a rule of their own. */
+enum role {
+	R_EMAIL, R_DOMAIN, R_COMPANY, R_TITLE, R_COUNTRY, R_PHONE, R_OPT_OUT,
+	R_CONSENT, R_EMAIL_STATUS, R_CREATED, R_UPDATED, R_LAST_ACTIVITY,
+	R_SEGMENT, R_TIER,
+	/* derived */
+	R_EMAIL_DOMAIN, R_DOMAIN_OUT, R_COMPANY_KEY, R_PERSONA, R_SENIORITY,
+	R_DEPARTMENT, R_REGION, R_COUNT
+};
+
+static const char *const role_name[R_COUNT] = {
+	"email", "domain", "company", "title", "country", "phone", "opt_out",
+	"consent", "email_status", "created_at", "updated_at",
+	"last_activity_at", "segment", "tier", "email_domain", "domain",
+	"company_key", "persona", "seniority", "department", "region",
+};
+
+struct map_entry {
+	char *from, *to;
+};
+
+struct normalizer {
+	struct normalize_opts opt;
+	struct taxonomy *tax;
+	struct map_entry *map;
+	size_t nmap;
+	int idx[R_COUNT];          /* field index per role, -1 when absent */
+	enum header_value *conv;   /* per field: how its values convert */
+	size_t conv_cap;
+	size_t bound_n;            /* schema size at the last bind */
+	struct buf a, b;           /* scratch */
+	struct memo *company, *country; /* company -> key; country -> CC+region */
+};
+
+static char *trim_dup(const char *s, size_t n)
+{
+	while (n > 0 && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return xstrndup(s, n);
+}
+
+static int parse_map(struct normalizer *nz, const char *spec,
+		     struct cov_err *e)
+{
+	const char *p = spec;
+
+	while (*p) {
+		const char *end = strchr(p, ','), *eq;
+		size_t len;
+		if (!end)
+			end = p + strlen(p);
+		len = (size_t)(end - p);
+		eq = memchr(p, '=', len);
+		if (!eq || eq == p || eq + 1 == end) {
+			err_set(e, COV_EXIT_USAGE, NULL, 0, "usage",
+				"--map: expected 'Source Name=canonical', got '%.*s'",
+				(int)(len > 80 ? 80 : len), p);
+			return -1;
+		}
+		nz->map = xrealloc(nz->map, (nz->nmap + 1) * sizeof *nz->map);
+		nz->map[nz->nmap].from = trim_dup(p, (size_t)(eq - p));
+		nz->map[nz->nmap].to = trim_dup(eq + 1, (size_t)(end - eq - 1));
+		nz->nmap++;
+		p = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+struct normalizer *normalizer_new(const struct normalize_opts *opts,
+				  struct cov_err *e)
+{
+	struct normalizer *nz = xcalloc(1, sizeof *nz);
+	char cc[3];
+
+	nz->opt = *opts;
+	nz->opt.default_country = NULL;
+	if (!nz->opt.kind)
+		nz->opt.kind = HEADER_CONTACTS;
+	for (int i = 0; i < R_COUNT; i++)
+		nz->idx[i] = -1;
+	if (opts->map && parse_map(nz, opts->map, e) < 0)
+		goto fail;
+	if (opts->default_country) {
+		if (!country_code(opts->default_country,
+				  strlen(opts->default_country), cc)) {
+			err_set(e, COV_EXIT_USAGE, NULL, 0, "usage",
+				"--default-country: unknown country '%s'",
+				opts->default_country);
+			goto fail;
+		}
+		nz->opt.default_country = xstrdup(cc);
+	}
+	nz->company = memo_new(8192);
+	nz->country = memo_new(1024);
+	nz->tax = taxonomy_new();
+	if (opts->taxonomy && taxonomy_load(nz->tax, opts->taxonomy, e) < 0)
+		goto fail;
+	return nz;
+fail:
+	normalizer_free(nz);
+	return NULL;
+}
+
+static const char *mapped_name(struct normalizer *nz, const char *name,
+			       size_t n)
+{
+	for (size_t i = 0; i < nz->nmap; i++)
+		if (strlen(nz->map[i].from) == n &&
+		    memcmp(nz->map[i].from, name, n) == 0)
+			return nz->map[i].to;
+	return NULL;
+}
+
+void normalizer_bind(struct normalizer *nz, struct stream *st)
+{
+	struct schema *s = &st->schema;
+	size_t n0 = nz->bound_n, n_in = s->n;
+
+	if (s->n > nz->conv_cap) {
+		nz->conv = xrealloc(nz->conv, s->n * 2 * sizeof *nz->conv);
+		nz->conv_cap = s->n * 2;
+	}
+	/* rename the fields not seen before */
+	for (size_t i = n0; i < s->n; i++) {
+		const char *to = mapped_name(nz, s->names[i], s->lens[i]);
+		enum header_value conv = HEADER_VALUE_AS_IS;
+		if (!to && !header_is_canonical(s->names[i], s->lens[i])) {
+			const struct header_match *m =
+				header_lookup(s->names[i], s->lens[i], nz->opt.kind);
+			if (m) {
+				to = m->canonical;
+				conv = m->value;
+			}
+		}
+		nz->conv[i] = HEADER_VALUE_AS_IS;
+		if (to && schema_rename(s, (int)i, to, strlen(to)) == 0)
+			nz->conv[i] = conv;
+	}
+	/* source roles */
+	for (int r = R_EMAIL; r <= R_TIER; r++)
+		nz->idx[r] = schema_find(s, role_name[r], strlen(role_name[r]));
+	/* derived fields, added in their documented order */
+	if (nz->idx[R_EMAIL] >= 0)
+		nz->idx[R_EMAIL_DOMAIN] = stream_add_field(st, "email_domain");
+	if (nz->idx[R_DOMAIN] >= 0)
+		nz->idx[R_DOMAIN_OUT] = -1;
+	else if (nz->idx[R_EMAIL] >= 0)
+		nz->idx[R_DOMAIN_OUT] = stream_add_field(st, "domain");
+	if (nz->idx[R_COMPANY] >= 0)
+		nz->idx[R_COMPANY_KEY] = stream_add_field(st, "company_key");
+	if (nz->idx[R_TITLE] >= 0) {
+		nz->idx[R_PERSONA] = stream_add_field(st, "persona");
+		nz->idx[R_SENIORITY] = stream_add_field(st, "seniority");
+		nz->idx[R_DEPARTMENT] = stream_add_field(st, "department");
+	}
+	if (nz->idx[R_COUNTRY] >= 0)
+		nz->idx[R_REGION] = stream_add_field(st, "region");
+	if (s->n > nz->conv_cap) {
+		nz->conv = xrealloc(nz->conv, s->n * 2 * sizeof *nz->conv);
+		nz->conv_cap = s->n * 2;
+	}
+	for (size_t i = n_in; i < s->n; i++)
+		nz->conv[i] = HEADER_VALUE_AS_IS;
+	nz->bound_n = s->n;
+}
+
+/* Helpers over a field by index: present and non-empty text. */
+static int has(const struct record *rec, int i)
+{
+	return i >= 0 && rec_kind(rec, (size_t)i) != VAL_ABSENT &&
+	       rec_len(rec, (size_t)i) > 0;
+}
+
+static void set_str(struct record *rec, int i, const char *s, size_t n)
+{
+	if (i >= 0)
+		rec_set(rec, (size_t)i, s, n, VAL_STR);
+}
+
+static void set_buf(struct record *rec, int i, const struct buf *b)
+{
+	set_str(rec, i, b->p ? b->p : "", b->len);
+}
+
+static void set_bool(struct record *rec, int i, int v)
+{
+	rec_set(rec, (size_t)i, v ? "true" : "false", v ? 4 : 5, VAL_RAW);
+}
+
+static void do_date(struct normalizer *nz, struct stream *st,
+		    struct record *rec, int i)
+{
+	if (!has(rec, i))
+		return;
+	if (value_date(rec_val(rec, (size_t)i), rec_len(rec, (size_t)i),
+		       nz->opt.date_order, &nz->a) == 0)
+		set_buf(rec, i, &nz->a);
+	else
+		stream_count_reason(st, "date_invalid", 1);
+}
+
+static void do_bool(struct stream *st, struct record *rec, int i)
+{
+	int v;
+
+	if (i < 0 || rec_kind(rec, (size_t)i) == VAL_ABSENT)
+		return;
+	if (rec_kind(rec, (size_t)i) == VAL_RAW) {
+		/* NDJSON true/false/1/0 come typed already */
+		const char *s = rec_val(rec, (size_t)i);
+		size_t n = rec_len(rec, (size_t)i);
+		if ((n == 4 && !memcmp(s, "true", 4)) || (n == 1 && *s == '1'))
+			set_bool(rec, i, 1);
+		else if ((n == 5 && !memcmp(s, "false", 5)) ||
+			 (n == 1 && *s == '0'))
+			set_bool(rec, i, 0);
+		return;
+	}
+	if (rec_len(rec, (size_t)i) == 0)
+		return;
+	v = value_bool(rec_val(rec, (size_t)i), rec_len(rec, (size_t)i));
+	if (v < 0)
+		stream_count_reason(st, "bool_invalid", 1);
+	else
+		set_bool(rec, i, v);
+}
+
+/* A column like "Email Bounced" feeding email_status. */
+static void do_status_conv(struct normalizer *nz, struct record *rec, int i)
+{
+	const char *s = rec_val(rec, (size_t)i);
+	size_t n = rec_len(rec, (size_t)i);
+	int set = 0;
+
+	switch (nz->conv[i]) {
+	case HEADER_VALUE_BOUNCED_IF_TRUE:
+	case HEADER_VALUE_INVALID_IF_TRUE:
+		set = value_bool(s, n);
+		if (set < 0)
+			return;
+		break;
+	default:
+		set = n > 0;
+		break;
+	}
+	if (!set)
+		set_str(rec, i, "unknown", 7);
+	else if (nz->conv[i] == HEADER_VALUE_BOUNCED_IF_TRUE ||
+		 nz->conv[i] == HEADER_VALUE_BOUNCED_IF_SET)
+		set_str(rec, i, "bounced", 7);
+	else
+		set_str(rec, i, "invalid", 7);
+}
+
+static void do_segment(struct normalizer *nz, struct record *rec, int i)
+{
+	static const struct {
+		const char *in, *out;
+	} seg[] = {
+		{"enterprise", "enterprise"}, {"ent", "enterprise"},
+		{"large enterprise", "enterprise"}, {"strategic", "enterprise"},
+		{"mid market", "mid_market"}, {"midmarket", "mid_market"},
+		{"mid-market", "mid_market"}, {"mid_market", "mid_market"},
+		{"mm", "mid_market"}, {"commercial", "mid_market"},
+		{"smb", "smb"}, {"small business", "smb"}, {"small", "smb"},
+		{"s.m.b.", "smb"}, {"small and medium business", "smb"},
+	};
+
+	if (!has(rec, i) || text_fold(&nz->a, rec_val(rec, (size_t)i),
+				      rec_len(rec, (size_t)i)) < 0)
+		return;
+	for (size_t k = 0; k < sizeof seg / sizeof seg[0]; k++)
+		if (strlen(seg[k].in) == nz->a.len &&
+		    memcmp(seg[k].in, nz->a.p, nz->a.len) == 0) {
+			set_str(rec, i, seg[k].out, strlen(seg[k].out));
+			return;
+		}
+}
+
+static void do_tier(struct record *rec, int i)
+{
+	const char *s;
+	size_t n, k;
+
+	if (!has(rec, i))
+		return;
+	s = rec_val(rec, (size_t)i);
+	n = rec_len(rec, (size_t)i);
+	/* "Tier 1", "T1", "tier-2" -> the number */
+	for (k = 0; k < n && !(s[k] >= '0' && s[k] <= '9'); k++)
+		;
+	if (k == n || k > 5)
+		return;
+	for (size_t j = k; j < n; j++)
+		if (!(s[j] >= '0' && s[j] <= '9'))
+			return;
+	if (k > 0 && !((s[0] == 'T' || s[0] == 't')))
+		return;
+	set_str(rec, i, s + k, n - k);
+}
+
+void normalizer_apply(struct normalizer *nz, struct stream *st,
+		      struct record *rec)
+{
+	const int *x = nz->idx;
+	char cc[3] = "";
+	int country_known = 0;
+
+	if (st->schema.n != nz->bound_n)
+		normalizer_bind(nz, st);
+	rec_resize(rec, st->schema.n);
+
+	/* every text value: NFC, trimmed, white space collapsed */
+	for (size_t i = 0; i < rec->nf; i++) {
+		if (rec->f[i].kind != VAL_STR || rec->f[i].len == 0 ||
+		    text_is_clean(rec_val(rec, i), rec_len(rec, i)))
+			continue;
+		if (text_clean(&nz->a, rec_val(rec, i), rec_len(rec, i)) == 0)
+			rec_set(rec, i, nz->a.p, nz->a.len, VAL_STR);
+	}
+	for (size_t i = 0; i < rec->nf && i < nz->bound_n; i++)
+		if (nz->conv[i] != HEADER_VALUE_AS_IS &&
+		    rec_kind(rec, i) != VAL_ABSENT)
+			do_status_conv(nz, rec, (int)i);
+
+	if (has(rec, x[R_EMAIL])) {
+		const char *d;
+		size_t dn;
+		email_clean(rec_val(rec, (size_t)x[R_EMAIL]),
+			    rec_len(rec, (size_t)x[R_EMAIL]), &nz->a);
+		set_buf(rec, x[R_EMAIL], &nz->a);
+		if (email_domain(nz->a.p, nz->a.len, &d, &dn) == 0 && dn > 0) {
+			set_str(rec, x[R_EMAIL_DOMAIN], d, dn);
+			int out = x[R_DOMAIN_OUT];
+			if (out < 0 && x[R_DOMAIN] >= 0 && !has(rec, x[R_DOMAIN]))
+				out = x[R_DOMAIN]; /* an empty domain: from the email */
+			if (out >= 0) {
+				if (domain_registrable(d, dn, &nz->b) == 0)
+					set_buf(rec, out, &nz->b);
+				else
+					stream_count_reason(st, "domain_invalid", 1);
+			}
+		} else {
+			stream_count_reason(st, "email_invalid", 1);
+		}
+	}
+	if (has(rec, x[R_DOMAIN])) {
+		if (domain_registrable(rec_val(rec, (size_t)x[R_DOMAIN]),
+				       rec_len(rec, (size_t)x[R_DOMAIN]),
+				       &nz->a) == 0)
+			set_buf(rec, x[R_DOMAIN], &nz->a);
+		else
+			stream_count_reason(st, "domain_invalid", 1);
+	}
+	if (has(rec, x[R_COMPANY])) {
+		const char *c = rec_val(rec, (size_t)x[R_COMPANY]), *v;
+		size_t cn = rec_len(rec, (size_t)x[R_COMPANY]), vn;
+		if ((v = memo_get(nz->company, c, cn, &vn)) != NULL) {
+			set_str(rec, x[R_COMPANY_KEY], v, vn);
+		} else if (company_key(c, cn, &nz->a) == 0) {
+			memo_put(nz->company, c, cn, nz->a.p, nz->a.len);
+			set_buf(rec, x[R_COMPANY_KEY], &nz->a);
+		}
+	}
+	if (has(rec, x[R_TITLE])) {
+		struct title_labels t;
+		title_classify(nz->tax, rec_val(rec, (size_t)x[R_TITLE]),
+			       rec_len(rec, (size_t)x[R_TITLE]), &t);
+		set_str(rec, x[R_PERSONA], t.persona, strlen(t.persona));
+		set_str(rec, x[R_SENIORITY], t.seniority, strlen(t.seniority));
+		set_str(rec, x[R_DEPARTMENT], t.department, strlen(t.department));
+	}
+	if (has(rec, x[R_COUNTRY])) {
+		/* memo value: "" for unknown, else CC followed by the region */
+		const char *c = rec_val(rec, (size_t)x[R_COUNTRY]), *v;
+		size_t cn = rec_len(rec, (size_t)x[R_COUNTRY]), vn = 0;
+		char both[16];
+		if ((v = memo_get(nz->country, c, cn, &vn)) == NULL) {
+			vn = 0;
+			if (country_code(c, cn, cc)) {
+				vn = (size_t)snprintf(both, sizeof both, "%s%s", cc,
+						      country_region(cc));
+			}
+			memo_put(nz->country, c, cn, both, vn);
+			v = both;
+		}
+		if (vn >= 2) {
+			memcpy(cc, v, 2);
+			cc[2] = '\0';
+			country_known = 1;
+			set_str(rec, x[R_REGION], v + 2, vn - 2);
+			set_str(rec, x[R_COUNTRY], cc, 2);
+		} else {
+			stream_count_reason(st, "country_unknown", 1);
+		}
+	}
+	if (has(rec, x[R_PHONE])) {
+		const char *dc = country_known ? cc : nz->opt.default_country;
+		if (phone_e164(rec_val(rec, (size_t)x[R_PHONE]),
+			       rec_len(rec, (size_t)x[R_PHONE]), dc, &nz->a) == 0)
+			set_buf(rec, x[R_PHONE], &nz->a);
+		else
+			stream_count_reason(st, "phone_invalid", 1);
+	}
+	do_bool(st, rec, x[R_OPT_OUT]);
+	do_bool(st, rec, x[R_CONSENT]);
+	if (has(rec, x[R_EMAIL_STATUS]) && x[R_EMAIL_STATUS] < (int)nz->bound_n &&
+	    nz->conv[x[R_EMAIL_STATUS]] == HEADER_VALUE_AS_IS) {
+		const char *v = value_email_status(
+			rec_val(rec, (size_t)x[R_EMAIL_STATUS]),
+			rec_len(rec, (size_t)x[R_EMAIL_STATUS]));
+		if (v)
+			set_str(rec, x[R_EMAIL_STATUS], v, strlen(v));
+	}
+	do_date(nz, st, rec, x[R_CREATED]);
+	do_date(nz, st, rec, x[R_UPDATED]);
+	do_date(nz, st, rec, x[R_LAST_ACTIVITY]);
+	do_segment(nz, rec, x[R_SEGMENT]);
+	do_tier(rec, x[R_TIER]);
+}
+
+void normalizer_free(struct normalizer *nz)
+{
+	if (!nz)
+		return;
+	for (size_t i = 0; i < nz->nmap; i++) {
+		free(nz->map[i].from);
+		free(nz->map[i].to);
+	}
+	free(nz->map);
+	free(nz->conv);
+	if (nz->tax)
+		taxonomy_free(nz->tax);
+	if (nz->opt.default_country)
+		free((char *)nz->opt.default_country);
+	memo_free(nz->company);
+	memo_free(nz->country);
+	buf_release(&nz->a);
+	buf_release(&nz->b);
+	free(nz);
+}

@@ -1,0 +1,254 @@
+/*
+ * Tests for norm_email: cleaning (white space, case, display names,
+ * mailto:), domain extraction, the provider rules of the dedupe key, and
+ * hostile input (invalid UTF-8, embedded NULs, 10 KB values).
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "norm_email.h"
+
+static struct buf out = BUF_INIT;
+
+static const char *clean(const char *s)
+{
+	cr_assert_eq(email_clean(s, strlen(s), &out), 0, "clean(%s)", s);
+	return buf_cstr(&out);
+}
+
+static const char *key(const char *s)
+{
+	if (email_key(s, strlen(s), &out) < 0) {
+		cr_assert_eq(out.len, 0);
+		return "<none>";
+	}
+	return buf_cstr(&out);
+}
+
+static const char *domain(const char *s)
+{
+	static char d[256];
+	const char *p;
+	size_t n;
+
+	if (email_domain(s, strlen(s), &p, &n) < 0)
+		return "<none>";
+	cr_assert(p > s && p + n <= s + strlen(s), "borrowed pointer");
+	snprintf(d, sizeof d, "%.*s", (int)n, p);
+	return d;
+}
+
+Test(email_clean, trims_and_lowers)
+{
+	cr_assert_str_eq(clean("  Jane.Doe@Example.COM  "), "jane.doe@example.com");
+	cr_assert_str_eq(clean("\tJANE@X.COM\r\n"), "jane@x.com");
+	cr_assert_str_eq(clean("jane@x.com"), "jane@x.com");
+	cr_assert_str_eq(clean(""), "");
+	cr_assert_str_eq(clean("   "), "");
+}
+
+Test(email_clean, unicode_spaces_and_case)
+{
+	/* NBSP and ideographic space around, zero-width space inside */
+	cr_assert_str_eq(clean("\xc2\xa0J\xc3\x9cRGEN@M\xc3\x9cLLER.DE\xe3\x80\x80"),
+			 "j\xc3\xbcrgen@m\xc3\xbcller.de");
+	cr_assert_str_eq(clean("ja\xe2\x80\x8bne@x.com"), "jane@x.com");
+	/* Greek capitals lower-cased; NFC composes a decomposed u-umlaut */
+	cr_assert_str_eq(clean("\xce\x91\xce\x92@x.gr"), "\xce\xb1\xce\xb2@x.gr");
+	cr_assert_str_eq(clean("mu\xcc\x88ller@x.de"), "m\xc3\xbcller@x.de");
+}
+
+Test(email_clean, display_names_and_brackets)
+{
+	cr_assert_str_eq(clean("\"Jane Doe\" <Jane@X.com>"), "jane@x.com");
+	cr_assert_str_eq(clean("Jane Doe <jane@x.com>"), "jane@x.com");
+	cr_assert_str_eq(clean("<jane@x.com>"), "jane@x.com");
+	cr_assert_str_eq(clean("< jane@x.com >"), "jane@x.com");
+	cr_assert_str_eq(clean("\"Doe, <Jane>\" <jane@x.com>"), "jane@x.com");
+	cr_assert_str_eq(clean("<jane@x.com"), "jane@x.com");
+	cr_assert_str_eq(clean("jane@x.com>"), "jane@x.com");
+	cr_assert_str_eq(clean("<>"), "");
+}
+
+Test(email_clean, mailto)
+{
+	cr_assert_str_eq(clean("mailto:Jane@X.com"), "jane@x.com");
+	cr_assert_str_eq(clean("MAILTO:jane@x.com?subject=Hi"), "jane@x.com");
+	cr_assert_str_eq(clean("<mailto:jane@x.com>"), "jane@x.com");
+	cr_assert_str_eq(clean("Jane <mailto:jane@x.com>"), "jane@x.com");
+}
+
+Test(email_clean, quoted_local_part_is_lowered_and_kept)
+{
+	cr_assert_str_eq(clean("\"John..Doe\"@Example.com"),
+			 "\"john..doe\"@example.com");
+	cr_assert_str_eq(clean("\"a b\"@x.com"), "\"a b\"@x.com");
+}
+
+Test(email_clean, not_an_address_is_still_cleaned)
+{
+	cr_assert_str_eq(clean("  N/A "), "n/a");
+	cr_assert_str_eq(clean("jane at x dot com"), "jane at x dot com");
+}
+
+Test(email_clean, invalid_utf8)
+{
+	const char bad[] = "jane\xff@x.com";
+	cr_assert_eq(email_clean(bad, sizeof bad - 1, &out), -1);
+	cr_assert_eq(out.len, 0);
+	cr_assert_eq(email_clean("\xc3(", 2, &out), -1);
+	cr_assert_eq(email_clean("\xed\xa0\x80@x.com", 9, &out), -1);
+}
+
+Test(email_clean, embedded_nul_is_a_space)
+{
+	const char s[] = "jane\0@x.com";
+	cr_assert_eq(email_clean(s, sizeof s - 1, &out), 0);
+	cr_assert_eq(memchr(out.p, '\0', out.len), NULL);
+}
+
+Test(email_domain, after_last_at)
+{
+	cr_assert_str_eq(domain("jane@x.com"), "x.com");
+	cr_assert_str_eq(domain("\"a@b\"@x.com"), "x.com");
+	cr_assert_str_eq(domain("jane@x.com."), "x.com");
+	cr_assert_str_eq(domain("jane@sub.x.co.uk"), "sub.x.co.uk");
+	cr_assert_str_eq(domain("jane@"), "<none>");
+	cr_assert_str_eq(domain("jane@."), "<none>");
+	cr_assert_str_eq(domain("jane"), "<none>");
+	cr_assert_str_eq(domain(""), "<none>");
+}
+
+Test(email_domain, not_nul_terminated)
+{
+	const char s[] = "a@b.comXYZ";
+	const char *p;
+	size_t n;
+
+	cr_assert_eq(email_domain(s, 7, &p, &n), 0);
+	cr_assert_eq(n, 5);
+	cr_assert_eq(memcmp(p, "b.com", 5), 0);
+}
+
+Test(email_key, gmail_dots_and_tags)
+{
+	cr_assert_str_eq(key("Jane.Doe+news@GoogleMail.com"), "janedoe@gmail.com");
+	cr_assert_str_eq(key("j.a.n.e.doe@gmail.com"), "janedoe@gmail.com");
+	cr_assert_str_eq(key("janedoe+a+b@gmail.com"), "janedoe@gmail.com");
+	cr_assert_str_eq(key("\"Jane\" <JaneDoe@Gmail.Com.>"), "janedoe@gmail.com");
+	cr_assert_str_eq(key("janedoe@googlemail.com"), "janedoe@gmail.com");
+}
+
+Test(email_key, gmail_edge_cases_keep_something)
+{
+	cr_assert_str_eq(key("+news@gmail.com"), "+news@gmail.com");
+	cr_assert_str_eq(key("...@gmail.com"), "...@gmail.com");
+	cr_assert_str_eq(key("\"j.doe+x\"@gmail.com"), "\"j.doe+x\"@gmail.com");
+}
+
+Test(email_key, plus_providers_keep_dots)
+{
+	cr_assert_str_eq(key("Jane.Doe+crm@Outlook.com"), "jane.doe@outlook.com");
+	cr_assert_str_eq(key("jane.doe+x@hotmail.com"), "jane.doe@hotmail.com");
+	cr_assert_str_eq(key("jane+x@icloud.com"), "jane@icloud.com");
+	cr_assert_str_eq(key("jane+x@me.com"), "jane@me.com");
+	cr_assert_str_eq(key("jane+x@fastmail.com"), "jane@fastmail.com");
+	cr_assert_str_eq(key("jane+x@protonmail.com"), "jane@protonmail.com");
+	cr_assert_str_eq(key("jane+x@proton.me"), "jane@proton.me");
+	cr_assert_str_eq(key("jane-x@yahoo.com"), "jane@yahoo.com");
+	cr_assert_str_eq(key("jane+x@yahoo.com"), "jane+x@yahoo.com");
+}
+
+Test(email_key, other_domains_untouched)
+{
+	cr_assert_str_eq(key("Jane.Doe+crm@Acme.com"), "jane.doe+crm@acme.com");
+	cr_assert_str_eq(key("jane-doe@acme.com"), "jane-doe@acme.com");
+	/* a subdomain of a provider is not the provider */
+	cr_assert_str_eq(key("j.doe+x@mail.gmail.com"), "j.doe+x@mail.gmail.com");
+	cr_assert_str_eq(key("j.doe+x@notgmail.com"), "j.doe+x@notgmail.com");
+	cr_assert_str_eq(key("a@b@gmail.com"), "a@b@gmail.com");
+}
+
+Test(email_key, trailing_dot_dropped)
+{
+	cr_assert_str_eq(key("jane@acme.com."), "jane@acme.com");
+}
+
+Test(email_key, no_at_or_invalid)
+{
+	cr_assert_str_eq(key("jane.doe"), "<none>");
+	cr_assert_str_eq(key(""), "<none>");
+	cr_assert_str_eq(key("jane@"), "<none>");
+	cr_assert_eq(email_key("j\xff@gmail.com", 12, &out), -1);
+	cr_assert_eq(out.len, 0);
+}
+
+Test(email_key, reuses_the_buffer)
+{
+	char *p;
+
+	key("a.very.long.local.part.indeed+tag@gmail.com");
+	p = out.p;
+	key("b@gmail.com");
+	cr_assert_eq(out.p, p);
+	cr_assert_str_eq(buf_cstr(&out), "b@gmail.com");
+}
+
+Test(email_hostile, ten_kilobytes)
+{
+	static char big[10240];
+	size_t i;
+
+	for (i = 0; i < sizeof big; i++)
+		big[i] = "Ab.+@ <>\"\xc3\xa9"[i % 11];
+	/* the last byte may cut a two-byte sequence: either answer is fine */
+	(void)email_clean(big, sizeof big, &out);
+	(void)email_key(big, sizeof big, &out);
+	memset(big, 'A', sizeof big);
+	big[5000] = '@';
+	cr_assert_eq(email_key(big, sizeof big, &out), 0);
+	cr_assert_eq(out.len, sizeof big);
+	cr_assert_eq(out.p[0], 'a');
+	memset(big, '+', sizeof big);
+	memcpy(big + sizeof big - 10, "@gmail.com", 10);
+	cr_assert_eq(email_key(big, sizeof big, &out), 0);
+	cr_assert_eq(out.len, sizeof big);
+}
+
+Test(email_hostile, every_byte_value)
+{
+	char s[8];
+	int c;
+
+	for (c = 0; c < 256; c++) {
+		int r;
+		memcpy(s, "a@b.co", 6);
+		s[1] = (char)c;
+		r = email_clean(s, 6, &out);
+		cr_assert(r == 0 || (r == -1 && c >= 0x80));
+		(void)email_key(s, 6, &out);
+	}
+}
+
+Test(email_speed, per_call, .timeout = 30)
+{
+	static const char *const in[] = {
+		"Jane.Doe@Example.com", "john.smith+crm@gmail.com",
+		"\"Jane Doe\" <jane@acme.co.uk>", "m\xc3\xbcller@firma.de",
+	};
+	struct timespec a, b;
+	long i, n = 1000000;
+	double ns;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (i = 0; i < n; i++) {
+		const char *s = in[i & 3];
+		email_key(s, strlen(s), &out);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	ns = ((double)(b.tv_sec - a.tv_sec) * 1e9 + (double)(b.tv_nsec - a.tv_nsec)) / (double)n;
+	printf("email_key: %.0f ns/call (mixed ASCII and UTF-8)\n", ns);
+	cr_assert_lt(ns, 20000.0);
+}
