@@ -16,7 +16,7 @@ set -eu
 FREEMAIL_VERSION=1.7.0
 CSV_SPECTRUM_VERSION=2.0.0
 JSON_TEST_SUITE_VERSION=1.0.0
-ISO_LANGS="de fr es pt pt_BR it nl"
+ISO_LANGS="de fr es pt pt_BR it nl sv nb da fi pl cs hu ro el tr ru uk ar he zh_CN zh_TW ja ko hi id vi th"
 
 top=$(pwd)
 if [ ! -f "$top/build-aux/update-data.sh" ]; then

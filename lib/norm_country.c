@@ -88,6 +88,8 @@ static const struct {
 	{"USA", "US"}, {"U.S.", "US"}, {"U.S.A.", "US"},
 	{"United States", "US"}, {"United States of America", "US"},
 	{"America", "US"}, {"US of A", "US"},
+	{"GER", "DE"}, {"Bharat", "IN"}, {"Aotearoa", "NZ"},
+	{"Nippon", "JP"}, {"Nihon", "JP"}, {"Hellas", "GR"},
 	{"UK", "GB"}, {"U.K.", "GB"}, {"United Kingdom", "GB"},
 	{"Great Britain", "GB"}, {"Britain", "GB"}, {"England", "GB"},
 	{"Scotland", "GB"}, {"Wales", "GB"}, {"Northern Ireland", "GB"},

@@ -216,6 +216,7 @@ static const struct alias aliases[] = {
 	{"Marketing Consent", CA, "consent", AS_IS},
 	{"Email Consent", CA, "consent", AS_IS},
 	{"GDPR Consent", CA, "consent", AS_IS},
+	{"Consent to Communicate", CA, "consent", AS_IS},
 	{"Opt In", CA, "consent", AS_IS},
 	{"Opted In", CA, "consent", AS_IS},
 	{"Email Opt In", CA, "consent", AS_IS},

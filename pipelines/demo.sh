@@ -1,0 +1,36 @@
+#!/bin/sh
+# make demo: run the pipeline, as far as it exists, on the bundled sample
+# and print a short summary.  Outputs go to build/demo/.
+set -eu
+BIN=${COV_BIN:?COV_BIN must name the folder holding the tools}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SAMPLE="$ROOT/pipelines/sample"
+OUT="$ROOT/build/demo"
+PATH="$BIN:$PATH"
+mkdir -p "$OUT"
+
+echo "== cov-normalize: $SAMPLE/contacts.csv"
+cov-normalize --default-country US --stats "$OUT/normalize.stats.json" \
+	--rejects "$OUT/normalize.rejects.csv" \
+	"$SAMPLE/contacts.csv" -o "$OUT/contacts.normalized.csv"
+echo "wrote $OUT/contacts.normalized.csv"
+echo "books: $(cat "$OUT/normalize.stats.json")"
+
+# count the values of one column of the normalised file (TSV: no quoting)
+count() {
+	cov-cat --to tsv "$OUT/contacts.normalized.csv" | awk -F '\t' -v col="$1" '
+		NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
+		c { v = ($c == "") ? "(empty)" : $c; n[v]++; total++ }
+		END {
+			for (v in n) printf "  %-22s %7d  %5.1f%%\n", v, n[v], 100 * n[v] / total
+		}' | sort -k2,2nr
+}
+echo
+echo "== contacts by persona"
+count persona
+echo
+echo "== contacts by seniority"
+count seniority
+echo
+echo "== contacts by region"
+count region
