@@ -225,16 +225,21 @@ int text_is_clean(const char *s, size_t n)
 
 	while (i < n) {
 		unsigned char c = u[i];
-		/* eight printable ASCII bytes, none a space, at a time */
+		/* eight ASCII bytes at a time: printable, and spaces single */
 		while (i + 8 <= n) {
 			const uint64_t L = 0x0101010101010101ULL,
-				       H = 0x8080808080808080ULL;
-			uint64_t w;
+				       H = 0x8080808080808080ULL,
+				       low7 = 0x7f7f7f7f7f7f7f7fULL;
+			uint64_t w, x, sp;
 			memcpy(&w, u + i, 8);
-			if ((w & H) || ((w - L * 0x21) & ~w & H) || ((w + L) & H))
-				break;
+			if ((w & H) || ((w - L * 0x20) & ~w & H) || ((w + L) & H))
+				break; /* non-ASCII, control or DEL */
+			x = w ^ (L * ' ');
+			sp = ~(((x & low7) + low7) | x | low7); /* spaces */
+			if ((sp & (sp << 8)) || (prev_space && (sp & 0x80)))
+				break; /* two spaces in a row */
+			prev_space = (int)(sp >> 63);
 			i += 8;
-			prev_space = 0;
 		}
 		if (i >= n)
 			break;

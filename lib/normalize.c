@@ -51,10 +51,12 @@ struct normalizer {
 	size_t nmap;
 	int idx[R_COUNT];          /* field index per role, -1 when absent */
 	enum header_value *conv;   /* per field: how its values convert */
+	unsigned char *own;        /* per field: its rule rewrites it */
 	size_t conv_cap;
 	size_t bound_n;            /* schema size at the last bind */
 	struct buf a, b;           /* scratch */
 	struct memo *company, *country; /* company -> key; country -> CC+region */
+	struct memo *date;              /* date text -> ISO 8601 ("" = invalid) */
 };
 
 static char *trim_dup(const char *s, size_t n)
@@ -119,6 +121,7 @@ struct normalizer *normalizer_new(const struct normalize_opts *opts,
 	}
 	nz->company = memo_new(8192);
 	nz->country = memo_new(1024);
+	nz->date = memo_new(8192);
 	nz->tax = taxonomy_new();
 	if (opts->taxonomy && taxonomy_load(nz->tax, opts->taxonomy, e) < 0)
 		goto fail;
@@ -188,7 +191,27 @@ void normalizer_bind(struct normalizer *nz, struct stream *st)
 	}
 	for (size_t i = n_in; i < s->n; i++)
 		nz->conv[i] = HEADER_VALUE_AS_IS;
+	/* fields their own rule rewrites skip the generic cleaning */
+	nz->own = xrealloc(nz->own, s->n ? s->n : 1);
+	memset(nz->own, 0, s->n);
+	{
+		static const int owned[] = {R_EMAIL, R_COUNTRY, R_PHONE,
+					    R_OPT_OUT, R_CONSENT, R_CREATED,
+					    R_UPDATED, R_LAST_ACTIVITY};
+		for (size_t k = 0; k < sizeof owned / sizeof owned[0]; k++)
+			if (nz->idx[owned[k]] >= 0)
+				nz->own[nz->idx[owned[k]]] = 1;
+	}
 	nz->bound_n = s->n;
+}
+
+/* Clean field i in place (NFC, trimmed, white space collapsed). */
+static void clean_field(struct normalizer *nz, struct record *rec, size_t i)
+{
+	if (text_is_clean(rec_val(rec, i), rec_len(rec, i)))
+		return;
+	if (text_clean(&nz->b, rec_val(rec, i), rec_len(rec, i)) == 0)
+		rec_set(rec, i, nz->b.p, nz->b.len, VAL_STR);
 }
 
 /* Helpers over a field by index: present and non-empty text. */
@@ -209,24 +232,45 @@ static void set_buf(struct record *rec, int i, const struct buf *b)
 	set_str(rec, i, b->p ? b->p : "", b->len);
 }
 
+/* A value from a safe alphabet (codes, labels, E.164, ISO dates). */
+static void set_safe(struct record *rec, int i, const char *s, size_t n)
+{
+	if (i >= 0)
+		rec_set_clean(rec, (size_t)i, s, n, VAL_STR);
+}
+
 static void set_bool(struct record *rec, int i, int v)
 {
-	rec_set(rec, (size_t)i, v ? "true" : "false", v ? 4 : 5, VAL_RAW);
+	rec_set_clean(rec, (size_t)i, v ? "true" : "false", v ? 4 : 5, VAL_RAW);
 }
 
 static void do_date(struct normalizer *nz, struct stream *st,
 		    struct record *rec, int i)
 {
+	const char *s, *v;
+	size_t n, vn;
+
 	if (!has(rec, i))
 		return;
-	if (value_date(rec_val(rec, (size_t)i), rec_len(rec, (size_t)i),
-		       nz->opt.date_order, &nz->a) == 0)
-		set_buf(rec, i, &nz->a);
-	else
+	s = rec_val(rec, (size_t)i);
+	n = rec_len(rec, (size_t)i);
+	if ((v = memo_get(nz->date, s, n, &vn)) == NULL) {
+		if (value_date(s, n, nz->opt.date_order, &nz->a) < 0)
+			buf_reset(&nz->a);
+		memo_put(nz->date, s, n, nz->a.p ? nz->a.p : "", nz->a.len);
+		v = nz->a.p;
+		vn = nz->a.len;
+	}
+	if (vn > 0) {
+		set_safe(rec, i, v, vn);
+	} else {
+		clean_field(nz, rec, (size_t)i);
 		stream_count_reason(st, "date_invalid", 1);
+	}
 }
 
-static void do_bool(struct stream *st, struct record *rec, int i)
+static void do_bool(struct normalizer *nz, struct stream *st,
+		    struct record *rec, int i)
 {
 	int v;
 
@@ -246,10 +290,12 @@ static void do_bool(struct stream *st, struct record *rec, int i)
 	if (rec_len(rec, (size_t)i) == 0)
 		return;
 	v = value_bool(rec_val(rec, (size_t)i), rec_len(rec, (size_t)i));
-	if (v < 0)
+	if (v < 0) {
+		clean_field(nz, rec, (size_t)i);
 		stream_count_reason(st, "bool_invalid", 1);
-	else
+	} else {
 		set_bool(rec, i, v);
+	}
 }
 
 /* A column like "Email Bounced" feeding email_status. */
@@ -340,10 +386,9 @@ void normalizer_apply(struct normalizer *nz, struct stream *st,
 	/* every text value: NFC, trimmed, white space collapsed */
 	for (size_t i = 0; i < rec->nf; i++) {
 		if (rec->f[i].kind != VAL_STR || rec->f[i].len == 0 ||
-		    text_is_clean(rec_val(rec, i), rec_len(rec, i)))
+		    (i < nz->bound_n && nz->own[i]))
 			continue;
-		if (text_clean(&nz->a, rec_val(rec, i), rec_len(rec, i)) == 0)
-			rec_set(rec, i, nz->a.p, nz->a.len, VAL_STR);
+		clean_field(nz, rec, i);
 	}
 	for (size_t i = 0; i < rec->nf && i < nz->bound_n; i++)
 		if (nz->conv[i] != HEADER_VALUE_AS_IS &&
@@ -393,9 +438,9 @@ void normalizer_apply(struct normalizer *nz, struct stream *st,
 		struct title_labels t;
 		title_classify(nz->tax, rec_val(rec, (size_t)x[R_TITLE]),
 			       rec_len(rec, (size_t)x[R_TITLE]), &t);
-		set_str(rec, x[R_PERSONA], t.persona, strlen(t.persona));
-		set_str(rec, x[R_SENIORITY], t.seniority, strlen(t.seniority));
-		set_str(rec, x[R_DEPARTMENT], t.department, strlen(t.department));
+		set_safe(rec, x[R_PERSONA], t.persona, strlen(t.persona));
+		set_safe(rec, x[R_SENIORITY], t.seniority, strlen(t.seniority));
+		set_safe(rec, x[R_DEPARTMENT], t.department, strlen(t.department));
 	}
 	if (has(rec, x[R_COUNTRY])) {
 		/* memo value: "" for unknown, else CC followed by the region */
@@ -415,9 +460,10 @@ void normalizer_apply(struct normalizer *nz, struct stream *st,
 			memcpy(cc, v, 2);
 			cc[2] = '\0';
 			country_known = 1;
-			set_str(rec, x[R_REGION], v + 2, vn - 2);
-			set_str(rec, x[R_COUNTRY], cc, 2);
+			set_safe(rec, x[R_REGION], v + 2, vn - 2);
+			set_safe(rec, x[R_COUNTRY], cc, 2);
 		} else {
+			clean_field(nz, rec, (size_t)x[R_COUNTRY]);
 			stream_count_reason(st, "country_unknown", 1);
 		}
 	}
@@ -425,19 +471,21 @@ void normalizer_apply(struct normalizer *nz, struct stream *st,
 		const char *dc = country_known ? cc : nz->opt.default_country;
 		if (phone_e164(rec_val(rec, (size_t)x[R_PHONE]),
 			       rec_len(rec, (size_t)x[R_PHONE]), dc, &nz->a) == 0)
-			set_buf(rec, x[R_PHONE], &nz->a);
-		else
+			set_safe(rec, x[R_PHONE], nz->a.p, nz->a.len);
+		else {
+			clean_field(nz, rec, (size_t)x[R_PHONE]);
 			stream_count_reason(st, "phone_invalid", 1);
+		}
 	}
-	do_bool(st, rec, x[R_OPT_OUT]);
-	do_bool(st, rec, x[R_CONSENT]);
+	do_bool(nz, st, rec, x[R_OPT_OUT]);
+	do_bool(nz, st, rec, x[R_CONSENT]);
 	if (has(rec, x[R_EMAIL_STATUS]) && x[R_EMAIL_STATUS] < (int)nz->bound_n &&
 	    nz->conv[x[R_EMAIL_STATUS]] == HEADER_VALUE_AS_IS) {
 		const char *v = value_email_status(
 			rec_val(rec, (size_t)x[R_EMAIL_STATUS]),
 			rec_len(rec, (size_t)x[R_EMAIL_STATUS]));
 		if (v)
-			set_str(rec, x[R_EMAIL_STATUS], v, strlen(v));
+			set_safe(rec, x[R_EMAIL_STATUS], v, strlen(v));
 	}
 	do_date(nz, st, rec, x[R_CREATED]);
 	do_date(nz, st, rec, x[R_UPDATED]);
@@ -462,6 +510,8 @@ void normalizer_free(struct normalizer *nz)
 		free((char *)nz->opt.default_country);
 	memo_free(nz->company);
 	memo_free(nz->country);
+	memo_free(nz->date);
+	free(nz->own);
 	buf_release(&nz->a);
 	buf_release(&nz->b);
 	free(nz);

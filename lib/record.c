@@ -178,6 +178,13 @@ void rec_set(struct record *r, size_t i, const char *s, size_t n, int kind)
 	r->f[i].clean = 0;
 }
 
+void rec_set_clean(struct record *r, size_t i, const char *s, size_t n,
+		   int kind)
+{
+	rec_set(r, i, s, n, kind);
+	r->f[i].clean = 1;
+}
+
 void rec_append_last(struct record *r, size_t i, const char *s, size_t n)
 {
 	buf_add(&r->data, s, n);

@@ -82,6 +82,11 @@ void rec_resize(struct record *r, size_t n);
  * point into r's own data. */
 void rec_set(struct record *r, size_t i, const char *s, size_t n, int kind);
 
+/* rec_set for a value known to hold no comma, quote, CR or LF (codes,
+ * labels, numbers): writers then copy it without scanning. */
+void rec_set_clean(struct record *r, size_t i, const char *s, size_t n,
+		   int kind);
+
 /* Append n bytes to field i, which must be the last field set. */
 void rec_append_last(struct record *r, size_t i, const char *s, size_t n);
 
