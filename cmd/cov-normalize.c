@@ -96,7 +96,7 @@ int main(int argc, char **argv)
 	}
 	nz = normalizer_new(&nopt, &e);
 	if (!nz) {
-		if (e.code == COV_EXIT_USAGE)
+		if (e.code == COV_EXIT_USAGE && !e.file[0])
 			cli_usage_error("%s", e.msg);
 		err_print(&e);
 		return e.code;

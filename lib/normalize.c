@@ -52,6 +52,7 @@ struct normalizer {
 	int idx[R_COUNT];          /* field index per role, -1 when absent */
 	enum header_value *conv;   /* per field: how its values convert */
 	unsigned char *own;        /* per field: its rule rewrites it */
+	int *fallback;             /* per field: the field it stands in for, or -1 */
 	size_t conv_cap;
 	size_t bound_n;            /* schema size at the last bind */
 	struct buf a, b;           /* scratch */
@@ -150,21 +151,32 @@ void normalizer_bind(struct normalizer *nz, struct stream *st)
 		nz->conv = xrealloc(nz->conv, s->n * 2 * sizeof *nz->conv);
 		nz->conv_cap = s->n * 2;
 	}
-	/* rename the fields not seen before */
-	for (size_t i = n0; i < s->n; i++) {
-		const char *to = mapped_name(nz, s->names[i], s->lens[i]);
-		enum header_value conv = HEADER_VALUE_AS_IS;
-		if (!to && !header_is_canonical(s->names[i], s->lens[i])) {
-			const struct header_match *m =
-				header_lookup(s->names[i], s->lens[i], nz->opt.kind);
-			if (m) {
-				to = m->canonical;
-				conv = m->value;
-			}
-		}
+	nz->fallback = xrealloc(nz->fallback, (s->n ? s->n : 1) * sizeof *nz->fallback);
+	for (size_t i = n0; i < n_in; i++) {
 		nz->conv[i] = HEADER_VALUE_AS_IS;
-		if (to && schema_rename(s, (int)i, to, strlen(to)) == 0)
-			nz->conv[i] = conv;
+		nz->fallback[i] = -1;
+	}
+	/* the user's --map first, over every new column */
+	for (size_t i = n0; i < n_in; i++) {
+		const char *to = mapped_name(nz, s->names[i], s->lens[i]);
+		if (to)
+			schema_rename(s, (int)i, to, strlen(to));
+	}
+	/* then the built-in aliases; a column whose field is taken already
+	 * becomes that field's fallback (see normalizer_apply) */
+	for (size_t i = n0; i < n_in; i++) {
+		const struct header_match *m;
+		if (mapped_name(nz, s->names[i], s->lens[i]) ||
+		    header_is_canonical(s->names[i], s->lens[i]))
+			continue;
+		m = header_lookup(s->names[i], s->lens[i], nz->opt.kind);
+		if (!m)
+			continue;
+		nz->conv[i] = m->value;
+		if (schema_rename(s, (int)i, m->canonical,
+				  strlen(m->canonical)) != 0)
+			nz->fallback[i] = schema_find(s, m->canonical,
+						      strlen(m->canonical));
 	}
 	/* source roles */
 	for (int r = R_EMAIL; r <= R_TIER; r++)
@@ -189,8 +201,11 @@ void normalizer_bind(struct normalizer *nz, struct stream *st)
 		nz->conv = xrealloc(nz->conv, s->n * 2 * sizeof *nz->conv);
 		nz->conv_cap = s->n * 2;
 	}
-	for (size_t i = n_in; i < s->n; i++)
+	nz->fallback = xrealloc(nz->fallback, (s->n ? s->n : 1) * sizeof *nz->fallback);
+	for (size_t i = n_in; i < s->n; i++) {
 		nz->conv[i] = HEADER_VALUE_AS_IS;
+		nz->fallback[i] = -1;
+	}
 	/* fields their own rule rewrites skip the generic cleaning */
 	nz->own = xrealloc(nz->own, s->n ? s->n : 1);
 	memset(nz->own, 0, s->n);
@@ -298,31 +313,92 @@ static void do_bool(struct normalizer *nz, struct stream *st,
 	}
 }
 
-/* A column like "Email Bounced" feeding email_status. */
-static void do_status_conv(struct normalizer *nz, struct record *rec, int i)
+/* What a column like "Email Bounced" says about email_status: "bounced",
+ * "invalid", "unknown" (a false indicator), or NULL (empty, or not a
+ * boolean: counted). */
+static const char *status_of(struct normalizer *nz, struct stream *st,
+			     const struct record *rec, size_t i)
 {
-	const char *s = rec_val(rec, (size_t)i);
-	size_t n = rec_len(rec, (size_t)i);
-	int set = 0;
+	const char *s = rec_val(rec, i);
+	size_t n = rec_len(rec, i);
+	int set;
 
+	if (rec_kind(rec, i) == VAL_ABSENT || n == 0)
+		return NULL;
 	switch (nz->conv[i]) {
 	case HEADER_VALUE_BOUNCED_IF_TRUE:
 	case HEADER_VALUE_INVALID_IF_TRUE:
 		set = value_bool(s, n);
-		if (set < 0)
-			return;
+		if (set < 0) {
+			stream_count_reason(st, "bool_invalid", 1);
+			return NULL;
+		}
 		break;
 	default:
-		set = n > 0;
+		set = 1;
 		break;
 	}
 	if (!set)
-		set_str(rec, i, "unknown", 7);
-	else if (nz->conv[i] == HEADER_VALUE_BOUNCED_IF_TRUE ||
-		 nz->conv[i] == HEADER_VALUE_BOUNCED_IF_SET)
-		set_str(rec, i, "bounced", 7);
-	else
-		set_str(rec, i, "invalid", 7);
+		return "unknown";
+	return (nz->conv[i] == HEADER_VALUE_BOUNCED_IF_TRUE ||
+		nz->conv[i] == HEADER_VALUE_BOUNCED_IF_SET)
+		       ? "bounced"
+		       : "invalid";
+}
+
+/* Rank of a status for combining indicators: the worst news wins. */
+static int status_rank(const char *v, size_t n)
+{
+	if (!v)
+		return 0;
+	if (n == 7 && !memcmp(v, "bounced", 7))
+		return 3;
+	if (n == 7 && !memcmp(v, "invalid", 7))
+		return 2;
+	return 1;
+}
+
+/* Columns that map to a field another column already has.  First, an
+ * indicator column that owns email_status is converted in place.  Then a
+ * column standing in for a plain field gives its value when the field is
+ * empty (first non-empty wins, in column order), and an indicator standing
+ * in for email_status overrides it when its news is worse. */
+static void merge_sources(struct normalizer *nz, struct stream *st,
+			  struct record *rec)
+{
+	size_t n = rec->nf < nz->bound_n ? rec->nf : nz->bound_n;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *v;
+		if (nz->conv[i] == HEADER_VALUE_AS_IS || nz->fallback[i] >= 0)
+			continue;
+		if ((v = status_of(nz, st, rec, i)) != NULL)
+			rec_set_clean(rec, i, v, strlen(v), VAL_STR);
+	}
+	for (size_t i = 0; i < n; i++) {
+		int t = nz->fallback[i];
+		if (t < 0)
+			continue;
+		if (nz->conv[i] != HEADER_VALUE_AS_IS) {
+			const char *v = status_of(nz, st, rec, i), *cur = NULL;
+			size_t curn = 0;
+			if (!v)
+				continue;
+			if (has(rec, t) && nz->conv[t] == HEADER_VALUE_AS_IS) {
+				cur = value_email_status(rec_val(rec, (size_t)t),
+							 rec_len(rec, (size_t)t));
+				curn = cur ? strlen(cur) : 0;
+			} else if (has(rec, t)) {
+				cur = rec_val(rec, (size_t)t);
+				curn = rec_len(rec, (size_t)t);
+			}
+			if (status_rank(v, strlen(v)) > status_rank(cur, curn))
+				rec_set_clean(rec, (size_t)t, v, strlen(v), VAL_STR);
+		} else if (!has(rec, t) && has(rec, (int)i)) {
+			rec_set(rec, (size_t)t, rec_val(rec, i), rec_len(rec, i),
+				VAL_STR);
+		}
+	}
 }
 
 static void do_segment(struct normalizer *nz, struct record *rec, int i)
@@ -390,10 +466,7 @@ void normalizer_apply(struct normalizer *nz, struct stream *st,
 			continue;
 		clean_field(nz, rec, i);
 	}
-	for (size_t i = 0; i < rec->nf && i < nz->bound_n; i++)
-		if (nz->conv[i] != HEADER_VALUE_AS_IS &&
-		    rec_kind(rec, i) != VAL_ABSENT)
-			do_status_conv(nz, rec, (int)i);
+	merge_sources(nz, st, rec);
 
 	if (has(rec, x[R_EMAIL])) {
 		const char *d;
@@ -512,6 +585,7 @@ void normalizer_free(struct normalizer *nz)
 	memo_free(nz->country);
 	memo_free(nz->date);
 	free(nz->own);
+	free(nz->fallback);
 	buf_release(&nz->a);
 	buf_release(&nz->b);
 	free(nz);
