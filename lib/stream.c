@@ -42,6 +42,19 @@ static void write_field(struct writer *w, const char *s, size_t n)
 		csv_write_field(w->o, s, n, w->excel_safe);
 }
 
+/* Write s as a quoted CSV field.  For a first name that begins with a BOM:
+ * unquoted, a reader would take it for the file's BOM and drop it. */
+static void write_quoted(struct out_file *o, const char *s, size_t n)
+{
+	out_putc(o, '"');
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			out_putc(o, '"');
+		out_putc(o, s[i]);
+	}
+	out_putc(o, '"');
+}
+
 static void write_header(struct writer *w, const struct schema *s,
 			 const int *order, size_t norder)
 {
@@ -54,6 +67,9 @@ static void write_header(struct writer *w, const struct schema *s,
 		if (w->fmt == FMT_TSV)
 			tsv_write_field(w->o, s->names[order[i]],
 					s->lens[order[i]], 0);
+		else if (i == 0 && s->lens[order[0]] >= 3 &&
+			 memcmp(s->names[order[0]], "\xEF\xBB\xBF", 3) == 0)
+			write_quoted(w->o, s->names[order[0]], s->lens[order[0]]);
 		else
 			csv_write_field(w->o, s->names[order[i]],
 					s->lens[order[i]], 0);
@@ -125,7 +141,7 @@ int writer_write(struct writer *w, const struct schema *s, const int *order,
 	}
 	{
 		char sep = w->fmt == FMT_TSV ? '\t' : ',';
-		size_t written = 0;
+		size_t written = 0, filled = 0;
 		for (size_t i = 0; i < norder; i++) {
 			int f = order[i];
 			if (f >= (int)w->header_n)
@@ -138,6 +154,7 @@ int writer_write(struct writer *w, const struct schema *s, const int *order,
 			    rec_len(rec, (size_t)f) == 4 &&
 			    memcmp(rec_val(rec, (size_t)f), "null", 4) == 0)
 				continue; /* JSON null is an empty cell */
+			filled += rec_len(rec, (size_t)f) > 0;
 			if (rec->f[f].clean && w->fmt == FMT_CSV &&
 			    !w->excel_safe)
 				out_write(w->o, rec_val(rec, (size_t)f),
@@ -146,8 +163,9 @@ int writer_write(struct writer *w, const struct schema *s, const int *order,
 				write_field(w, rec_val(rec, (size_t)f),
 					    rec_len(rec, (size_t)f));
 		}
-		if (written == 1 && w->fmt == FMT_CSV &&
-		    rec_len(rec, (size_t)order[0]) == 0)
+		/* one empty cell (absent, null or "") must not make a blank
+		 * line, which readers skip */
+		if (written == 1 && filled == 0 && w->fmt == FMT_CSV)
 			out_write(w->o, "\"\"", 2);
 		out_putc(w->o, '\n');
 	}
@@ -200,6 +218,12 @@ static int open_input(struct stream *st, int i, struct cov_err *e)
 		return -1;
 	if (first) {
 		st->in_fmt = st->r->fmt;
+		return 0;
+	}
+	if (st->r->fmt != FMT_NDJSON && st->tmp.n == 0 && st->r->in->eof &&
+	    st->r->pos >= st->r->in->end) {
+		/* an empty file: no header, no records */
+		st->r->schema = &st->schema;
 		return 0;
 	}
 	if (st->r->fmt == FMT_NDJSON) {

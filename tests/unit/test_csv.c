@@ -1,0 +1,463 @@
+/*
+ * Tests for the CSV reader (csvio.c behind reader.h): a table of inputs,
+ * each read through reader_open/reader_next from a temporary file with
+ * in_chunk_limit set to every size from 1 byte to the input's length + 1,
+ * so that every state change of the parser crosses a buffer boundary.
+ * Each run is turned into a transcript (header, records with their line
+ * numbers, rejects with reason, line and raw bytes) and compared with the
+ * expected one.  Then field lengths swept around the internal buffer sizes
+ * (libcsv's 64 KiB block, IN_BLOCK) and a record over IN_MAX_RECORD.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "io.h"
+#include "reader.h"
+#include "record.h"
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static char *tmp_write(const char *s, size_t n)
+{
+	char *path = strdup("/tmp/cov-test-csv-XXXXXX");
+	int fd = mkstemp(path);
+
+	cr_assert(fd >= 0, "mkstemp");
+	for (size_t off = 0; off < n;) {
+		ssize_t w = write(fd, s + off, n - off);
+		cr_assert(w > 0, "write");
+		off += (size_t)w;
+	}
+	close(fd);
+	return path;
+}
+
+static void tmp_remove(char *path)
+{
+	unlink(path);
+	free(path);
+}
+
+/* Append s with bytes outside printable ASCII, '|' and '\\' as \xHH. */
+static void esc(struct buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c >= 0x7f || c == '|' || c == '\\')
+			buf_addf(b, "\\x%02x", c);
+		else
+			buf_addc(b, (char)c);
+	}
+}
+
+/* Read path as CSV and describe what came out:
+ *   H<n>:name|name        the header (n names)
+ *   L<line>:value|value   a record and its first line
+ *   !<reason>@<line>[raw] a malformed record
+ *   E<code>:<reason>@<line>  a final error (open or read) */
+static void transcript(struct buf *t, const char *path)
+{
+	struct schema s = SCHEMA_INIT;
+	struct record rec = RECORD_INIT;
+	struct cov_err e;
+	struct reader *r;
+	int k;
+
+	buf_reset(t);
+	memset(&e, 0, sizeof e);
+	r = reader_open(path, FMT_CSV, &s, &e);
+	if (!r) {
+		buf_addf(t, "E%d:%s@%ld\n", e.code, e.reason, e.line);
+		schema_release(&s);
+		return;
+	}
+	buf_addf(t, "H%zu:", s.n);
+	for (size_t i = 0; i < s.n; i++) {
+		if (i)
+			buf_addc(t, '|');
+		esc(t, s.names[i], s.lens[i]);
+	}
+	buf_addc(t, '\n');
+	for (int guard = 0; guard < 1000; guard++) {
+		memset(&e, 0, sizeof e);
+		k = reader_next(r, &rec, &e);
+		if (k == 0)
+			break;
+		if (k > 0) {
+			cr_assert_eq(rec.nf, s.n);
+			buf_addf(t, "L%ld:", rec.line);
+			for (size_t i = 0; i < rec.nf; i++) {
+				if (i)
+					buf_addc(t, '|');
+				cr_assert_eq(rec_kind(&rec, i), VAL_STR);
+				esc(t, rec_val(&rec, i), rec_len(&rec, i));
+			}
+			buf_addc(t, '\n');
+		} else if (r->rejected) {
+			const char *raw;
+			size_t n;
+			long line;
+			reader_raw(r, &raw, &n, &line);
+			cr_assert_eq(e.code, COV_EXIT_DATA);
+			buf_addf(t, "!%s@%ld", e.reason, e.line);
+			if (line != e.line)
+				buf_addf(t, "(raw@%ld)", line);
+			buf_addc(t, '[');
+			esc(t, raw, n);
+			buf_adds(t, "]\n");
+		} else {
+			buf_addf(t, "E%d:%s@%ld\n", e.code, e.reason, e.line);
+			break;
+		}
+	}
+	reader_close(r);
+	rec_release(&rec);
+	schema_release(&s);
+}
+
+struct csv_case {
+	const char *name;
+	const char *in;
+	size_t len; /* 0: strlen(in) */
+	const char *want;
+};
+
+#define C(name, in, want) {name, in, sizeof(in) - 1, want}
+
+static const struct csv_case cases[] = {
+	C("simple", "a,b\n1,2\n3,4\n", "H2:a|b\nL2:1|2\nL3:3|4\n"),
+	C("no final newline", "a,b\n1,2\n3,4", "H2:a|b\nL2:1|2\nL3:3|4\n"),
+	C("crlf", "a,b\r\n1,2\r\n3,4\r\n", "H2:a|b\nL2:1|2\nL3:3|4\n"),
+	C("no final newline, quotes", "a,b\nx\"y,\"z\"\"\"",
+	  "H2:a|b\nL2:x\"y|z\"\n"),
+	C("no final newline, space", "a,b\n1, 2", "H2:a|b\nL2:1| 2\n"),
+	C("crlf no final", "a,b\r\n1,2\r\n3,4", "H2:a|b\nL2:1|2\nL3:3|4\n"),
+	C("quoted comma and doubled quotes",
+	  "a,b\n\"x,y\",\"he said \"\"hi\"\"\"\n",
+	  "H2:a|b\nL2:x,y|he said \"hi\"\n"),
+	C("quoted header", "\"a,1\",\"b\"\"2\"\nx,y\n", "H2:a,1|b\"2\nL2:x|y\n"),
+	C("multi-line quoted", "a,b\n\"line1\nline2\",z\n3,4\n",
+	  "H2:a|b\nL2:line1\\x0aline2|z\nL4:3|4\n"),
+	C("multi-line with blank lines inside", "a,b\n\"x\n\n\ny\",1\n2,3\n",
+	  "H2:a|b\nL2:x\\x0a\\x0a\\x0ay|1\nL6:2|3\n"),
+	C("crlf inside quotes kept", "a,b\r\n\"x\r\ny\",z\r\n5,6\r\n",
+	  "H2:a|b\nL2:x\\x0d\\x0ay|z\nL4:5|6\n"),
+	C("quoted field spanning, second line plain",
+	  "a,b\n1,\"x\nyz\"\n3,4\n", "H2:a|b\nL2:1|x\\x0ayz\nL4:3|4\n"),
+	C("bare quote in unquoted field", "a,b\n12\" screen,a\"b\n",
+	  "H2:a|b\nL2:12\" screen|a\"b\n"),
+	C("quote at field end", "a,b\nx\",y\"\"\n", "H2:a|b\nL2:x\"|y\"\"\n"),
+	C("space then quote", "a,b\n \"a\",x\n", "H2:a|b\nL2: \"a\"|x\n"),
+	C("space then quote, last field", "a,b\nx, \"a\"\n", "H2:a|b\nL2:x| \"a\"\n"),
+	C("text after closing quote", "a,b\n\"a\"b,1\n3,4\n",
+	  "H2:a|b\n!bad_quote@2[\"a\"b,1\\x0a]\nL3:3|4\n"),
+	C("space after closing quote", "a,b\n\"a\" ,1\n3,4\n",
+	  "H2:a|b\n!bad_quote@2[\"a\" ,1\\x0a]\nL3:3|4\n"),
+	C("text after closing quote, last field, crlf",
+	  "a,b\r\n1,\"a\"b\r\n3,4\r\n",
+	  "H2:a|b\n!bad_quote@2[1,\"a\"b\\x0d\\x0a]\nL3:3|4\n"),
+	C("no trimming", "a,b\n  x , y \n", "H2:a|b\nL2:  x | y \n"),
+	C("tabs kept", "a,b\n\tx\t,y\t\n", "H2:a|b\nL2:\\x09x\\x09|y\\x09\n"),
+	C("bare cr is data", "a,b\nx\ry,z\n", "H2:a|b\nL2:x\\x0dy|z\n"),
+	C("bare cr with spaces", "a,b\n x\ry ,\rz\r\n",
+	  "H2:a|b\nL2: x\\x0dy |\\x0dz\n"),
+	C("bare cr at end of input is data", "a,b\n1,2\r",
+	  "H2:a|b\nL2:1|2\\x0d\n"),
+	C("cr cr lf", "a,b\n1,2\r\r\n", "H2:a|b\nL2:1|2\\x0d\n"),
+	C("blank lines skipped and counted", "a,b\n\n1,2\n\r\n\n3,4\n\n",
+	  "H2:a|b\nL3:1|2\nL6:3|4\n"),
+	C("blank lines before header", "\n\r\na,b\n1,2\n", "H2:a|b\nL4:1|2\n"),
+	C("bom", "\xEF\xBB\xBF" "a,b\n1,2\n", "H2:a|b\nL2:1|2\n"),
+	C("second bom is data", "\xEF\xBB\xBF\xEF\xBB\xBF" "a,b\n1,2\n",
+	  "H2:\\xef\\xbb\\xbfa|b\nL2:1|2\n"),
+	C("bom inside a quoted first name", "\"\xEF\xBB\xBF" "a\",b\n1,2\n",
+	  "H2:\\xef\\xbb\\xbfa|b\nL2:1|2\n"),
+	C("bom quoted header", "\xEF\xBB\xBF\"a\",b\r\n1,2\r\n",
+	  "H2:a|b\nL2:1|2\n"),
+	C("invalid utf8", "a,b\n\xff,1\n2,3\n",
+	  "H2:a|b\n!invalid_utf8@2[\\xff,1\\x0a]\nL3:2|3\n"),
+	C("truncated utf8 before comma", "a,b\nx\xc3,1\n2,3\n",
+	  "H2:a|b\n!invalid_utf8@2[x\\xc3,1\\x0a]\nL3:2|3\n"),
+	C("invalid utf8 on a later line of a quoted record",
+	  "a,b\n\"x\n\xed\xa0\x80\",1\n2,3\n",
+	  "H2:a|b\n!invalid_utf8@2[\"x\\x0a\\xed\\xa0\\x80\",1\\x0a]\nL4:2|3\n"),
+	C("invalid utf8 in quoted field", "a,b\n\"\xc0\xaf\",1\n2,3\n",
+	  "H2:a|b\n!invalid_utf8@2[\"\\xc0\\xaf\",1\\x0a]\nL3:2|3\n"),
+	C("valid utf8 kept", "a,b\nM\xc3\xbcller,\"\xf0\x9f\x98\x80,\"\n",
+	  "H2:a|b\nL2:M\\xc3\\xbcller|\\xf0\\x9f\\x98\\x80,\n"),
+	C("wrong field count", "a,b\n1\n1,2,3\n4,5\n",
+	  "H2:a|b\n!field_count@2[1\\x0a]\n!field_count@3[1,2,3\\x0a]\nL4:4|5\n"),
+	C("wrong field count, multi-line", "a,b\n\"1\n2\"\n4,5\n",
+	  "H2:a|b\n!field_count@2[\"1\\x0a2\"\\x0a]\nL4:4|5\n"),
+	C("duplicate header", "a,b,a\n1,2,3\n", "E1:duplicate_field@1\n"),
+	C("duplicate header after blank", "\nx,\"x\"\n1,2\n",
+	  "E1:duplicate_field@2\n"),
+	C("empty duplicate header", "a,,\n1,2,3\n", "E1:duplicate_field@1\n"),
+	C("invalid utf8 in header", "a,\xfe\n1,2\n", "E1:invalid_utf8@1\n"),
+	C("bad quote in header", "\"a\"x,b\n1,2\n", "E1:bad_quote@1\n"),
+	C("empty fields", "a,b,c\n,,\n1,,\n,,3\n",
+	  "H3:a|b|c\nL2:||\nL3:1||\nL4:||3\n"),
+	C("trailing comma", "a,b,\n1,2,\n", "H3:a|b|\nL2:1|2|\n"),
+	C("empty quoted fields", "a,b\r\n\"\",\"\"\r\n", "H2:a|b\nL2:|\n"),
+	C("one column with empty values", "a\n\"\"\nx\n\"\"\n",
+	  "H1:a\nL2:\nL3:x\nL4:\n"),
+	C("one column, blank line skipped", "a\n\n\"\"\ny", "H1:a\nL3:\nL4:y\n"),
+	C("one column, empty quoted header", "\"\"\n\"\"\n", "H1:\nL2:\n"),
+	C("nul bytes", "a,b\nx\0y,\"\0\"\n\0,1\n",
+	  "H2:a|b\nL2:x\\x00y|\\x00\nL3:\\x00|1\n"),
+	C("empty input", "", "H0:\n"),
+	C("header only", "a,b\n", "H2:a|b\n"),
+	C("header only, no newline", "a,b", "H2:a|b\n"),
+	C("only blank lines", "\n\n\r\n", "H0:\n"),
+	C("unterminated quote at end", "a,b\n1,2\n\"abc,3\n4,5\n",
+	  "H2:a|b\nL2:1|2\n!unterminated_quote@3[\"abc,3\\x0a4,5\\x0a]\n"),
+	C("unterminated quote, no newline", "a,b\n1,\"x",
+	  "H2:a|b\n!unterminated_quote@2[1,\"x]\n"),
+	C("lone quote field", "a\n\"\n", "H1:a\n!unterminated_quote@2[\"\\x0a]\n"),
+	C("bad record between good ones", "a,b\n1,2\n\"x\ny\"z,3\n4,5\n",
+	  "H2:a|b\nL2:1|2\n!bad_quote@3[\"x\\x0ay\"z,3\\x0a]\nL5:4|5\n"),
+	C("several bad records", "a,b\n\n\"q\"q,1\n\n\xff,2\n3\n\"ok\",\"\"\"\"\n",
+	  "H2:a|b\n!bad_quote@3[\"q\"q,1\\x0a]\n!invalid_utf8@5[\\xff,2\\x0a]\n"
+	  "!field_count@6[3\\x0a]\nL7:ok|\"\n"),
+	C("doubled quotes only", "a\n\"\"\"\"\"\"\n", "H1:a\nL2:\"\"\n"),
+	C("quoted then unquoted fields mixed", "a,b,c\n\"1\",2,\"3\"\n",
+	  "H3:a|b|c\nL2:1|2|3\n"),
+	C("quote inside after doubled", "a,b\n\"a\"\"b\",c\"d\n",
+	  "H2:a|b\nL2:a\"b|c\"d\n"),
+	C("closing quote then cr data", "a,b\n\"a\"\rb,1\n2,3\n",
+	  "H2:a|b\n!bad_quote@2[\"a\"\\x0db,1\\x0a]\nL3:2|3\n"),
+	C("spaces around quoted multi-line", "a,b\n x,\"y\n z \"\n",
+	  "H2:a|b\nL2: x|y\\x0a z \n"),
+};
+
+/* Run one case with every chunk size from 1 to len + 1. */
+static void run_case(const struct csv_case *c)
+{
+	size_t len = c->len;
+	char *path = tmp_write(c->in, len);
+	struct buf t = BUF_INIT;
+
+	/* chunk len + 2 stands for "no limit" */
+	for (size_t chunk = 1; chunk <= len + 2; chunk++) {
+		int same;
+		in_chunk_limit = chunk <= len + 1 ? chunk : 0;
+		transcript(&t, path);
+		same = t.len == strlen(c->want) && memcmp(t.p, c->want, t.len) == 0;
+		cr_expect(same, "case '%s', chunk %zu:\n--- got\n%.*s--- want\n%s",
+			  c->name, in_chunk_limit, (int)t.len, t.p, c->want);
+		if (!same)
+			break; /* one report per case */
+	}
+	in_chunk_limit = 0;
+	buf_release(&t);
+	tmp_remove(path);
+}
+
+Test(csv_read, table_every_chunk_size)
+{
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		run_case(&cases[i]);
+}
+
+/* ---- field lengths around the internal sizes --------------------------- */
+
+/* Read "a,b\n<field>,x\n1,2\n" and check the field comes back whole. */
+static void check_long_field(size_t n, int quoted, size_t chunk)
+{
+	struct buf in = BUF_INIT, want = BUF_INIT;
+	struct schema s = SCHEMA_INIT;
+	struct record rec = RECORD_INIT;
+	struct cov_err e;
+	struct reader *r;
+	char *path;
+
+	/* the value: letters, with a comma, a quote and a line break inside
+	 * when quoted, so the slow path (libcsv) carries it */
+	for (size_t i = 0; i < n; i++)
+		buf_addc(&want, (char)('a' + i % 26));
+	if (quoted && n >= 3) {
+		want.p[n / 2] = ',';
+		want.p[n / 3] = '"';
+		want.p[n - 2] = '\n';
+	}
+	buf_adds(&in, "a,b\n");
+	if (quoted) {
+		buf_addc(&in, '"');
+		for (size_t i = 0; i < n; i++) {
+			if (want.p[i] == '"')
+				buf_addc(&in, '"');
+			buf_addc(&in, want.p[i]);
+		}
+		buf_addc(&in, '"');
+	} else {
+		buf_add(&in, want.p, n);
+	}
+	buf_adds(&in, ",x\n1,2\n");
+	path = tmp_write(in.p, in.len);
+	in_chunk_limit = chunk;
+	memset(&e, 0, sizeof e);
+	r = reader_open(path, FMT_CSV, &s, &e);
+	cr_assert_not_null(r, "%s", e.msg);
+	cr_assert_eq(reader_next(r, &rec, &e), 1, "n=%zu quoted=%d: %s", n,
+		     quoted, e.msg);
+	cr_assert_eq(rec.nf, 2);
+	cr_assert_eq(rec_len(&rec, 0), n, "n=%zu quoted=%d chunk=%zu: got %zu",
+		     n, quoted, chunk, rec_len(&rec, 0));
+	cr_assert(memcmp(rec_val(&rec, 0), want.p, n) == 0,
+		  "n=%zu quoted=%d: value differs", n, quoted);
+	cr_assert(rec_len(&rec, 1) == 1 && rec_val(&rec, 1)[0] == 'x');
+	cr_assert_eq(rec.line, 2);
+	cr_assert_eq(reader_next(r, &rec, &e), 1);
+	cr_assert_eq(rec.line, quoted && n >= 3 ? 4 : 3);
+	cr_assert(rec_len(&rec, 0) == 1 && rec_val(&rec, 0)[0] == '1');
+	cr_assert_eq(reader_next(r, &rec, &e), 0);
+	reader_close(r);
+	in_chunk_limit = 0;
+	tmp_remove(path);
+	rec_release(&rec);
+	schema_release(&s);
+	buf_release(&in);
+	buf_release(&want);
+}
+
+Test(csv_read, field_lengths_around_buffer_sizes)
+{
+	static const size_t sizes[] = {
+		65535, 65536, 65537, IN_BLOCK - 1, IN_BLOCK, IN_BLOCK + 1,
+		IN_BLOCK + 4095, IN_BLOCK + 4096, IN_BLOCK + 4097,
+		2 * IN_BLOCK + 1,
+	};
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		for (int quoted = 0; quoted < 2; quoted++) {
+			check_long_field(sizes[i], quoted, 0);
+			check_long_field(sizes[i], quoted, 65521);
+		}
+	}
+}
+
+Test(csv_read, record_over_max_is_a_clean_error)
+{
+	/* an unterminated quoted field that keeps going: the reader must stop
+	 * at IN_MAX_RECORD with an error, not grow without bound */
+	struct schema s = SCHEMA_INIT;
+	struct record rec = RECORD_INIT;
+	struct cov_err e;
+	struct reader *r;
+	char path[] = "/tmp/cov-test-csv-big-XXXXXX";
+	int fd = mkstemp(path);
+	char line[1024];
+	size_t total = 0;
+	FILE *f;
+
+	cr_assert(fd >= 0);
+	f = fdopen(fd, "w");
+	memset(line, 'x', sizeof line - 1);
+	line[sizeof line - 1] = '\n';
+	fputs("a,b\n1,2\n\"", f);
+	while (total < IN_MAX_RECORD + 2 * IN_BLOCK) {
+		fwrite(line, 1, sizeof line, f);
+		total += sizeof line;
+	}
+	fputs("\",3\n4,5\n", f);
+	cr_assert_eq(fclose(f), 0);
+
+	memset(&e, 0, sizeof e);
+	r = reader_open(path, FMT_CSV, &s, &e);
+	cr_assert_not_null(r);
+	cr_assert_eq(reader_next(r, &rec, &e), 1);
+	cr_assert_eq(reader_next(r, &rec, &e), -1);
+	cr_assert_eq(r->rejected, 0, "a final error, not a reject");
+	cr_assert_eq(e.code, COV_EXIT_DATA);
+	cr_assert_str_eq(e.reason, "record_too_long");
+	cr_assert_eq(e.line, 3);
+	cr_assert(r->in->cap <= 2 * (IN_MAX_RECORD + IN_BLOCK),
+		  "window grew to %zu", r->in->cap);
+	reader_close(r);
+	unlink(path);
+	rec_release(&rec);
+	schema_release(&s);
+}
+
+/* ---- other reader behaviour -------------------------------------------- */
+
+Test(csv_read, record_memory_is_reused)
+{
+	/* 20000 records of the same shape: the record's buffers stop growing */
+	struct buf in = BUF_INIT;
+	struct schema s = SCHEMA_INIT;
+	struct record rec = RECORD_INIT;
+	struct cov_err e;
+	struct reader *r;
+	char *path;
+	size_t cap = 0, fcap = 0;
+
+	buf_adds(&in, "a,b,c\n");
+	for (int i = 0; i < 20000; i++)
+		buf_addf(&in, "%05d,\"q\"\"%d\",plain text\n", i, i % 7);
+	path = tmp_write(in.p, in.len);
+	r = reader_open(path, FMT_CSV, &s, &e);
+	cr_assert_not_null(r);
+	for (int i = 0; i < 20000; i++) {
+		cr_assert_eq(reader_next(r, &rec, &e), 1);
+		cr_assert_eq(rec.line, i + 2);
+		if (i == 10) {
+			cap = rec.data.cap;
+			fcap = rec.cap;
+		} else if (i > 10) {
+			cr_assert_eq(rec.data.cap, cap);
+			cr_assert_eq(rec.cap, fcap);
+		}
+	}
+	cr_assert_eq(reader_next(r, &rec, &e), 0);
+	reader_close(r);
+	tmp_remove(path);
+	buf_release(&in);
+	rec_release(&rec);
+	schema_release(&s);
+}
+
+Test(csv_read, auto_detection)
+{
+	static const struct {
+		const char *in;
+		enum rec_format fmt;
+	} t[] = {
+		{"a,b\n1,2\n", FMT_CSV},
+		{"a\tb\n1\t2\n", FMT_TSV},
+		{"a\tb,c\n", FMT_CSV},
+		{"\n\n{\"a\":1}\n", FMT_NDJSON},
+		{"\xEF\xBB\xBF{\"a\":1}\n", FMT_NDJSON},
+		{"x\n", FMT_CSV},
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		for (size_t chunk = 1; chunk <= strlen(t[i].in) + 1; chunk++) {
+			struct schema s = SCHEMA_INIT;
+			struct cov_err e;
+			char *path = tmp_write(t[i].in, strlen(t[i].in));
+			struct reader *r;
+			in_chunk_limit = chunk;
+			r = reader_open(path, FMT_AUTO, &s, &e);
+			cr_assert_not_null(r, "%s", e.msg);
+			cr_assert_eq(r->fmt, t[i].fmt, "input %zu chunk %zu", i, chunk);
+			reader_close(r);
+			schema_release(&s);
+			tmp_remove(path);
+		}
+	}
+	in_chunk_limit = 0;
+}
+
+Test(csv_read, missing_file)
+{
+	struct schema s = SCHEMA_INIT;
+	struct cov_err e;
+
+	memset(&e, 0, sizeof e);
+	cr_assert_null(reader_open("/nonexistent/cov-test.csv", FMT_CSV, &s, &e));
+	cr_assert_eq(e.code, COV_EXIT_IO);
+	cr_assert_str_eq(e.file, "/nonexistent/cov-test.csv");
+}

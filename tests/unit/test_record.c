@@ -1,0 +1,315 @@
+/*
+ * Tests for record: the schema (add, find, rename, equal, copy, growth of
+ * its hash index past many names, names holding NUL bytes) and records
+ * (rec_set from the record's own buffer while it grows, rec_copy, and
+ * rec_clear keeping its memory so that reading rows costs no malloc).
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "record.h"
+
+static int add(struct schema *s, const char *name)
+{
+	return schema_add(s, name, strlen(name));
+}
+
+static int find(const struct schema *s, const char *name)
+{
+	return schema_find(s, name, strlen(name));
+}
+
+Test(schema, add_and_find)
+{
+	struct schema s = SCHEMA_INIT;
+
+	cr_assert_eq(find(&s, "a"), -1, "empty schema");
+	cr_assert_eq(add(&s, "email"), 0);
+	cr_assert_eq(add(&s, "phone"), 1);
+	cr_assert_eq(add(&s, ""), 2);
+	cr_assert_eq(add(&s, "email"), 0, "adding again finds it");
+	cr_assert_eq(s.n, 3);
+	cr_assert_eq(find(&s, "phone"), 1);
+	cr_assert_eq(find(&s, ""), 2);
+	cr_assert_eq(find(&s, "Email"), -1, "case matters");
+	cr_assert_eq(find(&s, "emai"), -1);
+	cr_assert_eq(schema_find(&s, "emailx", 5), 0, "length is honoured");
+	cr_assert_str_eq(s.names[1], "phone");
+	cr_assert_eq(s.lens[1], 5);
+	schema_release(&s);
+	cr_assert_eq(s.n, 0);
+	cr_assert_eq(find(&s, "email"), -1, "released schema is empty");
+}
+
+Test(schema, names_with_nul_bytes)
+{
+	struct schema s = SCHEMA_INIT;
+
+	cr_assert_eq(schema_add(&s, "a\0b", 3), 0);
+	cr_assert_eq(schema_add(&s, "a\0c", 3), 1);
+	cr_assert_eq(schema_add(&s, "a", 1), 2);
+	cr_assert_eq(schema_add(&s, "\0", 1), 3);
+	cr_assert_eq(schema_add(&s, "", 0), 4);
+	cr_assert_eq(schema_find(&s, "a\0b", 3), 0);
+	cr_assert_eq(schema_find(&s, "a\0c", 3), 1);
+	cr_assert_eq(schema_find(&s, "a\0", 2), -1);
+	cr_assert_eq(schema_find(&s, "\0", 1), 3);
+	cr_assert_eq(s.lens[0], 3);
+	cr_assert(memcmp(s.names[0], "a\0b", 3) == 0);
+	schema_release(&s);
+}
+
+Test(schema, growth_past_many_fields)
+{
+	struct schema s = SCHEMA_INIT, c = SCHEMA_INIT;
+	char name[32];
+
+	for (int i = 0; i < 1000; i++) {
+		snprintf(name, sizeof name, "field_%d", i);
+		cr_assert_eq(add(&s, name), i);
+		/* every earlier name still found after each index growth */
+		if (i % 97 == 0)
+			for (int j = 0; j <= i; j++) {
+				snprintf(name, sizeof name, "field_%d", j);
+				cr_assert_eq(find(&s, name), j);
+			}
+	}
+	cr_assert_eq(s.n, 1000);
+	cr_assert_geq(s.nslots, 2 * s.n, "load factor under 1/2");
+	cr_assert_eq(s.nslots & (s.nslots - 1), 0, "power of two");
+	for (int j = 0; j < 1000; j++) {
+		snprintf(name, sizeof name, "field_%d", j);
+		cr_assert_eq(find(&s, name), j);
+		snprintf(name, sizeof name, "other_%d", j);
+		cr_assert_eq(find(&s, name), -1);
+	}
+	schema_copy(&c, &s);
+	cr_assert(schema_equal(&c, &s));
+	for (int j = 0; j < 1000; j++) {
+		snprintf(name, sizeof name, "field_%d", j);
+		cr_assert_eq(find(&c, name), j);
+	}
+	schema_release(&s);
+	schema_release(&c);
+}
+
+Test(schema, rename)
+{
+	struct schema s = SCHEMA_INIT;
+
+	add(&s, "a");
+	add(&s, "b");
+	add(&s, "c");
+	cr_assert_eq(schema_rename(&s, 1, "c", 1), -1, "name taken");
+	cr_assert_str_eq(s.names[1], "b", "unchanged on failure");
+	cr_assert_eq(find(&s, "c"), 2);
+	cr_assert_eq(schema_rename(&s, 1, "beta", 4), 0);
+	cr_assert_str_eq(s.names[1], "beta");
+	cr_assert_eq(s.lens[1], 4);
+	cr_assert_eq(find(&s, "beta"), 1);
+	cr_assert_eq(s.n, 3, "renaming adds no field");
+	/* the old name is an alias of the renamed field (record.h) */
+	cr_assert_eq(find(&s, "b"), 1);
+	cr_assert_eq(add(&s, "b"), 1);
+	cr_assert_eq(s.n, 3);
+	cr_assert_eq(find(&s, "a"), 0);
+	cr_assert_eq(add(&s, "d"), 3);
+	/* many renames, then growth: everything still found */
+	for (int i = 0; i < 100; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "n%d", i);
+		cr_assert_eq(add(&s, name), 4 + i);
+		cr_assert_eq(schema_rename(&s, 4 + i, name + 1, strlen(name + 1)), 0);
+	}
+	for (int i = 0; i < 100; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "%d", i);
+		cr_assert_eq(find(&s, name), 4 + i);
+	}
+	cr_assert_eq(find(&s, "beta"), 1);
+	schema_release(&s);
+}
+
+Test(schema, equal_and_copy)
+{
+	struct schema a = SCHEMA_INIT, b = SCHEMA_INIT, c = SCHEMA_INIT;
+
+	cr_assert(schema_equal(&a, &b), "two empty schemas");
+	add(&a, "x");
+	add(&a, "y");
+	add(&b, "y");
+	add(&b, "x");
+	cr_assert_not(schema_equal(&a, &b), "order matters");
+	schema_copy(&c, &a);
+	cr_assert(schema_equal(&a, &c));
+	cr_assert_neq(c.names[0], a.names[0], "deep copy");
+	schema_copy(&c, &b); /* copy over a non-empty schema */
+	cr_assert(schema_equal(&b, &c));
+	cr_assert_eq(find(&c, "y"), 0);
+	schema_release(&a);
+	add(&a, "x");
+	cr_assert_not(schema_equal(&a, &b), "different lengths");
+	schema_release(&a);
+	schema_copy(&a, &b);
+	cr_assert(schema_equal(&a, &b));
+	/* same names but one with a NUL inside */
+	schema_release(&a);
+	schema_release(&b);
+	schema_add(&a, "a\0", 2);
+	schema_add(&b, "a\0", 2);
+	cr_assert(schema_equal(&a, &b));
+	schema_release(&b);
+	schema_add(&b, "a\1", 2);
+	cr_assert_not(schema_equal(&a, &b));
+	schema_release(&a);
+	schema_release(&b);
+	schema_release(&c);
+}
+
+/* ---- records ------------------------------------------------------------- */
+
+static int val_is(const struct record *r, size_t i, const char *s)
+{
+	return rec_len(r, i) == strlen(s) && memcmp(rec_val(r, i), s, strlen(s)) == 0;
+}
+
+Test(record, set_get_kinds)
+{
+	struct record r = RECORD_INIT;
+
+	cr_assert_str_eq(rec_val(&r, 0), "", "empty record gives \"\"");
+	rec_clear(&r, 3);
+	cr_assert_eq(r.nf, 3);
+	for (size_t i = 0; i < 3; i++) {
+		cr_assert_eq(rec_kind(&r, i), VAL_ABSENT);
+		cr_assert_eq(rec_len(&r, i), 0);
+	}
+	rec_set(&r, 1, "hello", 5, VAL_STR);
+	rec_set(&r, 0, "12", 2, VAL_RAW);
+	rec_set(&r, 5, "far", 3, VAL_STR);
+	cr_assert_eq(r.nf, 6, "setting past the end grows");
+	cr_assert_eq(rec_kind(&r, 3), VAL_ABSENT);
+	cr_assert_eq(rec_kind(&r, 4), VAL_ABSENT);
+	cr_assert(val_is(&r, 1, "hello"));
+	cr_assert(val_is(&r, 0, "12"));
+	cr_assert_eq(rec_kind(&r, 0), VAL_RAW);
+	cr_assert(val_is(&r, 5, "far"));
+	cr_assert_eq(rec_kind(&r, 99), VAL_ABSENT, "beyond nf");
+	cr_assert_eq(rec_len(&r, 99), 0);
+	/* setting a field again: the new value wins */
+	rec_set(&r, 1, "bye", 3, VAL_STR);
+	cr_assert(val_is(&r, 1, "bye"));
+	rec_append_last(&r, 1, "!!", 2);
+	cr_assert(val_is(&r, 1, "bye!!"));
+	rec_set(&r, 2, "", 0, VAL_STR);
+	cr_assert_eq(rec_kind(&r, 2), VAL_STR, "empty but present");
+	rec_set(&r, 3, "a\0b", 3, VAL_STR);
+	cr_assert_eq(rec_len(&r, 3), 3);
+	cr_assert(memcmp(rec_val(&r, 3), "a\0b", 3) == 0);
+	rec_resize(&r, 4);
+	cr_assert_eq(r.nf, 6, "resize never shrinks");
+	rec_resize(&r, 40);
+	cr_assert_eq(r.nf, 40);
+	cr_assert_eq(rec_kind(&r, 39), VAL_ABSENT);
+	cr_assert(val_is(&r, 5, "far"));
+	rec_release(&r);
+	cr_assert_eq(r.nf, 0);
+}
+
+Test(record, set_from_own_buffer_while_growing)
+{
+	struct record r = RECORD_INIT;
+
+	rec_clear(&r, 1);
+	rec_set(&r, 0, "abcdefgh", 8, VAL_STR);
+	/* each step copies the whole buffer's last value onto a new field,
+	 * so the source lies in the buffer that must grow to hold it */
+	for (size_t i = 1; i < 24; i++) {
+		size_t cap = r.data.cap;
+		rec_set(&r, i, rec_val(&r, i - 1), rec_len(&r, i - 1), VAL_STR);
+		rec_append_last(&r, i, rec_val(&r, 0), 8);
+		cr_assert_eq(rec_len(&r, i), 8 * (i + 1));
+		if (i == 23)
+			cr_assert_geq(r.data.cap, cap);
+	}
+	for (size_t i = 0; i < 24; i++)
+		for (size_t k = 0; k < rec_len(&r, i); k++)
+			cr_assert_eq(rec_val(&r, i)[k], "abcdefgh"[k % 8],
+				     "field %zu byte %zu", i, k);
+	/* a source that is a part of an earlier field, at the exact edge of
+	 * the buffer's capacity */
+	rec_clear(&r, 0);
+	rec_set(&r, 0, "0123456789", 10, VAL_STR);
+	while (r.data.len < r.data.cap)
+		rec_set(&r, 1, "x", 1, VAL_STR);
+	rec_set(&r, 2, rec_val(&r, 0) + 3, 5, VAL_STR);
+	cr_assert(val_is(&r, 2, "34567"));
+	cr_assert(val_is(&r, 0, "0123456789"));
+	rec_release(&r);
+}
+
+Test(record, copy)
+{
+	struct record a = RECORD_INIT, b = RECORD_INIT;
+
+	rec_clear(&a, 3);
+	rec_set(&a, 0, "one", 3, VAL_STR);
+	rec_set(&a, 2, "true", 4, VAL_RAW);
+	a.line = 42;
+	a.file = "in.csv";
+	rec_copy(&b, &a);
+	cr_assert_eq(b.nf, 3);
+	cr_assert(val_is(&b, 0, "one"));
+	cr_assert_eq(rec_kind(&b, 1), VAL_ABSENT);
+	cr_assert(val_is(&b, 2, "true"));
+	cr_assert_eq(rec_kind(&b, 2), VAL_RAW);
+	cr_assert_eq(b.line, 42);
+	cr_assert_str_eq(b.file, "in.csv");
+	cr_assert_neq(b.data.p, a.data.p, "own bytes");
+	/* the copy survives changes to the source */
+	rec_clear(&a, 1);
+	rec_set(&a, 0, "zzz", 3, VAL_STR);
+	cr_assert(val_is(&b, 0, "one"));
+	/* copying a smaller record over a bigger one */
+	rec_copy(&b, &a);
+	cr_assert_eq(b.nf, 1);
+	cr_assert(val_is(&b, 0, "zzz"));
+	/* copying an empty record */
+	rec_release(&a);
+	rec_copy(&b, &a);
+	cr_assert_eq(b.nf, 0);
+	rec_release(&b);
+}
+
+Test(record, clear_keeps_memory)
+{
+	/* 10^5 records of one shape: after the first, neither the byte buffer
+	 * nor the field array is reallocated (no malloc per row) */
+	struct record r = RECORD_INIT;
+	char val[64];
+	size_t cap = 0, fcap = 0;
+	char *p = NULL;
+	struct field *f = NULL;
+
+	for (int row = 0; row < 100000; row++) {
+		rec_clear(&r, 8);
+		for (size_t i = 0; i < 8; i++) {
+			int n = snprintf(val, sizeof val, "value-%06d-%zu", row, i);
+			rec_set(&r, i, val, (size_t)n, VAL_STR);
+		}
+		if (row == 0) {
+			cap = r.data.cap;
+			fcap = r.cap;
+			p = r.data.p;
+			f = r.f;
+		} else {
+			cr_assert_eq(r.data.cap, cap, "row %d", row);
+			cr_assert_eq(r.cap, fcap);
+			cr_assert_eq(r.data.p, p);
+			cr_assert_eq(r.f, f);
+		}
+		cr_assert(val_is(&r, 7, val));
+	}
+	rec_release(&r);
+}

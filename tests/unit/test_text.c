@@ -1,0 +1,165 @@
+/*
+ * Tests for norm_text: text_utf8_valid on every edge of the encoding
+ * (overlongs, surrogates, code points past U+10FFFF, sequences cut at the
+ * end), text_clean (NFC, Unicode white space, zero-width characters, case
+ * kept) and text_fold (case folding, compatibility forms, accents), and
+ * invalid input.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "norm_text.h"
+
+static int valid(const char *s)
+{
+	return text_utf8_valid(s, strlen(s));
+}
+
+Test(utf8_valid, accepts)
+{
+	static const char *ok[] = {
+		"", "plain ascii", "\x7f",
+		"\xc2\x80", "\xdf\xbf",                 /* 2-byte edges */
+		"\xe0\xa0\x80", "\xef\xbf\xbf",         /* 3-byte edges */
+		"\xed\x9f\xbf", "\xee\x80\x80",         /* around the surrogates */
+		"\xf0\x90\x80\x80", "\xf4\x8f\xbf\xbf", /* 4-byte edges */
+		"M\xc3\xbcller \xf0\x9f\x98\x80 \xe2\x82\xac",
+		"12345678\xc3\xa9" "12345678", /* after a word-sized ASCII run */
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		cr_assert_eq(valid(ok[i]), 1, "case %zu", i);
+	/* NUL is a valid byte when the length says so */
+	cr_assert_eq(text_utf8_valid("a\0b", 3), 1);
+}
+
+Test(utf8_valid, rejects)
+{
+	static const char *bad[] = {
+		"\x80", "\xbf", "a\x80z",              /* lone continuation */
+		"\xc0\x80", "\xc1\xbf",                /* overlong 2-byte */
+		"\xe0\x80\x80", "\xe0\x9f\xbf",        /* overlong 3-byte */
+		"\xf0\x80\x80\x80", "\xf0\x8f\xbf\xbf", /* overlong 4-byte */
+		"\xed\xa0\x80", "\xed\xbf\xbf",        /* surrogates */
+		"\xf4\x90\x80\x80", "\xf5\x80\x80\x80", /* > U+10FFFF */
+		"\xf8\x88\x80\x80\x80", "\xfc\x84\x80\x80\x80\x80",
+		"\xfe", "\xff",
+		"\xc3", "\xe2\x82", "\xf0\x9f\x98",    /* cut at the end */
+		"abc\xc3", "abcdefgh\xe2\x82", "x\xf0\x9f",
+		"\xc3x", "\xe2\x82x", "\xf0\x9f\x98x", /* cut by ASCII */
+		"\xc3\xc3\xa9",                        /* lead byte as continuation */
+		"12345678\x80" "12345678",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		cr_assert_eq(valid(bad[i]), 0, "case %zu", i);
+	/* the length is honoured: a valid prefix of a longer sequence is not
+	 * read past n */
+	cr_assert_eq(text_utf8_valid("\xc3\xa9", 1), 0);
+	cr_assert_eq(text_utf8_valid("\xf0\x9f\x98\x80", 3), 0);
+	cr_assert_eq(text_utf8_valid("\xf0\x9f\x98\x80", 4), 1);
+	cr_assert_eq(text_utf8_valid("\xff", 0), 1);
+}
+
+Test(utf8_valid, every_two_byte_sequence)
+{
+	/* exhaustive over the first two bytes against the definition */
+	for (int a = 0; a < 256; a++)
+		for (int b = 0; b < 256; b++) {
+			char s[2] = {(char)a, (char)b};
+			int want;
+			if (a < 0x80)
+				want = b < 0x80;
+			else if (a >= 0xc2 && a <= 0xdf)
+				want = b >= 0x80 && b <= 0xbf;
+			else
+				want = 0; /* a longer sequence cut short, or bad */
+			cr_assert_eq(text_utf8_valid(s, 2), want, "%02x %02x", a, b);
+		}
+}
+
+static struct buf out = BUF_INIT;
+
+static const char *clean(const char *s)
+{
+	cr_assert_eq(text_clean(&out, s, strlen(s)), 0, "clean(%s)", s);
+	return buf_cstr(&out);
+}
+
+static const char *fold(const char *s)
+{
+	cr_assert_eq(text_fold(&out, s, strlen(s)), 0, "fold(%s)", s);
+	return buf_cstr(&out);
+}
+
+Test(text_clean, nfc_and_spaces)
+{
+	cr_assert_str_eq(clean("e\xcc\x81"), "\xc3\xa9", "e + U+0301 composed");
+	cr_assert_str_eq(clean("Caf\x65\xcc\x81 Cr\xc3\xa8me"), "Caf\xc3\xa9 Cr\xc3\xa8me");
+	cr_assert_str_eq(clean("a\xc2\xa0\xc2\xa0" "b"), "a b", "NBSP collapsed");
+	cr_assert_str_eq(clean("a\xe2\x80\x83" "b"), "a b", "U+2003 collapsed");
+	cr_assert_str_eq(clean("a \t\xe3\x80\x80\n b"), "a b", "mixed run");
+	cr_assert_str_eq(clean("ab\xe2\x80\x8b" "cd"), "abcd", "ZWSP dropped");
+	cr_assert_str_eq(clean("\xef\xbb\xbf" "x"), "x", "BOM dropped");
+	cr_assert_str_eq(clean("  \xc2\xa0 Hello World \xe2\x80\x83 "), "Hello World",
+			 "trimmed");
+	cr_assert_str_eq(clean("  plain   ascii  "), "plain ascii");
+	cr_assert_str_eq(clean("MiXeD \xc3\x9c"), "MiXeD \xc3\x9c", "case kept");
+	cr_assert_str_eq(clean(""), "");
+	cr_assert_str_eq(clean(" \xc2\xa0\t "), "");
+	cr_assert_str_eq(clean("a\x01" "b"), "a b", "control bytes are spaces");
+	cr_assert_str_eq(clean("\xef\xac\x81"), "\xef\xac\x81", "no compatibility mapping");
+}
+
+Test(text_fold, keys)
+{
+	cr_assert_str_eq(fold("M\xc3\xbcller"), "muller");
+	cr_assert_str_eq(fold("Mu\xcc\x88ller"), "muller", "decomposed input");
+	cr_assert_str_eq(fold("\xc3\x89" "COLE"), "ecole");
+	cr_assert_str_eq(fold("Stra\xc3\x9f" "e"), "strasse");
+	cr_assert_str_eq(fold("\xef\xac\x81" "nance"), "finance", "fi ligature");
+	cr_assert_str_eq(fold("  ACME\xc2\xa0" "Corp  "), "acme corp");
+	cr_assert_str_eq(fold("ABC def"), "abc def", "ASCII path");
+	cr_assert_str_eq(fold("\xef\xbc\xa1\xef\xbc\xa2"), "ab", "fullwidth");
+	cr_assert_str_eq(fold("a\xe2\x80\x8b" "b"), "ab");
+}
+
+Test(text_map, invalid_input)
+{
+	static const char *bad[] = {"\xff", "ab\xc3", "\xed\xa0\x80", "x\xc0\xafy"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		size_t n = strlen(bad[i]);
+		cr_assert_eq(text_clean(&out, bad[i], n), -1, "clean %zu", i);
+		cr_assert(out.len == n && memcmp(out.p, bad[i], n) == 0,
+			  "clean leaves the input as it was");
+		cr_assert_eq(text_fold(&out, bad[i], n), -1, "fold %zu", i);
+	}
+	/* NUL inside: valid UTF-8, a control character, so white space */
+	cr_assert_eq(text_clean(&out, "a\0b", 3), 0);
+	cr_assert(out.len == 3 && memcmp(out.p, "a b", 3) == 0);
+}
+
+Test(text_map, buffers_reused)
+{
+	/* the output buffer is reset each call and stops growing */
+	size_t cap;
+	char *p;
+
+	clean("J\xc3\xbcrgen  M\xc3\xbcller-L\xc3\xbc" "denscheid");
+	cap = out.cap;
+	p = out.p;
+	for (int i = 0; i < 10000; i++) {
+		fold("J\xc3\xbcrgen  M\xc3\xbcller-L\xc3\xbc" "denscheid");
+		clean("\xc3\x89" "cole  Normale");
+	}
+	cr_assert_eq(out.cap, cap);
+	cr_assert_eq(out.p, p);
+	cr_assert_str_eq(out.p, "\xc3\x89" "cole Normale");
+}
+
+Test(text_ascii, is_ascii)
+{
+	cr_assert(text_is_ascii("", 0));
+	cr_assert(text_is_ascii("0123456789abcdef\x7f", 17));
+	cr_assert_not(text_is_ascii("0123456789abcdef\x80", 17));
+	cr_assert_not(text_is_ascii("\xc3\xa9", 2));
+	cr_assert(text_is_ascii("ab\xc3", 2), "length honoured");
+}
