@@ -6,6 +6,11 @@
  * rewritten value is built in one of a few scratch buffers and stored with
  * rec_set, which appends to the record's own buffer; the record is reset by
  * the reader before the next one.
+ *
+ * Company and country values repeat across rows and their rules cost more
+ * than a lookup, so they go through small memos (lib/memo.h) sized to stay
+ * in the processor's cache: a larger table costs more in cache misses than
+ * it saves.  Dates parse faster than a memo answers, so they are not cached.
  */
 #include "normalize.h"
 
@@ -57,7 +62,6 @@ struct normalizer {
 	size_t bound_n;            /* schema size at the last bind */
 	struct buf a, b;           /* scratch */
 	struct memo *company, *country; /* company -> key; country -> CC+region */
-	struct memo *date;              /* date text -> ISO 8601 ("" = invalid) */
 };
 
 static char *trim_dup(const char *s, size_t n)
@@ -120,9 +124,8 @@ struct normalizer *normalizer_new(const struct normalize_opts *opts,
 		}
 		nz->opt.default_country = xstrdup(cc);
 	}
-	nz->company = memo_new(8192);
+	nz->company = memo_new(2048);
 	nz->country = memo_new(1024);
-	nz->date = memo_new(8192);
 	nz->tax = taxonomy_new();
 	if (opts->taxonomy && taxonomy_load(nz->tax, opts->taxonomy, e) < 0)
 		goto fail;
@@ -262,22 +265,11 @@ static void set_bool(struct record *rec, int i, int v)
 static void do_date(struct normalizer *nz, struct stream *st,
 		    struct record *rec, int i)
 {
-	const char *s, *v;
-	size_t n, vn;
-
 	if (!has(rec, i))
 		return;
-	s = rec_val(rec, (size_t)i);
-	n = rec_len(rec, (size_t)i);
-	if ((v = memo_get(nz->date, s, n, &vn)) == NULL) {
-		if (value_date(s, n, nz->opt.date_order, &nz->a) < 0)
-			buf_reset(&nz->a);
-		memo_put(nz->date, s, n, nz->a.p ? nz->a.p : "", nz->a.len);
-		v = nz->a.p;
-		vn = nz->a.len;
-	}
-	if (vn > 0) {
-		set_safe(rec, i, v, vn);
+	if (value_date(rec_val(rec, (size_t)i), rec_len(rec, (size_t)i),
+		       nz->opt.date_order, &nz->a) == 0) {
+		set_safe(rec, i, nz->a.p, nz->a.len);
 	} else {
 		clean_field(nz, rec, (size_t)i);
 		stream_count_reason(st, "date_invalid", 1);
@@ -583,7 +575,6 @@ void normalizer_free(struct normalizer *nz)
 		free((char *)nz->opt.default_country);
 	memo_free(nz->company);
 	memo_free(nz->country);
-	memo_free(nz->date);
 	free(nz->own);
 	free(nz->fallback);
 	buf_release(&nz->a);
