@@ -249,9 +249,14 @@ struct out_file *out_open(const char *path, struct cov_err *e)
 		const char *slash = strrchr(path, '/');
 		size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
 		o->path = xstrdup(path);
-		o->tmp = xmalloc(strlen(path) + 32);
-		snprintf(o->tmp, strlen(path) + 32, "%.*s.%s.XXXXXX",
-			 (int)dirlen, path, path + dirlen);
+		size_t len = strlen(path) + 32, end;
+		o->tmp = xmalloc(len);
+		snprintf(o->tmp, len, "%.*s.%s.", (int)dirlen, path,
+			 path + dirlen);
+		/* mkstemp's template: six trailing X */
+		end = strlen(o->tmp);
+		memset(o->tmp + end, 'X', 6);
+		o->tmp[end + 6] = '\0';
 		o->fd = mkstemp(o->tmp);
 		if (o->fd < 0) {
 			err_set(e, COV_EXIT_IO, path, 0, "open",
