@@ -18,41 +18,10 @@
 #include "io.h"
 #include "reader.h"
 #include "record.h"
+#include "testutil.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static char *tmp_write(const char *s, size_t n)
-{
-	char *path = strdup("/tmp/cov-test-csv-XXXXXX");
-	int fd = mkstemp(path);
-
-	cr_assert(fd >= 0, "mkstemp");
-	for (size_t off = 0; off < n;) {
-		ssize_t w = write(fd, s + off, n - off);
-		cr_assert(w > 0, "write");
-		off += (size_t)w;
-	}
-	close(fd);
-	return path;
-}
-
-static void tmp_remove(char *path)
-{
-	unlink(path);
-	free(path);
-}
-
-/* Append s with bytes outside printable ASCII, '|' and '\\' as \xHH. */
-static void esc(struct buf *b, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c >= 0x7f || c == '|' || c == '\\')
-			buf_addf(b, "\\x%02x", c);
-		else
-			buf_addc(b, (char)c);
-	}
-}
 
 /* Read path as CSV and describe what came out:
  *   H<n>:name|name        the header (n names)

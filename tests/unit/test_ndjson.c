@@ -18,38 +18,8 @@
 #include "ndjson.h"
 #include "reader.h"
 #include "record.h"
+#include "testutil.h"
 
-static char *tmp_write(const char *s, size_t n)
-{
-	char *path = strdup("/tmp/cov-test-ndjson-XXXXXX");
-	int fd = mkstemp(path);
-
-	cr_assert(fd >= 0, "mkstemp");
-	for (size_t off = 0; off < n;) {
-		ssize_t w = write(fd, s + off, n - off);
-		cr_assert(w > 0, "write");
-		off += (size_t)w;
-	}
-	close(fd);
-	return path;
-}
-
-static void tmp_remove(char *path)
-{
-	unlink(path);
-	free(path);
-}
-
-static void esc(struct buf *b, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c >= 0x7f || c == '|' || c == '\\')
-			buf_addf(b, "\\x%02x", c);
-		else
-			buf_addc(b, (char)c);
-	}
-}
 
 static void transcript(struct buf *t, const char *path)
 {
