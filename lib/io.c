@@ -236,15 +236,53 @@ static int ends_with(const char *s, const char *suf)
 	return n >= m && strcmp(s + n - m, suf) == 0;
 }
 
+static void out_free(struct out_file *o);
+
+/* Put a gzip encoder in front of o; on failure o is aborted. */
+static int gz_start(struct out_file *o, struct cov_err *e)
+{
+	z_stream *zs = xcalloc(1, sizeof *zs);
+
+	if (deflateInit2(zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+	    Z_OK) {
+		err_set(e, COV_EXIT_IO, o->path, 0, "gzip",
+			"cannot start gzip encoder");
+		free(zs);
+		out_abort(o);
+		return -1;
+	}
+	o->zs = zs;
+	o->gz = 1;
+	o->zbuf = xmalloc(OUT_BUF);
+	return 0;
+}
+
 struct out_file *out_open(const char *path, struct cov_err *e)
 {
 	struct out_file *o = xcalloc(1, sizeof *o);
 
 	o->cap = OUT_BUF;
 	o->buf = xmalloc(o->cap);
+	struct stat sb;
+
 	if (path == NULL || strcmp(path, "-") == 0) {
 		o->fd = 1;
 		o->path = xstrdup("-");
+	} else if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		/* a device or a FIFO (-o /dev/null, a named pipe): written
+		 * in place; renaming a file over it would replace it */
+		o->path = xstrdup(path);
+		o->fd = open(path, O_WRONLY | O_APPEND);
+		if (o->fd < 0) {
+			err_set(e, COV_EXIT_IO, path, 0, "open",
+				"cannot open: %s", strerror(errno));
+			free(o->path);
+			free(o->buf);
+			free(o);
+			return NULL;
+		}
+		if (ends_with(path, ".gz") && gz_start(o, e) < 0)
+			return NULL;
 	} else {
 		const char *slash = strrchr(path, '/');
 		size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
@@ -273,20 +311,8 @@ struct out_file *out_open(const char *path, struct cov_err *e)
 			fchmod(o->fd, 0666 & ~m);
 		}
 		track(o, 1);
-		if (ends_with(path, ".gz")) {
-			z_stream *zs = xcalloc(1, sizeof *zs);
-			if (deflateInit2(zs, 6, Z_DEFLATED, 15 + 16, 8,
-					 Z_DEFAULT_STRATEGY) != Z_OK) {
-				err_set(e, COV_EXIT_IO, path, 0, "gzip",
-					"cannot start gzip encoder");
-				free(zs);
-				out_abort(o);
-				return NULL;
-			}
-			o->zs = zs;
-			o->gz = 1;
-			o->zbuf = xmalloc(OUT_BUF);
-		}
+		if (ends_with(path, ".gz") && gz_start(o, e) < 0)
+			return NULL;
 	}
 	return o;
 }
@@ -420,6 +446,8 @@ void out_abort(struct out_file *o)
 		close(o->fd);
 		unlink(o->tmp);
 		track(o, 0);
+	} else if (o->fd > 2) {
+		close(o->fd);
 	}
 	out_free(o);
 }

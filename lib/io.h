@@ -12,7 +12,9 @@
  * Output (struct out_file) is a 1 MiB buffer in front of a descriptor.  A
  * named output is written to a temporary file in the same folder and renamed
  * into place by out_close, so a failed run leaves nothing behind; a name
- * ending in ".gz" is gzip-compressed.  Every write error is reported.
+ * that exists and is not a regular file (a device such as /dev/null, a
+ * FIFO) is written in place instead.  A name ending in ".gz" is
+ * gzip-compressed.  Every write error is reported.
  */
 #ifndef COV_IO_H
 #define COV_IO_H
