@@ -261,8 +261,15 @@ static int open_input(struct stream *st, int i, struct cov_err *e)
 int stream_open(struct stream *st, struct cli_common *opt, int nfiles,
 		char **files, struct cov_err *e)
 {
+	return stream_open_flags(st, opt, nfiles, files, 0, e);
+}
+
+int stream_open_flags(struct stream *st, struct cli_common *opt, int nfiles,
+		      char **files, unsigned flags, struct cov_err *e)
+{
 	memset(st, 0, sizeof *st);
 	st->opt = opt;
+	st->flags = flags;
 	st->files = files;
 	st->nfiles = nfiles;
 	clock_gettime(CLOCK_MONOTONIC, &st->t0);
@@ -273,7 +280,13 @@ int stream_open(struct stream *st, struct cli_common *opt, int nfiles,
 			      opt->excel_safe, e);
 	if (!st->out)
 		goto fail;
-	if (opt->rejects) {
+	if (opt->rejects && (flags & STREAM_REJECT_RECORDS)) {
+		/* fields are mapped on the first reject (see rej_update) */
+		st->rej = writer_open(opt->rejects, st->out->fmt,
+				      opt->excel_safe, e);
+		if (!st->rej)
+			goto fail;
+	} else if (opt->rejects) {
 		st->rej = writer_open(opt->rejects, FMT_CSV, opt->excel_safe, e);
 		if (!st->rej)
 			goto fail;
@@ -369,6 +382,99 @@ static void progress(struct stream *st, int final)
 	st->progress_shown = 1;
 }
 
+/* STREAM_REJECT_RECORDS: bring rej_schema and rej_order up to date with
+ * the stream's schema.  rej_schema holds the stream's fields (in schema
+ * order, new ones appended as they appear) and the five reject_ fields
+ * after those known at the first call, so indices never move and a
+ * CSV/TSV header stays valid; an input field that already has a reject_
+ * name is shared, not repeated. */
+static void rej_update(struct stream *st)
+{
+	static const char *const extra[5] = {"reject_file", "reject_line",
+		"reject_reason", "reject_message", "reject_raw"};
+	size_t n = st->schema.n, k = 0;
+	int first = st->rej_order == NULL;
+
+	if (st->order_for != n || !st->order)
+		update_order(st);
+	if (!first && st->rej_order_for == n)
+		return;
+	st->rej_map = xrealloc(st->rej_map, (n ? n : 1) * sizeof *st->rej_map);
+	for (size_t i = st->rej_mapped; i < n; i++)
+		st->rej_map[i] = schema_add(&st->rej_schema, st->schema.names[i],
+					    st->schema.lens[i]);
+	st->rej_mapped = n;
+	if (first)
+		for (int j = 0; j < 5; j++)
+			st->rej_extra[j] = schema_add(&st->rej_schema, extra[j],
+						      strlen(extra[j]));
+	st->rej_order = xrealloc(st->rej_order,
+				 (st->rej_schema.n + 1) * sizeof *st->rej_order);
+	for (size_t i = 0; i < st->norder; i++)
+		st->rej_order[k++] = st->rej_map[st->order[i]];
+	for (int j = 0; j < 5; j++) {
+		size_t i;
+		for (i = 0; i < k && st->rej_order[i] != st->rej_extra[j]; i++)
+			;
+		if (i == k)
+			st->rej_order[k++] = st->rej_extra[j];
+	}
+	st->rej_norder = k;
+	st->rej_order_for = n;
+}
+
+/* STREAM_REJECT_RECORDS: write rec (NULL for a malformed record) with the
+ * reject_ fields to --rejects. */
+static int write_reject_record(struct stream *st, const struct record *rec,
+			       const char *file, long line, const char *reason,
+			       const char *msg, const char *raw, size_t rawn,
+			       struct cov_err *e)
+{
+	struct record *r = &st->rej_rec;
+	char num[32];
+	int k;
+
+	rej_update(st);
+	rec_clear(r, st->rej_schema.n);
+	for (size_t i = 0; rec && i < rec->nf && i < st->rej_mapped; i++) {
+		int kind = rec->f[i].kind;
+		if (kind == VAL_ABSENT)
+			continue;
+		if (rec->f[i].clean)
+			rec_set_clean(r, (size_t)st->rej_map[i], rec_val(rec, i),
+				      rec_len(rec, i), kind);
+		else
+			rec_set(r, (size_t)st->rej_map[i], rec_val(rec, i),
+				rec_len(rec, i), kind);
+	}
+	k = snprintf(num, sizeof num, "%ld", line);
+	file = name_of(file);
+	rec_set(r, (size_t)st->rej_extra[0], file, strlen(file), VAL_STR);
+	rec_set_clean(r, (size_t)st->rej_extra[1], num, (size_t)k, VAL_RAW);
+	rec_set(r, (size_t)st->rej_extra[2], reason, strlen(reason), VAL_STR);
+	if (msg)
+		rec_set(r, (size_t)st->rej_extra[3], msg, strlen(msg), VAL_STR);
+	if (raw)
+		rec_set(r, (size_t)st->rej_extra[4], raw, rawn, VAL_STR);
+	return writer_write(st->rej, &st->rej_schema, st->rej_order,
+			    st->rej_norder, r, e);
+}
+
+int stream_reject(struct stream *st, const struct record *rec,
+		  const char *reason, const char *message, struct cov_err *e)
+{
+	stream_count_reject(st, reason);
+	if (!st->rej)
+		return 0;
+	if (!(st->flags & STREAM_REJECT_RECORDS)) {
+		err_set(e, COV_EXIT_IO, NULL, 0, "internal",
+			"internal error: stream_reject without STREAM_REJECT_RECORDS");
+		return -1;
+	}
+	return write_reject_record(st, rec, rec->file, rec->line, reason,
+				   message, NULL, 0, e);
+}
+
 static int write_reject(struct stream *st, const struct cov_err *err,
 			struct cov_err *e)
 {
@@ -385,6 +491,9 @@ static int write_reject(struct stream *st, const struct cov_err *err,
 		n--;
 	if (n > 0 && raw[n - 1] == '\r')
 		n--;
+	if (st->flags & STREAM_REJECT_RECORDS)
+		return write_reject_record(st, NULL, st->r->in->name, line,
+					   err->reason, err->msg, raw, n, e);
 	k = snprintf(num, sizeof num, "%ld", line);
 	rec_clear(&st->rej_rec, 5);
 	rec_set(&st->rej_rec, 0, st->r->in->name, strlen(st->r->in->name), VAL_STR);
@@ -513,8 +622,12 @@ static void stream_free(struct stream *st)
 	rec_release(&st->rej_rec);
 	free(st->added);
 	free(st->order);
+	free(st->rej_map);
+	free(st->rej_order);
 	st->added = NULL;
 	st->order = NULL;
+	st->rej_map = NULL;
+	st->rej_order = NULL;
 }
 
 int stream_close(struct stream *st, struct cov_err *e)
@@ -535,7 +648,12 @@ int stream_close(struct stream *st, struct cov_err *e)
 		stream_abort(st);
 		return -1;
 	}
-	if (st->rej) {
+	if (st->rej && (st->flags & STREAM_REJECT_RECORDS)) {
+		rej_update(st);
+		r = writer_close(st->rej, &st->rej_schema, st->rej_order,
+				 st->rej_norder, e);
+		st->rej = NULL;
+	} else if (st->rej) {
 		r = writer_close(st->rej, &st->rej_schema, order, 5, e);
 		st->rej = NULL;
 	}

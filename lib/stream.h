@@ -76,12 +76,29 @@ struct stream {
 	uint64_t bytes_done;
 	struct timespec t0, last_progress;
 	int progress_shown;
+	unsigned flags;     /* STREAM_* given to stream_open_flags */
+	int *rej_map;       /* STREAM_REJECT_RECORDS: schema field -> rej_schema */
+	size_t rej_mapped;  /* schema fields mapped so far */
+	int rej_extra[5];   /* rej_schema indices of reject_file ... reject_raw */
+	int *rej_order;
+	size_t rej_norder, rej_order_for;
 };
 
 /* Open the inputs (nfiles names, none = stdin) and, once the first input's
  * format is known, the output.  -1 with e filled on failure. */
 int stream_open(struct stream *st, struct cli_common *opt, int nfiles,
 		char **files, struct cov_err *e);
+
+/* Flags of stream_open_flags.  STREAM_REJECT_RECORDS: --rejects is written
+ * in the output's format, with the output's fields followed by
+ * reject_file, reject_line, reject_reason, reject_message and reject_raw.
+ * A malformed record fills only the reject_ fields (its text in
+ * reject_raw); a record the tool rejects (stream_reject) keeps its fields. */
+enum { STREAM_REJECT_RECORDS = 1 };
+
+/* stream_open with flags (stream_open is stream_open_flags with 0). */
+int stream_open_flags(struct stream *st, struct cli_common *opt, int nfiles,
+		      char **files, unsigned flags, struct cov_err *e);
 
 /* Index of a field the tool adds (appended after the input's fields; an
  * input field of that name is reused instead). */
@@ -97,6 +114,13 @@ int stream_write(struct stream *st, const struct record *rec,
 
 /* Count rec as rejected by the tool (reason) or as set aside. */
 void stream_count_reject(struct stream *st, const char *reason);
+
+/* Count rec as rejected by the tool for reason and, with --rejects, write
+ * it there with its file, line, reason and message (NULL: none).  Needs
+ * STREAM_REJECT_RECORDS to write (without it, -1 and an internal error
+ * when --rejects is open).  0, or -1 with e filled on a write error. */
+int stream_reject(struct stream *st, const struct record *rec,
+		  const char *reason, const char *message, struct cov_err *e);
 void stream_count_aside(struct stream *st);
 
 /* Add n to a per-reason counter (listed under "reasons" in --stats). */

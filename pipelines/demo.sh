@@ -34,3 +34,18 @@ count seniority
 echo
 echo "== contacts by region"
 count region
+
+echo
+echo "== cov-validate: $OUT/contacts.normalized.csv"
+cov-validate --stats "$OUT/validate.stats.json" \
+	--rejects "$OUT/validate.rejects.csv" \
+	"$OUT/contacts.normalized.csv" -o "$OUT/contacts.validated.csv"
+echo "wrote $OUT/contacts.validated.csv"
+cov-cat --to tsv "$OUT/contacts.validated.csv" | awk -F '\t' '
+	NR == 1 { for (i = 1; i <= NF; i++) if ($i == "reachable") c = i; next }
+	{ n++; if ($c == "true") r++ }
+	END { printf "reachable: %d of %d contacts (%.1f%%)\n", r, n, 100 * r / n }'
+echo
+echo "== rows per reason code (cov-validate --stats)"
+jq -r '.reasons | to_entries[] | "\(.key) \(.value)"' "$OUT/validate.stats.json" |
+	sort -k2,2nr | awk '{ printf "  %-22s %7d\n", $1, $2 }'
