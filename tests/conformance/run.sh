@@ -1,6 +1,7 @@
 #!/bin/sh
 # Conformance suites for the CSV and NDJSON readers, run through cov-cat:
-#   csv-spectrum     (vendored npm copy in tests/vendor; ../shared copy too)
+#   csv-spectrum     (vendored npm copy in tests/vendor, inputs gzipped;
+#                    ../shared copy too)
 #   csv-extra        (../shared only: skipped, saying so, when absent)
 #   JSONTestSuite    (vendored npm copy; ../shared copy too)
 # Ends with "N passed, N failed"; exits 1 if anything failed.
@@ -23,9 +24,9 @@ clean_rc() { [ "$1" -eq 0 ] || [ "$1" -eq 1 ]; }
 # ---- csv-spectrum -----------------------------------------------------------
 spectrum() { # DIR LABEL
 	dir=$1
-	for csv in "$dir"/csvs/*.csv; do
+	for csv in "$dir"/csvs/*.csv "$dir"/csvs/*.csv.gz; do
 		[ -f "$csv" ] || continue
-		name=$(basename "$csv" .csv)
+		name=$(basename "$(basename "$csv" .gz)" .csv)
 		want="$dir/json/$name.json"
 		# known upstream defect (see tests/vendor/csv-spectrum-fixes/README)
 		[ -f "$HERE/../vendor/csv-spectrum-fixes/$name.json" ] &&

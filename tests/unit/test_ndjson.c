@@ -185,26 +185,10 @@ static const struct nd_case cases[] = {
 	  "!bad_json@3[{\"a\":{\"b\":1,}}\\x0a]\n"),
 };
 
+/* Run one case with every chunk size (see sweep_chunks). */
 static void run_case(const struct nd_case *c)
 {
-	size_t len = c->len;
-	char *path = tmp_write(c->in, len);
-	struct buf t = BUF_INIT;
-
-	/* chunk len + 2 stands for "no limit" */
-	for (size_t chunk = 1; chunk <= len + 2; chunk++) {
-		int same;
-		in_chunk_limit = chunk <= len + 1 ? chunk : 0;
-		transcript(&t, path);
-		same = t.len == strlen(c->want) && memcmp(t.p, c->want, t.len) == 0;
-		cr_expect(same, "case '%s', chunk %zu:\n--- got\n%.*s--- want\n%s",
-			  c->name, in_chunk_limit, (int)t.len, t.p, c->want);
-		if (!same)
-			break;
-	}
-	in_chunk_limit = 0;
-	buf_release(&t);
-	tmp_remove(path);
+	sweep_chunks(c->name, c->in, c->len, c->want, transcript);
 }
 
 Test(ndjson_read, table_every_chunk_size)

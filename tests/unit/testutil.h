@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "io.h"
 
 /* Write s[0..n) to a new temporary file; returns its path (free with
  * tmp_remove). */
@@ -45,6 +46,33 @@ static inline void esc(struct buf *b, const char *s, size_t n)
 		else
 			buf_addc(b, (char)c);
 	}
+}
+
+/* Write in[0..len) to a file and read it back with every chunk size from 1
+ * to len + 1, and with no limit; each time, transcript (the suite's own
+ * description of what the reader gave) must equal want.  One report per
+ * case. */
+static inline void sweep_chunks(const char *name, const char *in, size_t len,
+				const char *want,
+				void (*transcript)(struct buf *, const char *))
+{
+	char *path = tmp_write(in, len);
+	struct buf t = BUF_INIT;
+
+	/* chunk len + 2 stands for "no limit" */
+	for (size_t chunk = 1; chunk <= len + 2; chunk++) {
+		int same;
+		in_chunk_limit = chunk <= len + 1 ? chunk : 0;
+		transcript(&t, path);
+		same = t.len == strlen(want) && memcmp(t.p, want, t.len) == 0;
+		cr_expect(same, "case '%s', chunk %zu:\n--- got\n%.*s--- want\n%s",
+			  name, in_chunk_limit, (int)t.len, t.p, want);
+		if (!same)
+			break;
+	}
+	in_chunk_limit = 0;
+	buf_release(&t);
+	tmp_remove(path);
 }
 
 #endif
