@@ -49,3 +49,12 @@ echo
 echo "== rows per reason code (cov-validate --stats)"
 jq -r '.reasons | to_entries[] | "\(.key) \(.value)"' "$OUT/validate.stats.json" |
 	sort -k2,2nr | awk '{ printf "  %-22s %7d\n", $1, $2 }'
+
+echo
+echo "== cov-dedupe: $OUT/contacts.validated.csv"
+cov-dedupe --keep newest:last_activity_at --merge \
+	--dupes "$OUT/dedupe.dupes.csv" --stats "$OUT/dedupe.stats.json" \
+	"$OUT/contacts.validated.csv" -o "$OUT/contacts.unique.csv"
+echo "wrote $OUT/contacts.unique.csv and $OUT/dedupe.dupes.csv"
+jq -r '"set aside \(.rows_set_aside) duplicates of \(.rows_in) contacts; \(.rows_out) unique (\(.reasons.key_empty // 0) without a key passed through)"' \
+	"$OUT/dedupe.stats.json"

@@ -1,0 +1,1270 @@
+/*
+ * dedupe: keys, keep policies, merge, spill and partition (see dedupe.h).
+ *
+ * The key table (keytab) holds, per distinct key hash, the payload the
+ * policy needs and nothing more:
+ *   first, no --dupes       nothing (16 bytes an entry)
+ *   first with --dupes      the survivor's row
+ *   last                    the survivor's row
+ *   newest, most-complete   the survivor's row and its policy value
+ * plus, with --merge, the number of records with the key (later replaced by
+ * a group number, top bit set).
+ *
+ * Flow.  first without --merge is one pass: a record is written when its
+ * key is new and set aside otherwise.  Every other job reads the input
+ * once, spooling it (spool.h) while it fills the table, and then reads the
+ * spool: once to build the merged survivors (--merge), once to write.
+ *
+ * Past --memory the job spills: the records not yet decided are split by
+ * key hash into P partitions; records without a key go to partition 0.
+ * For first, the keys already seen go with them, so a partition knows
+ * which of its keys were written before the spill.  Each partition is then
+ * deduplicated alone into a result spool whose entries carry their row
+ * numbers, and the P results are merged by row number, so the output is
+ * the one a run without the limit would give.  A partition that alone
+ * passes the limit ends the run (exit 3) naming --memory.
+ */
+#include "dedupe.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <utf8proc.h>
+#include <xxhash.h>
+
+#include "norm_company.h"
+#include "norm_email.h"
+#include "norm_header.h"
+#include "norm_text.h"
+#include "norm_value.h"
+#include "spool.h"
+
+/* ---- keys ------------------------------------------------------------- */
+
+struct keyer {
+	int contact, exact;
+	char **names;
+	size_t n;
+	int *idx;
+	size_t bound_for; /* schema size when the fields were looked up */
+	int email, first, last, ckey, company;
+	struct buf key, v1, v2, tmp;
+	utf8proc_int32_t *cps;
+	size_t cpcap;
+};
+
+struct keyer *keyer_new(const char *spec, int exact, struct cov_err *e)
+{
+	struct keyer *k = xcalloc(1, sizeof *k);
+
+	k->exact = exact;
+	k->bound_for = (size_t)-1;
+	if (!spec || strcmp(spec, "contact") == 0) {
+		k->contact = spec ? 1 : 2; /* 2: chosen by default */
+		return k;
+	}
+	for (const char *p = spec;;) {
+		const char *c = strchr(p, ',');
+		size_t len = c ? (size_t)(c - p) : strlen(p);
+
+		if (!len) {
+			err_set(e, COV_EXIT_USAGE, "", 0, "usage",
+				"-k: empty field name in '%s'", spec);
+			keyer_free(k);
+			return NULL;
+		}
+		k->names = xrealloc(k->names, (k->n + 1) * sizeof *k->names);
+		k->names[k->n] = xmalloc(len + 1);
+		memcpy(k->names[k->n], p, len);
+		k->names[k->n][len] = '\0';
+		k->n++;
+		if (!c)
+			break;
+		p = c + 1;
+	}
+	k->idx = xcalloc(k->n, sizeof *k->idx);
+	return k;
+}
+
+static int find(const struct schema *s, const char *name)
+{
+	return schema_find(s, name, strlen(name));
+}
+
+/* A contact field by its canonical name, else the first field whose header
+ * is a known alias of it ("E-mail Address" for email). */
+static int find_role(const struct schema *s, const char *name)
+{
+	int i = find(s, name);
+
+	for (size_t k = 0; i < 0 && k < s->n; k++) {
+		const char *c = header_canonical(s->names[k], s->lens[k]);
+		if (c && strcmp(c, name) == 0)
+			i = (int)k;
+	}
+	return i;
+}
+
+int keyer_bind(struct keyer *k, const struct schema *s, int ndjson,
+	       const char *file, struct cov_err *e)
+{
+	k->bound_for = s->n;
+	if (k->contact) {
+		k->email = find_role(s, "email");
+		k->first = find_role(s, "first_name");
+		k->last = find_role(s, "last_name");
+		k->ckey = find(s, "company_key");
+		k->company = find_role(s, "company");
+		if (ndjson)
+			return 0;
+		if (k->contact == 2 && k->email < 0) {
+			err_set(e, COV_EXIT_USAGE, file, 0, "usage",
+				"no email field for the default contact key: name the key fields with -k FIELDS");
+			return -1;
+		}
+		if (k->email < 0 && k->first < 0 && k->last < 0) {
+			err_set(e, COV_EXIT_USAGE, file, 0, "usage",
+				"-k contact: no email, first_name or last_name field");
+			return -1;
+		}
+		return 0;
+	}
+	for (size_t i = 0; i < k->n; i++) {
+		k->idx[i] = find(s, k->names[i]);
+		if (k->idx[i] < 0 && !ndjson) {
+			err_set(e, COV_EXIT_USAGE, file, 0, "usage",
+				"-k: no field '%s'", k->names[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The value of field i, empty for an absent field and for JSON null. */
+static const char *value(const struct record *rec, int i, size_t *n)
+{
+	if (i < 0 || (size_t)i >= rec->nf || rec->f[i].kind == VAL_ABSENT) {
+		*n = 0;
+		return "";
+	}
+	*n = rec->f[i].len;
+	if (rec->f[i].kind == VAL_RAW && *n == 4 &&
+	    memcmp(rec_val(rec, i), "null", 4) == 0) {
+		*n = 0;
+		return "";
+	}
+	return rec_val(rec, i);
+}
+
+/* Clean and case-fold s into out: NFC, trimmed, inner white space runs one
+ * space, Unicode case folding (accents kept).  Invalid UTF-8 is kept as
+ * it is. */
+static void fold(struct keyer *k, const char *s, size_t n, struct buf *out)
+{
+	utf8proc_ssize_t m;
+	const utf8proc_option_t opt =
+		UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE | UTF8PROC_STABLE;
+
+	buf_reset(out);
+	if (text_is_ascii(s, n)) {
+		int space = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+
+			if (c == ' ' || (c >= '\t' && c <= '\r') || c < ' ' ||
+			    c == 0x7f) {
+				space = 1;
+				continue;
+			}
+			if (space && out->len)
+				buf_addc(out, ' ');
+			space = 0;
+			buf_addc(out, (char)tolower(c));
+		}
+		return;
+	}
+	if (text_clean(&k->tmp, s, n) < 0) {
+		buf_add(out, s, n);
+		return;
+	}
+	for (;;) {
+		m = utf8proc_decompose((const utf8proc_uint8_t *)k->tmp.p,
+				       (utf8proc_ssize_t)k->tmp.len, k->cps,
+				       (utf8proc_ssize_t)k->cpcap, opt);
+		if (m < 0) {
+			buf_add(out, k->tmp.p, k->tmp.len);
+			return;
+		}
+		if ((size_t)m <= k->cpcap)
+			break;
+		k->cpcap = (size_t)m + 64;
+		k->cps = xrealloc(k->cps, k->cpcap * sizeof *k->cps);
+	}
+	m = utf8proc_reencode(k->cps, m, opt);
+	if (m < 0) {
+		buf_add(out, k->tmp.p, k->tmp.len);
+		return;
+	}
+	buf_add(out, k->cps, (size_t)m);
+}
+
+static void add_part(struct buf *key, const char *s, size_t n)
+{
+	uint32_t len = (uint32_t)n;
+
+	buf_add(key, &len, sizeof len);
+	buf_add(key, s, n);
+}
+
+static int contact_key(struct keyer *k, const struct record *rec)
+{
+	size_t n, fn, ln;
+	const char *v = value(rec, k->email, &n);
+
+	buf_reset(&k->key);
+	if (n && email_key(v, n, &k->v1) == 0 && k->v1.len) {
+		buf_addc(&k->key, 'e');
+		buf_add(&k->key, k->v1.p, k->v1.len);
+		return 1;
+	}
+	/* company key: the field when present, else derived from company */
+	v = value(rec, k->ckey, &n);
+	if (n)
+		fold(k, v, n, &k->v2);
+	else {
+		v = value(rec, k->company, &n);
+		buf_reset(&k->v2);
+		if (n && company_key(v, n, &k->v2) < 0)
+			buf_reset(&k->v2);
+	}
+	if (!k->v2.len)
+		return 0;
+	buf_addc(&k->key, 'n');
+	v = value(rec, k->first, &n);
+	fold(k, v, n, &k->v1);
+	fn = k->v1.len;
+	add_part(&k->key, k->v1.p, k->v1.len);
+	v = value(rec, k->last, &n);
+	fold(k, v, n, &k->v1);
+	ln = k->v1.len;
+	add_part(&k->key, k->v1.p, k->v1.len);
+	add_part(&k->key, k->v2.p, k->v2.len);
+	return fn || ln;
+}
+
+int keyer_hash(struct keyer *k, const struct schema *s,
+	       const struct record *rec, struct key128 *h)
+{
+	int any = 0;
+
+	if (s->n != k->bound_for)
+		keyer_bind(k, s, 1, "", NULL);
+	if (k->contact)
+		any = contact_key(k, rec);
+	else {
+		buf_reset(&k->key);
+		for (size_t i = 0; i < k->n; i++) {
+			size_t n;
+			const char *v = value(rec, k->idx[i], &n);
+
+			if (!k->exact) {
+				fold(k, v, n, &k->v1);
+				v = k->v1.p;
+				n = k->v1.len;
+			}
+			any |= n > 0;
+			add_part(&k->key, v, n);
+		}
+	}
+	if (any) {
+		XXH128_hash_t x = XXH3_128bits(k->key.p, k->key.len);
+
+		h->lo = x.low64;
+		h->hi = x.high64;
+	}
+	return any;
+}
+
+const char *keyer_bytes(const struct keyer *k, size_t *n)
+{
+	*n = k->key.len;
+	return k->key.p ? k->key.p : "";
+}
+
+void keyer_free(struct keyer *k)
+{
+	if (!k)
+		return;
+	for (size_t i = 0; i < k->n; i++)
+		free(k->names[i]);
+	free(k->names);
+	free(k->idx);
+	buf_release(&k->key);
+	buf_release(&k->v1);
+	buf_release(&k->v2);
+	buf_release(&k->tmp);
+	free(k->cps);
+	free(k);
+}
+
+/* ---- options ---------------------------------------------------------- */
+
+int dedupe_parse_keep(const char *s, struct dedupe_opts *o,
+		      struct cov_err *e)
+{
+	o->newest_field = NULL;
+	if (strcmp(s, "first") == 0)
+		o->keep = DEDUPE_FIRST;
+	else if (strcmp(s, "last") == 0)
+		o->keep = DEDUPE_LAST;
+	else if (strcmp(s, "most-complete") == 0)
+		o->keep = DEDUPE_MOST_COMPLETE;
+	else if (strncmp(s, "newest:", 7) == 0 && s[7]) {
+		o->keep = DEDUPE_NEWEST;
+		o->newest_field = s + 7;
+	} else {
+		err_set(e, COV_EXIT_USAGE, "", 0, "usage",
+			"--keep: expected first, last, newest:FIELD or most-complete, got '%s'",
+			s);
+		return -1;
+	}
+	return 0;
+}
+
+int dedupe_parse_size(const char *s, size_t *bytes)
+{
+	char *end;
+	unsigned long long v;
+	int shift = 0;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || v == 0)
+		return -1;
+	switch (toupper((unsigned char)*end)) {
+	case 'K': shift = 10; end++; break;
+	case 'M': shift = 20; end++; break;
+	case 'G': shift = 30; end++; break;
+	case 'T': shift = 40; end++; break;
+	default: break;
+	}
+	if (shift && (end[0] == 'i' || end[0] == 'I'))
+		end++;
+	if (toupper((unsigned char)*end) == 'B')
+		end++;
+	if (*end || (shift && v > (~0ULL >> shift)))
+		return -1;
+	*bytes = (size_t)(v << shift);
+	return 0;
+}
+
+unsigned dedupe_partition(const struct key128 *h, unsigned n)
+{
+	/* bits of hi below the keytab shard byte, so a partition's keys still
+	 * spread over every shard */
+	return (unsigned)(((unsigned __int128)(h->hi << 8) * n) >> 64);
+}
+
+/* ---- the job ---------------------------------------------------------- */
+
+enum { F_KEY = 1, F_DUPE = 2 };
+
+struct group {
+	struct record rec;
+	uint64_t (*rank)[2]; /* per field: the rank its value came from */
+	size_t nrank;
+	uint64_t dups;
+};
+
+struct job {
+	struct stream *st;
+	const struct dedupe_opts *o;
+	struct keyer *k;
+	struct keytab *t;
+	unsigned words;          /* payload words */
+	int w_value, w_count;    /* payload word of the value, count (-1) */
+	int newest, dup_count;   /* field indices, -1 */
+	size_t newest_for;       /* schema size when newest was looked up */
+	size_t budget;
+	/* --dupes */
+	struct writer *dw;
+	struct schema ds;
+	int *dmap;               /* stream field -> ds field, -1: not written */
+	size_t dmap_for;
+	int *dorder;
+	size_t dn;
+	int dup_of;
+	struct record drec;
+	/* spill: partitions of the records not yet decided, and for first
+	 * the keys seen before (NULL until the table passes --memory) */
+	struct spool *S, *K;
+	/* merge */
+	struct group *g;
+	size_t ng, gcap;
+	struct buf num, date;
+};
+
+static size_t default_budget(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+
+	if (pages <= 0 || size <= 0)
+		return (size_t)1 << 30;
+	return (size_t)pages * (size_t)size / 2;
+}
+
+static int is_empty(const struct record *rec, size_t i)
+{
+	size_t n;
+	const char *v;
+
+	if (i >= rec->nf || rec->f[i].kind == VAL_ABSENT)
+		return 1;
+	v = value(rec, (int)i, &n);
+	for (size_t j = 0; j < n; j++)
+		if (!isspace((unsigned char)v[j]))
+			return 0;
+	return 1;
+}
+
+static int is_added(const struct stream *st, size_t i)
+{
+	return i < st->added_cap && st->added[i];
+}
+
+/* The policy value of rec: higher wins, ties go to the earlier row. */
+static uint64_t policy_value(struct job *j, const struct record *rec)
+{
+	uint64_t v = 0;
+
+	if (j->o->keep == DEDUPE_MOST_COMPLETE) {
+		for (size_t i = 0; i < rec->nf; i++)
+			if (!is_added(j->st, i) && !is_empty(rec, i))
+				v++;
+	} else if (j->o->keep == DEDUPE_NEWEST) {
+		size_t n;
+		const char *s;
+
+		if (j->newest < 0 && j->st->schema.n != j->newest_for) {
+			j->newest = find(&j->st->schema, j->o->newest_field);
+			j->newest_for = j->st->schema.n;
+		}
+		s = value(rec, j->newest, &n);
+		if (n && value_date(s, n, DATE_MDY, &j->date) == 0) {
+			/* YYYY-MM-DD[THH:MM:SS]: the digits, in order, padded
+			 * to seconds; a zone is ignored */
+			int d = 0;
+
+			for (size_t i = 0; i < j->date.len && d < 14; i++)
+				if (isdigit((unsigned char)j->date.p[i])) {
+					v = v * 10 + (uint64_t)(j->date.p[i] - '0');
+					d++;
+				} else if (j->date.p[i] == 'Z' ||
+					   j->date.p[i] == '+' ||
+					   (j->date.p[i] == '-' && d >= 8))
+					break;
+			for (; d < 14; d++)
+				v *= 10;
+		}
+	}
+	return v;
+}
+
+/* Merge rank of a record of row with policy value v: smaller is better. */
+static void merge_rank(const struct job *j, uint64_t row, uint64_t v,
+		       uint64_t r[2])
+{
+	switch (j->o->keep) {
+	case DEDUPE_FIRST: r[0] = 0; r[1] = row; break;
+	case DEDUPE_LAST: r[0] = 0; r[1] = UINT64_MAX - row; break;
+	default: r[0] = UINT64_MAX - v; r[1] = row; break;
+	}
+}
+
+/* -- writing -- */
+
+static int dupes_open(struct job *j, struct cov_err *e)
+{
+	if (j->dw)
+		return 0;
+	j->dw = writer_open(j->o->dupes, j->st->out ? j->st->out->fmt : FMT_CSV,
+			    j->st->opt->excel_safe, e);
+	return j->dw ? 0 : -1;
+}
+
+/* Map the stream's input fields into the dupes schema (again when it grew). */
+static void dupes_map(struct job *j)
+{
+	const struct schema *s = &j->st->schema;
+
+	if (j->dmap_for == s->n && j->dorder)
+		return;
+	j->dmap = xrealloc(j->dmap, (s->n + 1) * sizeof *j->dmap);
+	for (size_t i = j->dorder ? j->dmap_for : 0; i < s->n; i++)
+		j->dmap[i] = is_added(j->st, i) ? -1 :
+			     schema_add(&j->ds, s->names[i], s->lens[i]);
+	if (!j->dorder || j->dup_of < 0)
+		j->dup_of = schema_add(&j->ds, "dup_of", 6);
+	j->dmap_for = s->n;
+	j->dorder = xrealloc(j->dorder, (s->n + 1) * sizeof *j->dorder);
+	j->dn = 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (j->dmap[i] >= 0)
+			j->dorder[j->dn++] = j->dmap[i];
+	j->dorder[j->dn++] = j->dup_of;
+}
+
+static void set_number(struct job *j, struct record *rec, size_t i,
+		       uint64_t v)
+{
+	buf_reset(&j->num);
+	buf_addf(&j->num, "%llu", (unsigned long long)v);
+	rec_set_clean(rec, i, j->num.p, j->num.len, VAL_RAW);
+}
+
+static int write_dupe(struct job *j, const struct record *rec,
+		      uint64_t dup_of, struct cov_err *e)
+{
+	stream_count_aside(j->st);
+	if (!j->o->dupes)
+		return 0;
+	if (dupes_open(j, e) < 0)
+		return -1;
+	dupes_map(j);
+	rec_clear(&j->drec, j->ds.n);
+	for (size_t i = 0; i < rec->nf && i < j->dmap_for; i++)
+		if (j->dmap[i] >= 0 && rec->f[i].kind != VAL_ABSENT) {
+			if (rec->f[i].clean)
+				rec_set_clean(&j->drec, (size_t)j->dmap[i],
+					      rec_val(rec, i), rec->f[i].len,
+					      rec->f[i].kind);
+			else
+				rec_set(&j->drec, (size_t)j->dmap[i],
+					rec_val(rec, i), rec->f[i].len,
+					rec->f[i].kind);
+		}
+	set_number(j, &j->drec, (size_t)j->dup_of, dup_of);
+	return writer_write(j->dw, &j->ds, j->dorder, j->dn, &j->drec, e);
+}
+
+/* Send a decided record to the output (dup_of 0) or to --dupes, or, while
+ * a partition is being worked, to its result spool. */
+static int emit(struct job *j, struct spool *to, uint64_t row,
+		const struct record *rec, uint64_t dup_of, struct cov_err *e)
+{
+	if (to) {
+		struct spool_entry x = {row, dup_of, {0, 0}, dup_of ? F_DUPE : 0};
+		return spool_write(to, &x, rec, e);
+	}
+	if (dup_of)
+		return write_dupe(j, rec, dup_of, e);
+	return stream_write(j->st, rec, e);
+}
+
+/* -- spilling -- */
+
+#define SPILL_BITS 6
+#define SPILL_PARTS (1u << SPILL_BITS)
+#define SPILL_LEVELS 4
+
+/* The spill partition of h at a level of splitting: SPILL_BITS of hi
+ * from the bottom up, away from the bits --partition and the keytab shards
+ * use (the top of hi), so parts split again spread evenly. */
+static unsigned spill_part(const struct key128 *h, int level)
+{
+	return (unsigned)(h->hi >> (SPILL_BITS * level)) & (SPILL_PARTS - 1);
+}
+
+static struct spool *spools_open(struct cov_err *e)
+{
+	struct spool *s = xcalloc(SPILL_PARTS, sizeof *s);
+
+	for (unsigned p = 0; p < SPILL_PARTS; p++)
+		if (spool_open(&s[p], e) < 0) {
+			while (p--)
+				spool_close(&s[p]);
+			free(s);
+			return NULL;
+		}
+	return s;
+}
+
+static void spools_close(struct spool *s)
+{
+	if (!s)
+		return;
+	for (unsigned p = 0; p < SPILL_PARTS; p++)
+		spool_close(&s[p]);
+	free(s);
+}
+
+/* Records without a key go to partition 0: they only need their order. */
+static int spill(struct spool *S, int level, const struct spool_entry *x,
+		 const struct record *rec, struct cov_err *e)
+{
+	unsigned p = (x->flags & F_KEY) ? spill_part(&x->h, level) : 0;
+
+	return spool_write(&S[p], x, rec, e);
+}
+
+/* Split every entry of src into S (and keys of srck into K) one level
+ * deeper. */
+static int split(struct spool *src, struct spool *srck, struct spool *S,
+		 struct spool *K, int level, struct cov_err *e)
+{
+	struct spool_entry x;
+	struct record rec = RECORD_INIT;
+	int r;
+
+	if ((r = spool_rewind(src, e)) == 0)
+		while ((r = spool_read(src, &x, &rec, e)) > 0)
+			if ((r = spill(S, level, &x, &rec, e)) < 0)
+				break;
+	rec_release(&rec);
+	if (r < 0 || !srck || !srck->f)
+		return r;
+	if ((r = spool_rewind(srck, e)) == 0)
+		while ((r = spool_read(srck, &x, NULL, e)) > 0)
+			if ((r = spill(K, level, &x, NULL, e)) < 0)
+				break;
+	return r;
+}
+
+struct dump {
+	struct spool *K;
+	struct cov_err *e;
+	int failed;
+};
+
+static void dump_key(const struct key128 *h, const uint64_t *payload,
+		     void *arg)
+{
+	struct dump *d = arg;
+	struct spool_entry x = {payload ? payload[0] : 0, 0, *h, F_KEY};
+
+	if (!d->failed && spill(d->K, 0, &x, NULL, d->e) < 0)
+		d->failed = 1;
+}
+
+static void dump_key0(const struct key128 *h, const uint64_t *payload,
+		      void *arg)
+{
+	(void)payload;
+	dump_key(h, NULL, arg);
+}
+
+static int too_big(struct job *j, struct cov_err *e)
+{
+	err_set(e, COV_EXIT_IO, "", 0, "memory",
+		"--memory %zu bytes is too small for the keys of one partition even after splitting %d times; give more memory",
+		j->budget, SPILL_LEVELS);
+	return -1;
+}
+
+static void table_new(struct job *j)
+{
+	keytab_free(j->t);
+	j->t = keytab_new(j->words);
+	keytab_set_budget(j->t, j->budget);
+}
+
+/* -- one pass over a record: fill the table -- */
+
+static int table_add(struct job *j, const struct spool_entry *x,
+		     const struct record *rec)
+{
+	uint64_t *p;
+	int r;
+
+	if (!(x->flags & F_KEY))
+		return 0;
+	r = keytab_put(j->t, &x->h, &p);
+	if (r < 0)
+		return -1;
+	if (r == 1) {
+		if (j->words)
+			p[0] = x->row;
+		if (j->w_value >= 0)
+			p[j->w_value] = policy_value(j, rec);
+		if (j->w_count >= 0)
+			p[j->w_count] = 1;
+		return 0;
+	}
+	if (j->w_count >= 0)
+		p[j->w_count]++;
+	if (j->o->keep == DEDUPE_LAST)
+		p[0] = x->row;
+	else if (j->w_value >= 0) {
+		uint64_t v = policy_value(j, rec);
+		if (v > p[j->w_value]) {
+			p[0] = x->row;
+			p[j->w_value] = v;
+		}
+	}
+	return 0;
+}
+
+/* -- merge -- */
+
+static struct group *group_of(struct job *j, uint64_t *p)
+{
+	uint64_t *c = &p[j->w_count];
+
+	if (*c >> 63)
+		return &j->g[*c & ~(1ULL << 63)];
+	if (*c < 2)
+		return NULL;
+	if (j->ng == j->gcap) {
+		j->gcap = j->gcap ? j->gcap * 2 : 256;
+		j->g = xrealloc(j->g, j->gcap * sizeof *j->g);
+	}
+	memset(&j->g[j->ng], 0, sizeof *j->g);
+	j->g[j->ng].dups = *c - 1;
+	*c = (1ULL << 63) | j->ng;
+	return &j->g[j->ng++];
+}
+
+static void group_add(struct job *j, struct group *g, uint64_t row,
+		      uint64_t surv, const struct record *rec)
+{
+	uint64_t r[2] = {0, 0};
+
+	if (row != surv)
+		merge_rank(j, row, policy_value(j, rec), r);
+	if (g->nrank < rec->nf) {
+		g->rank = xrealloc(g->rank, rec->nf * sizeof *g->rank);
+		for (size_t i = g->nrank; i < rec->nf; i++)
+			g->rank[i][0] = g->rank[i][1] = UINT64_MAX;
+		g->nrank = rec->nf;
+		rec_resize(&g->rec, rec->nf);
+	}
+	for (size_t i = 0; i < rec->nf; i++) {
+		if (is_added(j->st, i) || is_empty(rec, i))
+			continue;
+		if (r[0] < g->rank[i][0] ||
+		    (r[0] == g->rank[i][0] && r[1] < g->rank[i][1])) {
+			rec_set(&g->rec, i, rec_val(rec, i), rec->f[i].len,
+				rec->f[i].kind);
+			g->rank[i][0] = r[0];
+			g->rank[i][1] = r[1];
+		}
+	}
+}
+
+/* The survivor as written: rec, or its merged group, with dup_count. */
+static const struct record *survivor(struct job *j, struct record *rec,
+				     uint64_t *p)
+{
+	struct group *g;
+
+	if (!j->o->merge)
+		return rec;
+	g = group_of(j, p);
+	if (!g) {
+		set_number(j, rec, (size_t)j->dup_count, 0);
+		return rec;
+	}
+	/* fields the survivor had empty and no duplicate filled stay as the
+	 * survivor had them (absent, null or blank) */
+	for (size_t i = 0; i < rec->nf; i++)
+		if (i >= g->rec.nf || g->rec.f[i].kind == VAL_ABSENT) {
+			rec_resize(&g->rec, rec->nf);
+			if (rec->f[i].kind != VAL_ABSENT)
+				rec_set(&g->rec, i, rec_val(rec, i),
+					rec->f[i].len, rec->f[i].kind);
+		}
+	set_number(j, &g->rec, (size_t)j->dup_count, g->dups);
+	return &g->rec;
+}
+
+static void groups_free(struct job *j)
+{
+	for (size_t i = 0; i < j->ng; i++) {
+		rec_release(&j->g[i].rec);
+		free(j->g[i].rank);
+	}
+	j->ng = 0;
+}
+
+/* -- the spooled passes: table (unless ready), merge, write -- */
+
+static int run_spool(struct job *j, struct spool *src, int table_ready,
+		     struct spool *to, struct cov_err *e)
+{
+	struct spool_entry x;
+	struct record rec = RECORD_INIT;
+	int r;
+
+	if (!table_ready) {
+		table_new(j);
+		if (spool_rewind(src, e) < 0)
+			goto fail;
+		while ((r = spool_read(src, &x, &rec, e)) > 0)
+			if (table_add(j, &x, &rec) < 0) {
+				rec_release(&rec);
+				return -2;
+			}
+		if (r < 0)
+			goto fail;
+	}
+	if (j->o->merge) {
+		if (spool_rewind(src, e) < 0)
+			goto fail;
+		while ((r = spool_read(src, &x, &rec, e)) > 0) {
+			uint64_t *p;
+			struct group *g;
+
+			if (!(x.flags & F_KEY))
+				continue;
+			p = keytab_get(j->t, &x.h);
+			if ((g = group_of(j, p)))
+				group_add(j, g, x.row, p[0], &rec);
+		}
+		if (r < 0)
+			goto fail;
+	}
+	if (spool_rewind(src, e) < 0)
+		goto fail;
+	while ((r = spool_read(src, &x, &rec, e)) > 0) {
+		uint64_t *p;
+
+		if (!(x.flags & F_KEY)) {
+			if (j->o->merge)
+				set_number(j, &rec, (size_t)j->dup_count, 0);
+			r = emit(j, to, x.row, &rec, 0, e);
+		} else {
+			p = keytab_get(j->t, &x.h);
+			if (p[0] == x.row)
+				r = emit(j, to, x.row, survivor(j, &rec, p), 0, e);
+			else
+				r = emit(j, to, x.row, &rec, p[0], e);
+		}
+		if (r < 0)
+			goto fail;
+	}
+	if (r < 0)
+		goto fail;
+	rec_release(&rec);
+	groups_free(j);
+	return 0;
+fail:
+	rec_release(&rec);
+	groups_free(j);
+	return -1;
+}
+
+/* first, one partition: the keys written before the spill (keys), then
+ * its records in order.  -2 when its keys do not fit. */
+static int run_first_part(struct job *j, struct spool *src,
+			  struct spool *keys, struct spool *to,
+			  struct cov_err *e)
+{
+	struct spool_entry x;
+	struct record rec = RECORD_INIT;
+	int r = 0;
+
+	table_new(j);
+	if (keys && keys->f) {
+		if (spool_rewind(keys, e) < 0)
+			return -1;
+		while ((r = spool_read(keys, &x, NULL, e)) > 0) {
+			uint64_t *pl;
+			if (keytab_put(j->t, &x.h, &pl) < 0)
+				return -2;
+			if (j->words)
+				pl[0] = x.row;
+		}
+		if (r < 0)
+			return -1;
+	}
+	if (spool_rewind(src, e) < 0)
+		return -1;
+	while ((r = spool_read(src, &x, &rec, e)) > 0) {
+		uint64_t *pl;
+		int k;
+
+		if (!(x.flags & F_KEY)) {
+			r = emit(j, to, x.row, &rec, 0, e);
+		} else if ((k = keytab_put(j->t, &x.h, &pl)) < 0) {
+			rec_release(&rec);
+			return -2;
+		} else if (k == 1) {
+			if (j->words)
+				pl[0] = x.row;
+			r = emit(j, to, x.row, &rec, 0, e);
+		} else
+			r = emit(j, to, x.row, &rec, j->words ? pl[0] : 1, e);
+		if (r < 0)
+			break;
+	}
+	rec_release(&rec);
+	return r;
+}
+
+/* Merge the result spools O (each in row order) by row number into to, or
+ * into the output and --dupes when to is NULL. */
+static int merge_results(struct job *j, struct spool *O, struct spool *to,
+			 struct cov_err *e)
+{
+	struct record rec[SPILL_PARTS];
+	struct spool_entry head[SPILL_PARTS];
+	int live[SPILL_PARTS], r = 0;
+
+	memset(rec, 0, sizeof rec);
+	for (unsigned p = 0; p < SPILL_PARTS; p++)
+		live[p] = 0;
+	for (unsigned p = 0; p < SPILL_PARTS && r >= 0; p++)
+		if ((r = spool_rewind(&O[p], e)) == 0)
+			r = live[p] = spool_read(&O[p], &head[p], &rec[p], e);
+	while (r >= 0) {
+		int best = -1;
+
+		for (unsigned p = 0; p < SPILL_PARTS; p++)
+			if (live[p] > 0 &&
+			    (best < 0 || head[p].row < head[best].row))
+				best = (int)p;
+		if (best < 0)
+			break;
+		if (to)
+			r = spool_write(to, &head[best], &rec[best], e);
+		else if (head[best].flags & F_DUPE)
+			r = write_dupe(j, &rec[best], head[best].aux, e);
+		else
+			r = stream_write(j->st, &rec[best], e);
+		if (r >= 0)
+			r = live[best] = spool_read(&O[best], &head[best],
+						    &rec[best], e);
+	}
+	for (unsigned p = 0; p < SPILL_PARTS; p++)
+		rec_release(&rec[p]);
+	return r < 0 ? -1 : 0;
+}
+
+/* Deduplicate each partition S[p] (with the keys K[p] seen before the
+ * spill, for first) into a result spool, splitting one that does not fit
+ * again, then merge the results by row number into to (NULL: the output).
+ * Closes S and K. */
+static int work_parts(struct job *j, struct spool *S, struct spool *K,
+		      int level, struct spool *to, struct cov_err *e)
+{
+	int first = j->o->keep == DEDUPE_FIRST && !j->o->merge;
+	struct spool *O = spools_open(e);
+	int r = O ? 0 : -1;
+
+	for (unsigned p = 0; p < SPILL_PARTS && r >= 0; p++) {
+		if (first)
+			r = run_first_part(j, &S[p], K ? &K[p] : NULL, &O[p], e);
+		else
+			r = run_spool(j, &S[p], 0, &O[p], e);
+		if (r == -2) {
+			struct spool *S2, *K2 = NULL;
+
+			keytab_free(j->t);
+			j->t = NULL;
+			if (level + 1 >= SPILL_LEVELS) {
+				r = too_big(j, e);
+				break;
+			}
+			spool_close(&O[p]);
+			r = spool_open(&O[p], e);
+			S2 = r < 0 ? NULL : spools_open(e);
+			if (S2 && K)
+				K2 = spools_open(e);
+			if (!S2 || (K && !K2)) {
+				spools_close(S2);
+				r = -1;
+				break;
+			}
+			r = split(&S[p], K ? &K[p] : NULL, S2, K2, level + 1, e);
+			if (r >= 0)
+				r = work_parts(j, S2, K2, level + 1, &O[p], e);
+			else {
+				spools_close(S2);
+				spools_close(K2);
+			}
+		}
+		spool_close(&S[p]);
+		if (K)
+			spool_close(&K[p]);
+	}
+	spools_close(S);
+	spools_close(K);
+	keytab_free(j->t);
+	j->t = NULL;
+	if (r >= 0)
+		r = merge_results(j, O, to, e);
+	spools_close(O);
+	return r < 0 ? -1 : 0;
+}
+
+/* -- the three jobs -- */
+
+static int run_partition(struct job *j, struct cov_err *e)
+{
+	const struct dedupe_opts *o = j->o;
+	enum rec_format fmt = j->st->out->fmt;
+	struct writer **w = xcalloc(o->partition, sizeof *w);
+	struct record rec = RECORD_INIT;
+	int width = 1, r = 0, k = 0, *order = NULL;
+	size_t norder = 0;
+	char path[4096];
+
+	for (unsigned n = o->partition - 1; n >= 10; n /= 10)
+		width++;
+	for (unsigned p = 0; p < o->partition && r >= 0; p++) {
+		if (strlen(o->prefix) > sizeof path - 32) {
+			err_set(e, COV_EXIT_USAGE, "", 0, "usage",
+				"--prefix: path too long");
+			r = -1;
+			break;
+		}
+		snprintf(path, sizeof path, "%s-%0*u.%s%s", o->prefix,
+			 width & 7, p, format_name(fmt), o->gzip ? ".gz" : "");
+		w[p] = writer_open(path, fmt, j->st->opt->excel_safe, e);
+		if (!w[p])
+			r = -1;
+	}
+	while (r >= 0 && (k = stream_next(j->st, &rec, e)) > 0) {
+		struct key128 h;
+		unsigned p;
+
+		if (keyer_hash(j->k, &j->st->schema, &rec, &h))
+			p = dedupe_partition(&h, o->partition);
+		else {
+			/* keyless records never meet: spread them by row */
+			p = (unsigned)(j->st->rows_in % o->partition);
+			stream_count_reason(j->st, "key_empty", 1);
+		}
+		if (norder != j->st->schema.n) {
+			order = xrealloc(order, j->st->schema.n * sizeof *order);
+			for (; norder < j->st->schema.n; norder++)
+				order[norder] = (int)norder;
+		}
+		j->st->rows_out++;
+		r = writer_write(w[p], &j->st->schema, order, norder, &rec, e);
+	}
+	if (r >= 0 && k < 0)
+		r = -1;
+	for (unsigned p = 0; p < o->partition; p++) {
+		if (!w[p])
+			continue;
+		if (r >= 0) {
+			if (norder != j->st->schema.n) {
+				order = xrealloc(order, (j->st->schema.n + 1) * sizeof *order);
+				for (; norder < j->st->schema.n; norder++)
+					order[norder] = (int)norder;
+			}
+			if (writer_close(w[p], &j->st->schema, order, norder,
+					 e) < 0)
+				r = -1;
+		} else
+			writer_abort(w[p]);
+	}
+	free(w);
+	free(order);
+	rec_release(&rec);
+	return r < 0 ? -1 : 0;
+}
+
+/* Decide one record of the streaming first pass. */
+static int first_one(struct job *j, const struct spool_entry *x,
+		     const struct record *rec, struct cov_err *e)
+{
+	uint64_t *p;
+	int r;
+
+	if (j->S)
+		return spill(j->S, 0, x, rec, e);
+	if (!(x->flags & F_KEY))
+		return stream_write(j->st, rec, e);
+	if ((r = keytab_put(j->t, &x->h, &p)) == 1) {
+		if (j->words)
+			p[0] = x->row;
+		return stream_write(j->st, rec, e);
+	}
+	if (r == 0)
+		return write_dupe(j, rec, j->words ? p[0] : 0, e);
+	/* past --memory: the keys seen so far and every record from here on
+	 * go to partitions */
+	{
+		struct dump d = {NULL, e, 0};
+
+		if (!(j->S = spools_open(e)) || !(j->K = d.K = spools_open(e)))
+			return -1;
+		keytab_each(j->t, j->words ? dump_key : dump_key0, &d);
+		keytab_free(j->t);
+		j->t = NULL;
+		return d.failed ? -1 : spill(j->S, 0, x, rec, e);
+	}
+}
+
+/* first without --merge: one pass.  Each record is decided one record
+ * late, so the table slot of its key, prefetched when it was read, has
+ * arrived from memory by the time it is probed. */
+static int run_stream_first(struct job *j, struct cov_err *e)
+{
+	struct record rec[2] = {RECORD_INIT, RECORD_INIT};
+	struct spool_entry x[2];
+	int k, r = 0, cur = 0, have = 0;
+
+	while ((k = stream_next(j->st, &rec[cur], e)) > 0) {
+		struct spool_entry *c = &x[cur];
+
+		memset(c, 0, sizeof *c);
+		c->row = j->st->rows_in;
+		if (keyer_hash(j->k, &j->st->schema, &rec[cur], &c->h)) {
+			c->flags = F_KEY;
+			if (j->t)
+				keytab_prefetch(j->t, &c->h);
+		} else
+			stream_count_reason(j->st, "key_empty", 1);
+		cur ^= 1;
+		if (have && (r = first_one(j, &x[cur], &rec[cur], e)) < 0)
+			break;
+		have = 1;
+	}
+	if (k == 0 && r >= 0 && have)
+		r = first_one(j, &x[cur ^ 1], &rec[cur ^ 1], e);
+	rec_release(&rec[0]);
+	rec_release(&rec[1]);
+	if (k < 0 || r < 0)
+		return -1;
+	if (!j->S)
+		return 0;
+	r = work_parts(j, j->S, j->K, 0, NULL, e);
+	j->S = j->K = NULL;
+	return r;
+}
+
+static int run_two_pass(struct job *j, struct cov_err *e)
+{
+	struct record rec = RECORD_INIT;
+	struct spool all;
+	int k, r = 0;
+
+	if (spool_open(&all, e) < 0)
+		return -1;
+	while ((k = stream_next(j->st, &rec, e)) > 0) {
+		struct spool_entry x = {j->st->rows_in, 0, {0, 0}, 0};
+
+		if (keyer_hash(j->k, &j->st->schema, &rec, &x.h))
+			x.flags = F_KEY;
+		else
+			stream_count_reason(j->st, "key_empty", 1);
+		if (j->S) {
+			r = spill(j->S, 0, &x, &rec, e);
+		} else if (table_add(j, &x, &rec) == 0) {
+			r = spool_write(&all, &x, &rec, e);
+		} else {
+			/* past --memory: split what was read, then go on */
+			keytab_free(j->t);
+			j->t = NULL;
+			if (!(j->S = spools_open(e)))
+				r = -1;
+			else
+				r = split(&all, NULL, j->S, NULL, 0, e);
+			spool_close(&all);
+			if (r >= 0)
+				r = spill(j->S, 0, &x, &rec, e);
+		}
+		if (r < 0)
+			break;
+	}
+	rec_release(&rec);
+	if (k < 0 || r < 0) {
+		spool_close(&all);
+		return -1;
+	}
+	if (j->S) {
+		r = work_parts(j, j->S, NULL, 0, NULL, e);
+		j->S = NULL;
+		return r;
+	}
+	r = run_spool(j, &all, 1, NULL, e);
+	spool_close(&all);
+	return r;
+}
+
+int dedupe_run(struct stream *st, const struct dedupe_opts *o,
+	       struct cov_err *e)
+{
+	struct job j;
+	int r;
+
+	memset(&j, 0, sizeof j);
+	j.st = st;
+	j.o = o;
+	j.newest = j.dup_count = j.dup_of = -1;
+	j.w_value = j.w_count = -1;
+	j.budget = o->memory ? o->memory : default_budget();
+	j.k = keyer_new(o->key, o->exact, e);
+	if (!j.k)
+		return -1;
+	if (keyer_bind(j.k, &st->schema, st->in_fmt == FMT_NDJSON,
+		       st->nfiles ? st->files[0] : "-", e) < 0) {
+		keyer_free(j.k);
+		return -1;
+	}
+	if (o->keep == DEDUPE_NEWEST)
+		j.newest = find(&st->schema, o->newest_field);
+	if (o->keep == DEDUPE_NEWEST && j.newest < 0 &&
+	    st->in_fmt != FMT_NDJSON) {
+		err_set(e, COV_EXIT_USAGE, st->nfiles ? st->files[0] : "-", 0,
+			"usage", "--keep newest:%s: no field '%s'",
+			o->newest_field, o->newest_field);
+		keyer_free(j.k);
+		return -1;
+	}
+	if (o->partition) {
+		r = run_partition(&j, e);
+		keyer_free(j.k);
+		return r;
+	}
+	if (o->keep != DEDUPE_FIRST || o->dupes || o->merge)
+		j.words = 1;
+	if (o->keep == DEDUPE_NEWEST || o->keep == DEDUPE_MOST_COMPLETE)
+		j.w_value = (int)j.words++;
+	if (o->merge) {
+		j.w_count = (int)j.words++;
+		j.dup_count = stream_add_field(st, "dup_count");
+	}
+	j.dmap_for = (size_t)-1;
+	table_new(&j);
+	if (o->keep == DEDUPE_FIRST && !o->merge)
+		r = run_stream_first(&j, e);
+	else
+		r = run_two_pass(&j, e);
+	if (r == 0 && j.dw) {
+		dupes_map(&j);
+		r = writer_close(j.dw, &j.ds, j.dorder, j.dn, e);
+		j.dw = NULL;
+	} else if (r == 0 && o->dupes) {
+		/* no duplicate: an empty file with the header */
+		if (dupes_open(&j, e) == 0) {
+			dupes_map(&j);
+			r = writer_close(j.dw, &j.ds, j.dorder, j.dn, e);
+			j.dw = NULL;
+		} else
+			r = -1;
+	}
+	if (j.dw)
+		writer_abort(j.dw);
+	spools_close(j.S);
+	spools_close(j.K);
+	keytab_free(j.t);
+	keyer_free(j.k);
+	schema_release(&j.ds);
+	free(j.dmap);
+	free(j.dorder);
+	rec_release(&j.drec);
+	free(j.g);
+	buf_release(&j.num);
+	buf_release(&j.date);
+	return r;
+}

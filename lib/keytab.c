@@ -1,0 +1,182 @@
+/*
+ * keytab: sharded open-addressing set of 128-bit hashes (see keytab.h).
+ *
+ * Layout: a shard is an array of cap entries of (2 + words) uint64_t each:
+ * hash lo, hash hi, then the payload.  The home slot of a hash is
+ * (lo * cap) >> 64 (a multiply-shift range reduction, so cap need not be a
+ * power of two); collisions probe the next slots, wrapping at the end.
+ * Invariant: n <= cap * 3 / 4, so a probe always ends at an empty slot.
+ * The shard is the top byte of hi, which the home slot does not use.
+ */
+#include "keytab.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+
+#define KEYTAB_SHARDS 256
+#define KEYTAB_MIN_CAP 8
+
+struct shard {
+	uint64_t *slot;
+	size_t cap, n;
+};
+
+struct keytab {
+	struct shard shard[KEYTAB_SHARDS];
+	unsigned stride; /* uint64_t per entry */
+	size_t count, bytes, budget;
+};
+
+struct keytab *keytab_new(unsigned words)
+{
+	struct keytab *t = xcalloc(1, sizeof *t);
+
+	t->stride = 2 + (words > 3 ? 3 : words);
+	return t;
+}
+
+void keytab_set_budget(struct keytab *t, size_t bytes) { t->budget = bytes; }
+
+static size_t home(uint64_t lo, size_t cap)
+{
+	return (size_t)(((unsigned __int128)lo * cap) >> 64);
+}
+
+static void norm_hash(const struct key128 *h, uint64_t *lo, uint64_t *hi)
+{
+	*lo = h->lo;
+	*hi = h->hi;
+	if (!*lo && !*hi)
+		*lo = 1;
+}
+
+/* Move every entry of s into a new array of cap slots. */
+static void shard_resize(struct keytab *t, struct shard *s, size_t cap)
+{
+	uint64_t *slot = xcalloc(cap, t->stride * sizeof(uint64_t));
+
+	for (size_t i = 0; i < s->cap; i++) {
+		const uint64_t *e = s->slot + i * t->stride;
+		size_t j;
+
+		if (!e[0] && !e[1])
+			continue;
+		j = home(e[0], cap);
+		while (slot[j * t->stride] || slot[j * t->stride + 1])
+			if (++j == cap)
+				j = 0;
+		memcpy(slot + j * t->stride, e, t->stride * sizeof(uint64_t));
+	}
+	t->bytes -= s->cap * t->stride * sizeof(uint64_t);
+	t->bytes += cap * t->stride * sizeof(uint64_t);
+	free(s->slot);
+	s->slot = slot;
+	s->cap = cap;
+}
+
+/* The slot of (lo, hi) in s: its entry, or the empty slot where it goes. */
+static uint64_t *probe(const struct keytab *t, const struct shard *s,
+		       uint64_t lo, uint64_t hi)
+{
+	size_t j = home(lo, s->cap);
+
+	for (;;) {
+		uint64_t *e = s->slot + j * t->stride;
+
+		if ((e[0] == lo && e[1] == hi) || (!e[0] && !e[1]))
+			return e;
+		if (++j == s->cap)
+			j = 0;
+	}
+}
+
+int keytab_put(struct keytab *t, const struct key128 *h, uint64_t **payload)
+{
+	uint64_t lo, hi, *e;
+	struct shard *s;
+
+	norm_hash(h, &lo, &hi);
+	s = &t->shard[hi >> 56];
+	if (s->cap) {
+		e = probe(t, s, lo, hi);
+		if (e[0] || e[1]) {
+			*payload = e + 2;
+			return 0;
+		}
+	}
+	if ((s->n + 1) * 4 > s->cap * 3) {
+		size_t cap = s->cap ? s->cap + s->cap / 2 : KEYTAB_MIN_CAP;
+		size_t grow = (cap - s->cap) * t->stride * sizeof(uint64_t);
+
+		if (t->budget && t->bytes + grow > t->budget)
+			return -1;
+		shard_resize(t, s, cap);
+	}
+	e = probe(t, s, lo, hi);
+	e[0] = lo;
+	e[1] = hi;
+	memset(e + 2, 0, (t->stride - 2) * sizeof(uint64_t));
+	s->n++;
+	t->count++;
+	*payload = e + 2;
+	return 1;
+}
+
+void keytab_prefetch(const struct keytab *t, const struct key128 *h)
+{
+	uint64_t lo, hi;
+	const struct shard *s;
+
+	norm_hash(h, &lo, &hi);
+	s = &t->shard[hi >> 56];
+	if (s->cap)
+		__builtin_prefetch(s->slot + home(lo, s->cap) * t->stride);
+}
+
+uint64_t *keytab_get(const struct keytab *t, const struct key128 *h)
+{
+	uint64_t lo, hi, *e;
+	const struct shard *s;
+
+	norm_hash(h, &lo, &hi);
+	s = &t->shard[hi >> 56];
+	if (!s->cap)
+		return NULL;
+	e = probe(t, s, lo, hi);
+	return (e[0] || e[1]) ? e + 2 : NULL;
+}
+
+size_t keytab_count(const struct keytab *t) { return t->count; }
+size_t keytab_bytes(const struct keytab *t) { return t->bytes; }
+
+void keytab_each(const struct keytab *t,
+		 void (*fn)(const struct key128 *h, const uint64_t *payload,
+			    void *arg),
+		 void *arg)
+{
+	for (int k = 0; k < KEYTAB_SHARDS; k++) {
+		const struct shard *s = &t->shard[k];
+
+		for (size_t i = 0; i < s->cap; i++) {
+			const uint64_t *e = s->slot + i * t->stride;
+			struct key128 h;
+
+			if (!e[0] && !e[1])
+				continue;
+			h.lo = e[0];
+			h.hi = e[1];
+			fn(&h, e + 2, arg);
+		}
+	}
+}
+
+void keytab_free(struct keytab *t)
+{
+	if (!t)
+		return;
+	for (int k = 0; k < KEYTAB_SHARDS; k++)
+		free(t->shard[k].slot);
+	free(t);
+}

@@ -1,0 +1,141 @@
+/*
+ * spool: temporary record files for cov-dedupe (format in spool.h).
+ *
+ * Writes go through stdio with a 64 KiB buffer; a read reuses the spool's
+ * scratch buffer for the field table and data, so reading back costs no
+ * malloc per entry once the buffers have grown.
+ */
+#include "spool.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SPOOL_BUFSZ (64 * 1024)
+
+static int io_error(struct cov_err *e, const char *what)
+{
+	err_set(e, COV_EXIT_IO, "", 0, "io", "temporary file: %s: %s", what,
+		errno ? strerror(errno) : "damaged");
+	return -1;
+}
+
+int spool_open(struct spool *s, struct cov_err *e)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	memset(s, 0, sizeof *s);
+	if (!dir || !*dir)
+		dir = "/tmp";
+	snprintf(path, sizeof path, "%s/cov-spool.XXXXXX", dir);
+	fd = mkstemp(path);
+	if (fd < 0) {
+		err_set(e, COV_EXIT_IO, "", 0, "io",
+			"cannot create a temporary file in %s: %s", dir,
+			strerror(errno));
+		return -1;
+	}
+	unlink(path);
+	s->f = fdopen(fd, "w+");
+	if (!s->f) {
+		close(fd);
+		return io_error(e, "open");
+	}
+	setvbuf(s->f, NULL, _IOFBF, SPOOL_BUFSZ);
+	return 0;
+}
+
+int spool_write(struct spool *s, const struct spool_entry *x,
+		const struct record *rec, struct cov_err *e)
+{
+	uint64_t head[4] = {x->row, x->h.lo, x->h.hi, x->aux};
+	uint32_t nf = rec ? (uint32_t)rec->nf : 0, dlen = 0, w[3];
+	unsigned char *p;
+
+	for (uint32_t i = 0; i < nf; i++)
+		dlen += (uint32_t)rec->f[i].len;
+	w[0] = x->flags;
+	w[1] = nf;
+	w[2] = dlen;
+	buf_reset(&s->scratch);
+	buf_grow(&s->scratch, nf * 5 + dlen);
+	p = (unsigned char *)s->scratch.p;
+	for (uint32_t i = 0; i < nf; i++) {
+		uint32_t len = (uint32_t)rec->f[i].len;
+		memcpy(p, &len, 4);
+		p[4] = rec->f[i].kind;
+		p += 5;
+	}
+	for (uint32_t i = 0; i < nf; i++) {
+		memcpy(p, rec_val(rec, i), rec->f[i].len);
+		p += rec->f[i].len;
+	}
+	errno = 0;
+	if (fwrite(head, sizeof head, 1, s->f) != 1 ||
+	    fwrite(w, sizeof w, 1, s->f) != 1 ||
+	    (nf && fwrite(s->scratch.p, (size_t)(p - (unsigned char *)s->scratch.p),
+			  1, s->f) != 1))
+		return io_error(e, "write");
+	s->n++;
+	s->bytes += sizeof head + sizeof w + (size_t)(p - (unsigned char *)s->scratch.p);
+	return 0;
+}
+
+int spool_rewind(struct spool *s, struct cov_err *e)
+{
+	errno = 0;
+	if (fflush(s->f) != 0 || fseeko(s->f, 0, SEEK_SET) != 0)
+		return io_error(e, "rewind");
+	return 0;
+}
+
+int spool_read(struct spool *s, struct spool_entry *x, struct record *rec,
+	       struct cov_err *e)
+{
+	uint64_t head[4];
+	uint32_t w[3];
+	size_t got, need;
+	const unsigned char *p, *d;
+
+	errno = 0;
+	got = fread(head, 1, sizeof head, s->f);
+	if (got == 0 && feof(s->f))
+		return 0;
+	if (got != sizeof head || fread(w, sizeof w, 1, s->f) != 1)
+		return io_error(e, "read");
+	x->row = head[0];
+	x->h.lo = head[1];
+	x->h.hi = head[2];
+	x->aux = head[3];
+	x->flags = w[0];
+	need = (size_t)w[1] * 5 + w[2];
+	buf_reset(&s->scratch);
+	buf_grow(&s->scratch, need);
+	if (need && fread(s->scratch.p, need, 1, s->f) != 1)
+		return io_error(e, "read");
+	if (!rec)
+		return 1;
+	rec_clear(rec, w[1]);
+	p = (const unsigned char *)s->scratch.p;
+	d = p + (size_t)w[1] * 5;
+	for (uint32_t i = 0; i < w[1]; i++, p += 5) {
+		uint32_t len;
+
+		memcpy(&len, p, 4);
+		if (p[4] != VAL_ABSENT)
+			rec_set(rec, i, (const char *)d, len, p[4]);
+		d += len;
+	}
+	return 1;
+}
+
+void spool_close(struct spool *s)
+{
+	if (s->f)
+		fclose(s->f);
+	s->f = NULL;
+	buf_release(&s->scratch);
+}
