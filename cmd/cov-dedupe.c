@@ -127,8 +127,8 @@ int main(int argc, char **argv)
 		opt.output = "/dev/null";
 	} else if (o.prefix || o.gzip)
 		cli_usage_error("--prefix and --gzip go with --partition");
-	if (o.dupes && opt.output && strcmp(o.dupes, opt.output) == 0)
-		cli_usage_error("--dupes and -o name the same file");
+	if (o.dupes && cli_same_output(o.dupes, opt.output))
+		cli_usage_error("--dupes and the output name the same file");
 	if (stream_open(&st, &opt, argc - optind, argv + optind, &e) < 0) {
 		err_print(&e);
 		return e.code;

@@ -4,10 +4,12 @@
  */
 #include "cli.h"
 
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "err.h"
 
@@ -94,4 +96,53 @@ double cli_parse_number(const char *s)
 	if (*end != '\0' || d < 0 || d != d)
 		return -1;
 	return d;
+}
+
+/* The directory part of path resolved, then its last component. */
+static char *resolve_output(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir, *real, *full;
+	size_t n;
+
+	if (slash)
+		dir = strndup(path, (size_t)(slash - path) + (slash == path));
+	else
+		dir = strdup(".");
+	if (!dir)
+		return NULL;
+	real = realpath(dir, NULL);
+	free(dir);
+	if (!real)
+		return NULL;
+	n = strlen(real) + strlen(path) + 2;
+	full = malloc(n);
+	if (full)
+		snprintf(full, n, "%s/%s", real, slash ? slash + 1 : path);
+	free(real);
+	return full;
+}
+
+int cli_same_output(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	char *ra, *rb;
+	int same;
+
+	int sta = !a || !strcmp(a, "-"), stb = !b || !strcmp(b, "-");
+
+	if (sta && stb)
+		return 1;
+	if ((sta ? fstat(1, &sa) : stat(a, &sa)) == 0 &&
+	    (stb ? fstat(1, &sb) : stat(b, &sb)) == 0)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino &&
+		       (S_ISREG(sa.st_mode) || S_ISFIFO(sa.st_mode));
+	if (sta || stb)
+		return 0;
+	ra = resolve_output(a);
+	rb = resolve_output(b);
+	same = ra && rb ? strcmp(ra, rb) == 0 : strcmp(a, b) == 0;
+	free(ra);
+	free(rb);
+	return same;
 }

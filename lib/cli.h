@@ -70,6 +70,10 @@ int cli_common_opt(struct cli_common *c, int opt, const char *arg,
 _Noreturn void cli_usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
+/* 1 when output paths a and b (NULL or "-": standard output) name the same
+ * file, however spelt ("x.csv", "./x.csv", a link to it), else 0. */
+int cli_same_output(const char *a, const char *b);
+
 /* Parse a non-negative decimal or a rate in [0,1]; -1 on error. */
 double cli_parse_number(const char *s);
 

@@ -118,7 +118,7 @@ int keyer_bind(struct keyer *k, const struct schema *s, int ndjson,
 		k->last = find_role(s, "last_name");
 		k->ckey = find(s, "company_key");
 		k->company = find_role(s, "company");
-		if (ndjson)
+		if (ndjson || !s->n) /* NDJSON fields come later; no input */
 			return 0;
 		if (k->contact == 2 && k->email < 0) {
 			err_set(e, COV_EXIT_USAGE, file, 0, "usage",
@@ -134,7 +134,7 @@ int keyer_bind(struct keyer *k, const struct schema *s, int ndjson,
 	}
 	for (size_t i = 0; i < k->n; i++) {
 		k->idx[i] = find(s, k->names[i]);
-		if (k->idx[i] < 0 && !ndjson) {
+		if (k->idx[i] < 0 && !ndjson && s->n) {
 			err_set(e, COV_EXIT_USAGE, file, 0, "usage",
 				"-k: no field '%s'", k->names[i]);
 			return -1;
@@ -509,13 +509,14 @@ static void dupes_map(struct job *j)
 	for (size_t i = j->dorder ? j->dmap_for : 0; i < s->n; i++)
 		j->dmap[i] = is_added(j->st, i) ? -1 :
 			     schema_add(&j->ds, s->names[i], s->lens[i]);
+	/* an input field named dup_of is reused, as stream_add_field does */
 	if (!j->dorder || j->dup_of < 0)
 		j->dup_of = schema_add(&j->ds, "dup_of", 6);
 	j->dmap_for = s->n;
 	j->dorder = xrealloc(j->dorder, (s->n + 1) * sizeof *j->dorder);
 	j->dn = 0;
 	for (size_t i = 0; i < s->n; i++)
-		if (j->dmap[i] >= 0)
+		if (j->dmap[i] >= 0 && j->dmap[i] != j->dup_of)
 			j->dorder[j->dn++] = j->dmap[i];
 	j->dorder[j->dn++] = j->dup_of;
 }
@@ -1129,8 +1130,15 @@ static int run_stream_first(struct job *j, struct cov_err *e)
 			break;
 		have = 1;
 	}
-	if (k == 0 && r >= 0 && have)
-		r = first_one(j, &x[cur ^ 1], &rec[cur ^ 1], e);
+	/* the record read last is decided even when reading then failed, so
+	 * the output holds every record before a malformed one */
+	if (r >= 0 && have) {
+		struct cov_err e2 = {0};
+
+		r = first_one(j, &x[cur ^ 1], &rec[cur ^ 1], k < 0 ? &e2 : e);
+		if (k < 0 && r < 0)
+			*e = e2;
+	}
 	rec_release(&rec[0]);
 	rec_release(&rec[1]);
 	if (k < 0 || r < 0)
@@ -1214,7 +1222,7 @@ int dedupe_run(struct stream *st, const struct dedupe_opts *o,
 	if (o->keep == DEDUPE_NEWEST)
 		j.newest = find(&st->schema, o->newest_field);
 	if (o->keep == DEDUPE_NEWEST && j.newest < 0 &&
-	    st->in_fmt != FMT_NDJSON) {
+	    st->in_fmt != FMT_NDJSON && st->schema.n) {
 		err_set(e, COV_EXIT_USAGE, st->nfiles ? st->files[0] : "-", 0,
 			"usage", "--keep newest:%s: no field '%s'",
 			o->newest_field, o->newest_field);

@@ -268,8 +268,13 @@ struct out_file *out_open(const char *path, struct cov_err *e)
 	if (path == NULL || strcmp(path, "-") == 0) {
 		o->fd = 1;
 		o->path = xstrdup("-");
-	} else if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-		/* a device or a FIFO (-o /dev/null, a named pipe): written
+	} else if ((stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) ||
+		   strncmp(path, "/dev/std", 8) == 0 ||
+		   strncmp(path, "/dev/fd/", 8) == 0 ||
+		   strncmp(path, "/proc/", 6) == 0) {
+		/* a device or a FIFO (-o /dev/null, a named pipe), or the
+		 * name of an open file (/dev/stdout, /dev/fd/N,
+		 * /proc/self/fd/N, which may lead to a regular file): written
 		 * in place; renaming a file over it would replace it */
 		o->path = xstrdup(path);
 		o->fd = open(path, O_WRONLY | O_APPEND);
@@ -284,6 +289,11 @@ struct out_file *out_open(const char *path, struct cov_err *e)
 		if (ends_with(path, ".gz") && gz_start(o, e) < 0)
 			return NULL;
 	} else {
+		/* a symbolic link: replace the file it names, keep the link */
+		char *real = lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode) ?
+				     realpath(path, NULL) : NULL;
+		if (real)
+			path = real;
 		const char *slash = strrchr(path, '/');
 		size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
 		o->path = xstrdup(path);
@@ -296,6 +306,8 @@ struct out_file *out_open(const char *path, struct cov_err *e)
 		memset(o->tmp + end, 'X', 6);
 		o->tmp[end + 6] = '\0';
 		o->fd = mkstemp(o->tmp);
+		free(real);
+		path = o->path;
 		if (o->fd < 0) {
 			err_set(e, COV_EXIT_IO, path, 0, "open",
 				"cannot create: %s", strerror(errno));

@@ -1,7 +1,8 @@
 /*
  * spool: temporary record files for cov-dedupe (format in spool.h).
  *
- * Writes go through stdio with a 64 KiB buffer; a read reuses the spool's
+ * The file is created on the first write, so a spool that stays empty
+ * costs no file.  Writes go through stdio with a 64 KiB buffer; a read reuses the spool's
  * scratch buffer for the field table and data, so reading back costs no
  * malloc per entry once the buffers have grown.
  */
@@ -23,11 +24,18 @@ static int io_error(struct cov_err *e, const char *what)
 
 int spool_open(struct spool *s, struct cov_err *e)
 {
+	(void)e;
+	memset(s, 0, sizeof *s);
+	return 0;
+}
+
+/* Create the file behind s, on its first write. */
+static int spool_create(struct spool *s, struct cov_err *e)
+{
 	const char *dir = getenv("TMPDIR");
 	char path[4096];
 	int fd;
 
-	memset(s, 0, sizeof *s);
 	if (!dir || !*dir)
 		dir = "/tmp";
 	snprintf(path, sizeof path, "%s/cov-spool.XXXXXX", dir);
@@ -55,6 +63,8 @@ int spool_write(struct spool *s, const struct spool_entry *x,
 	uint32_t nf = rec ? (uint32_t)rec->nf : 0, dlen = 0, w[3];
 	unsigned char *p;
 
+	if (!s->f && spool_create(s, e) < 0)
+		return -1;
 	for (uint32_t i = 0; i < nf; i++)
 		dlen += (uint32_t)rec->f[i].len;
 	w[0] = x->flags;
@@ -87,6 +97,8 @@ int spool_write(struct spool *s, const struct spool_entry *x,
 int spool_rewind(struct spool *s, struct cov_err *e)
 {
 	errno = 0;
+	if (!s->f)
+		return 0; /* nothing was written: an empty spool */
 	if (fflush(s->f) != 0 || fseeko(s->f, 0, SEEK_SET) != 0)
 		return io_error(e, "rewind");
 	return 0;
@@ -101,6 +113,8 @@ int spool_read(struct spool *s, struct spool_entry *x, struct record *rec,
 	const unsigned char *p, *d;
 
 	errno = 0;
+	if (!s->f)
+		return 0;
 	got = fread(head, 1, sizeof head, s->f);
 	if (got == 0 && feof(s->f))
 		return 0;

@@ -34,8 +34,8 @@ struct spool_entry {
 	uint32_t flags;
 };
 
-/* Create an empty spool.  -1 with e (code 3) when no temporary file can be
- * made. */
+/* Make s an empty spool.  Its temporary file is created on the first
+ * write (spool_write then fails with code 3 when it cannot be); always 0. */
 int spool_open(struct spool *s, struct cov_err *e);
 
 /* Append rec (its first nf fields; all when nf is rec->nf) with x.  -1 with
