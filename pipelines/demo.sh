@@ -58,3 +58,17 @@ cov-dedupe --keep newest:last_activity_at --merge \
 echo "wrote $OUT/contacts.unique.csv and $OUT/dedupe.dupes.csv"
 jq -r '"set aside \(.rows_set_aside) duplicates of \(.rows_in) contacts; \(.rows_out) unique (\(.reasons.key_empty // 0) without a key passed through)"' \
 	"$OUT/dedupe.stats.json"
+
+echo
+echo "== cov-match: $OUT/contacts.unique.csv against $SAMPLE/accounts.csv"
+cov-match --accounts "$SAMPLE/accounts.csv" --with tier,owner_id \
+	--unmatched "$OUT/match.unmatched.csv" --stats "$OUT/match.stats.json" \
+	"$OUT/contacts.unique.csv" -o "$OUT/contacts.matched.csv"
+echo "wrote $OUT/contacts.matched.csv and $OUT/match.unmatched.csv"
+echo "== match rate by method (cov-match --stats)"
+jq -r '.rows_in as $n | .reasons | to_entries[] |
+	"\(.key | sub("^match_"; "")) \(.value) \(100 * .value / $n)"' \
+	"$OUT/match.stats.json" |
+	awk '{ printf "  %-10s %7d  %5.1f%%\n", $1, $2, $3 }'
+jq -r '"matched: \(.rows_in - .reasons.match_none) of \(.rows_in) contacts (\(1000 * (.rows_in - .reasons.match_none) / .rows_in | floor / 10)%)"' \
+	"$OUT/match.stats.json"
