@@ -39,6 +39,7 @@
 #include "norm_email.h"
 #include "norm_header.h"
 #include "norm_text.h"
+#include "memo.h"
 #include "norm_value.h"
 #include "spool.h"
 
@@ -54,6 +55,7 @@ struct keyer {
 	struct buf key, v1, v2, tmp;
 	utf8proc_int32_t *cps;
 	size_t cpcap;
+	struct memo *ckeys; /* company -> company key: names repeat */
 };
 
 struct keyer *keyer_new(const char *spec, int exact, struct cov_err *e)
@@ -62,6 +64,7 @@ struct keyer *keyer_new(const char *spec, int exact, struct cov_err *e)
 
 	k->exact = exact;
 	k->bound_for = (size_t)-1;
+	k->ckeys = memo_new(8192);
 	if (!spec || strcmp(spec, "contact") == 0) {
 		k->contact = spec ? 1 : 2; /* 2: chosen by default */
 		return k;
@@ -236,9 +239,16 @@ static int contact_key(struct keyer *k, const struct record *rec)
 	if (n)
 		fold(k, v, n, &k->v2);
 	else {
+		const char *c;
+		size_t cn;
+
 		v = value(rec, k->company, &n);
 		buf_reset(&k->v2);
-		if (n && company_key(v, n, &k->v2) < 0)
+		if (n && (c = memo_get(k->ckeys, v, n, &cn)))
+			buf_add(&k->v2, c, cn);
+		else if (n && company_key(v, n, &k->v2) == 0)
+			memo_put(k->ckeys, v, n, k->v2.p, k->v2.len);
+		else
 			buf_reset(&k->v2);
 	}
 	if (!k->v2.len)
@@ -308,6 +318,7 @@ void keyer_free(struct keyer *k)
 	buf_release(&k->v2);
 	buf_release(&k->tmp);
 	free(k->cps);
+	memo_free(k->ckeys);
 	free(k);
 }
 
