@@ -16,9 +16,10 @@
  *   - blank lines are skipped (libcsv's default) but still counted.
  * Two shortcuts keep libcsv's cost where it earns its keep: a record line
  * with no double quote at all is split at its commas directly (split_plain:
- * under our rules that is the only reading), and lines on which libcsv's
- * built-in space and line-end rules agree with ours (plain_line) are parsed
- * with them, because calls through the rule functions are slow.
+ * under our rules that is the only reading; the line is copied into the
+ * record once and its fields point into that copy), and lines on which
+ * libcsv's built-in space and line-end rules agree with ours (plain_line)
+ * are parsed with them, because calls through the rule functions are slow.
  * Each record's bytes also pass a UTF-8 check; a record with invalid UTF-8,
  * a quoting error or the wrong number of fields is malformed.
  *
@@ -43,8 +44,9 @@ static int no_space(unsigned char c)
 
 static int lf_only(unsigned char c) { return c == '\n'; }
 
-/* Append a field; clean says it holds no byte that CSV must quote. */
-static void add_field(void *s, size_t n, struct record *rec, int clean)
+/* Append a field whose n bytes are at off in rec's data already; clean
+ * says they hold no byte that CSV must quote. */
+static void add_field_at(struct record *rec, size_t off, size_t n, int clean)
 {
 	struct field *f;
 
@@ -54,11 +56,19 @@ static void add_field(void *s, size_t n, struct record *rec, int clean)
 		rec->nf = nf;
 	}
 	f = &rec->f[rec->nf++];
-	f->off = rec->data.len;
+	f->off = off;
 	f->len = n;
 	f->kind = VAL_STR;
 	f->clean = (unsigned char)clean;
+}
+
+/* Append a field, copying its bytes; clean as for add_field_at. */
+static void add_field(void *s, size_t n, struct record *rec, int clean)
+{
+	size_t off = rec->data.len;
+
 	buf_add(&rec->data, s, n);
+	add_field_at(rec, off, n, clean);
 }
 
 static void on_field(void *s, size_t n, void *data)
@@ -173,12 +183,16 @@ static int feed_line(struct reader *r, const char *s, size_t n)
 /* The common line shapes have one reading under our rules, so they are
  * split here without libcsv: fields separated by commas, each either
  * unquoted without any double quote, or quoted with its closing quote
- * followed by a comma or the line end and no quote or CR inside.  Returns
- * 1 with rec filled, or 0 with rec empty: the line goes to libcsv, which
- * handles doubled quotes, quoted line breaks, bare quotes and bad quoting. */
+ * followed by a comma or the line end and no quote or CR inside.  The
+ * line is copied into rec's data once, as it is, and every field points
+ * into that copy (a quoted field at its bytes between the quotes): one
+ * copy a line instead of one a field.  Returns 1 with rec filled, or 0
+ * with rec empty: the line goes to libcsv, which handles doubled quotes,
+ * quoted line breaks, bare quotes and bad quoting. */
 static int split_plain(struct record *rec, const char *s, size_t n)
 {
-	const char *end = s + n, *c, *q;
+	const char *end = s + n, *line = s, *c, *q;
+	size_t base;
 
 	if (n > 0 && end[-1] == '\n') {
 		end--;
@@ -187,12 +201,15 @@ static int split_plain(struct record *rec, const char *s, size_t n)
 	}
 	if (memchr(s, '\r', (size_t)(end - s)))
 		return 0;
+	base = rec->data.len;
+	buf_add(&rec->data, s, (size_t)(end - s));
 	if (!memchr(s, '"', (size_t)(end - s))) {
 		for (;;) {
 			c = memchr(s, ',', (size_t)(end - s));
 			if (!c)
 				c = end;
-			add_field((void *)s, (size_t)(c - s), rec, 1);
+			add_field_at(rec, base + (size_t)(s - line),
+				     (size_t)(c - s), 1);
 			if (c == end)
 				return 1;
 			s = c + 1;
@@ -203,7 +220,8 @@ static int split_plain(struct record *rec, const char *s, size_t n)
 			q = memchr(s + 1, '"', (size_t)(end - s - 1));
 			if (!q || (q + 1 < end && q[1] != ','))
 				goto fallback;
-			add_field((void *)(s + 1), (size_t)(q - s - 1), rec, 0);
+			add_field_at(rec, base + (size_t)(s + 1 - line),
+				     (size_t)(q - s - 1), 0);
 			c = q + 1;
 		} else {
 			c = memchr(s, ',', (size_t)(end - s));
@@ -211,7 +229,8 @@ static int split_plain(struct record *rec, const char *s, size_t n)
 				c = end;
 			if (memchr(s, '"', (size_t)(c - s)))
 				goto fallback;
-			add_field((void *)s, (size_t)(c - s), rec, 1);
+			add_field_at(rec, base + (size_t)(s - line),
+				     (size_t)(c - s), 1);
 		}
 		if (c == end)
 			return 1;

@@ -3,10 +3,12 @@
  *
  * One left-to-right pass: the local part first (quoted or dot-atoms), which
  * also finds the '@', then the domain label by label.  ASCII bytes are
- * classified through a 128-entry table; a byte >= 0x80 starts a UTF-8
+ * classified through a table; a byte >= 0x80 starts a UTF-8
  * sequence that utf8proc decodes (overlong forms and surrogates are
  * invalid) and whose general category decides.  Lengths are checked before
- * anything else, so no input costs more than 254 steps.
+ * anything else, so no input costs more than 254 steps.  email_syntax_plain
+ * is the same pass for the common address only (ASCII local part, domain
+ * of a-z 0-9 - .), without the label checks a caller may have cached.
  */
 #include "email_syntax.h"
 
@@ -23,10 +25,11 @@ enum {
 	C_LDH = 2,    /* letter, digit, hyphen */
 	C_ALPHA = 4,  /* ASCII letter */
 	C_DIGIT = 8,
-	C_QTEXT = 16  /* allowed as is between quotes (space included) */
+	C_QTEXT = 16, /* allowed as is between quotes (space included) */
+	C_PLAIN = 32  /* a-z 0-9 '-' '.': a domain byte email_syntax_plain takes */
 };
 
-static unsigned char cls[128];
+static unsigned char cls[256]; /* bytes >= 128 are in no class */
 
 static void init_classes(void)
 {
@@ -34,6 +37,12 @@ static void init_classes(void)
 
 	if (cls['a'])
 		return;
+	for (int c = 'a'; c <= 'z'; c++)
+		cls[c] |= C_PLAIN;
+	for (int c = '0'; c <= '9'; c++)
+		cls[c] |= C_PLAIN;
+	cls['-'] |= C_PLAIN;
+	cls['.'] |= C_PLAIN;
 	for (int c = 32; c < 127; c++)
 		if (c != '"' && c != '\\')
 			cls[c] |= C_QTEXT;
@@ -300,6 +309,34 @@ int email_syntax_local(const char *s, size_t n, size_t *at)
 		return EMAIL_SYNTAX_MANY_AT;
 	*at = end;
 	return EMAIL_SYNTAX_OK;
+}
+
+int email_syntax_plain(const char *s, size_t n, size_t *at)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i;
+	int prev_dot = 1;
+
+	init_classes();
+	if (n > ADDRESS_MAX)
+		return 0;
+	/* the local part: check_atoms's rules, ASCII only */
+	for (i = 0; i < n && u[i] != '@'; i++) {
+		if (cls[u[i]] & C_ATEXT)
+			prev_dot = 0;
+		else if (u[i] == '.' && !prev_dot)
+			prev_dot = 1;
+		else
+			return 0;
+	}
+	if (i == 0 || i == n || i > LOCAL_MAX || prev_dot)
+		return 0;
+	*at = i;
+	/* the domain: plain bytes only, so no second '@' either */
+	for (i++; i < n; i++)
+		if (!(cls[u[i]] & C_PLAIN))
+			return 0;
+	return 1;
 }
 
 int email_syntax_check(const char *s, size_t n, size_t *at)

@@ -61,6 +61,13 @@ int email_syntax_check(const char *s, size_t n, size_t *at);
  * the domain before can skip email_syntax_domain. */
 int email_syntax_local(const char *s, size_t n, size_t *at);
 
+/* A fast path for the common address: 1 when s[0..n) is an unquoted ASCII
+ * local part that email_syntax_local accepts, one '@' and a domain of
+ * only a-z 0-9 '-' '.' (its labels are not checked); *at is then set as
+ * email_syntax_local would.  0 when it cannot tell: ask
+ * email_syntax_local. */
+int email_syntax_plain(const char *s, size_t n, size_t *at);
+
 /* Check s[0..n) as the domain of an address (the rules above, at most 253
  * bytes).  EMAIL_SYNTAX_OK or the problem. */
 int email_syntax_domain(const char *s, size_t n);

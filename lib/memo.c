@@ -2,6 +2,13 @@
  * memo: see memo.h.  A slot holds the full hash, both lengths and both
  * strings; a hit needs the hash and the key bytes to match, so a hash
  * collision can only cost a miss, never a wrong answer.
+ *
+ * The hashed memo keeps a set as one 256-byte block: the four ways' hashes
+ * (high 64 bits, then the low 64 bits with the low byte replaced by the
+ * value's length + 1, so 0 marks an empty way) in the first cache line,
+ * the four values after them.  A lookup reads the first line and, on a
+ * hit, the value's.  Inserting shifts the set down one way (the fourth is
+ * dropped): first in, first out, which keeps a hit free of writes.
  */
 #include "memo.h"
 
@@ -73,5 +80,77 @@ void memo_free(struct memo *m)
 	if (!m)
 		return;
 	free(m->slot);
+	free(m);
+}
+
+#define WAYS 4
+
+struct memo_hset {
+	uint64_t tag[WAYS][2];
+	char val[WAYS][MEMO_HASHED_MAX];
+};
+
+_Static_assert(sizeof(struct memo_hset) == 256, "a set is four cache lines");
+
+struct memo_hashed {
+	size_t mask; /* sets - 1 */
+	struct memo_hset *set;
+};
+
+struct memo_hashed *memo_hashed_new(size_t nslots)
+{
+	struct memo_hashed *m = xcalloc(1, sizeof *m);
+	size_t sets = 1;
+
+	while (sets * WAYS < nslots)
+		sets *= 2;
+	m->mask = sets - 1;
+	m->set = aligned_alloc(64, sets * sizeof *m->set);
+	if (!m->set)
+		cov_die(COV_EXIT_IO, "out of memory");
+	memset(m->set, 0, sets * sizeof *m->set);
+	return m;
+}
+
+static uint64_t tag_lo(XXH128_hash_t h) { return h.low64 & ~(uint64_t)0xff; }
+
+const char *memo_hashed_get(struct memo_hashed *m, const char *key, size_t kn,
+			    size_t *vn)
+{
+	XXH128_hash_t h = XXH3_128bits(key, kn);
+	struct memo_hset *s = &m->set[h.high64 & m->mask];
+	uint64_t lo = tag_lo(h);
+
+	for (int w = 0; w < WAYS; w++)
+		if (s->tag[w][0] == h.high64 && (s->tag[w][1] & 0xff) &&
+		    (s->tag[w][1] & ~(uint64_t)0xff) == lo) {
+			*vn = (size_t)(s->tag[w][1] & 0xff) - 1;
+			return s->val[w];
+		}
+	return NULL;
+}
+
+void memo_hashed_put(struct memo_hashed *m, const char *key, size_t kn,
+		     const char *val, size_t vn)
+{
+	XXH128_hash_t h;
+	struct memo_hset *s;
+
+	if (vn > MEMO_HASHED_MAX)
+		return;
+	h = XXH3_128bits(key, kn);
+	s = &m->set[h.high64 & m->mask];
+	memmove(s->tag[1], s->tag[0], (WAYS - 1) * sizeof s->tag[0]);
+	memmove(s->val[1], s->val[0], (WAYS - 1) * sizeof s->val[0]);
+	s->tag[0][0] = h.high64;
+	s->tag[0][1] = tag_lo(h) | (uint64_t)(vn + 1);
+	memcpy(s->val[0], val, vn);
+}
+
+void memo_hashed_free(struct memo_hashed *m)
+{
+	if (!m)
+		return;
+	free(m->set);
 	free(m);
 }

@@ -31,4 +31,33 @@ void memo_put(struct memo *m, const char *key, size_t kn, const char *val,
 
 void memo_free(struct memo *m);
 
+/*
+ * A hashed memo, for keys that are many or long (company names): a key is
+ * known only by its XXH3-128 hash (120 bits of it are compared; a wrong
+ * answer would need two keys that agree on all of them), so keys of any
+ * length are cached and only values are stored, inline, at most
+ * MEMO_HASHED_MAX bytes.  Four-way set-associative: a set's four hashes
+ * fill one 64-byte cache line, a new entry goes first in its set and the
+ * oldest leaves.  Memory is fixed at creation: 64 bytes per slot.
+ */
+#define MEMO_HASHED_MAX 48
+
+struct memo_hashed;
+
+/* A hashed memo of nslots slots (rounded up to a power of two, at least 4). */
+struct memo_hashed *memo_hashed_new(size_t nslots);
+
+/* The cached value for key (borrowed, valid until the next
+ * memo_hashed_put), or NULL.  *vn gets its length. */
+const char *memo_hashed_get(struct memo_hashed *m, const char *key, size_t kn,
+			    size_t *vn);
+
+/* Cache key -> value (ignored when the value is longer than
+ * MEMO_HASHED_MAX).  Call it after memo_hashed_get missed: a key put twice
+ * takes two slots. */
+void memo_hashed_put(struct memo_hashed *m, const char *key, size_t kn,
+		     const char *val, size_t vn);
+
+void memo_hashed_free(struct memo_hashed *m);
+
 #endif

@@ -9,19 +9,26 @@
  *
  * A registrable-domain look-up in libpsl costs about 0.7 us, and exports
  * repeat the same few thousand domains millions of times, so results are
- * memoised in a direct-mapped table of MEMO_SLOTS entries indexed by the
- * XXH3 hash of the host: a slot holds the host (hosts longer than
- * MEMO_HOST_MAX bytes are not memoised), its hash and where in the host the
- * registrable domain starts (or that there is none).  A new host evicts
- * whatever shared its slot; the table is allocated once (about 360 KB) on
- * first use and never grows.  Because the registrable domain is always a
- * suffix of the host, the answer is an offset, not a second string.
+ * memoised in a four-way set-associative table of MEMO_SLOTS entries.  A
+ * host is known by its XXH3-128 hash alone (112 bits of it compared: a
+ * wrong answer would need two hosts that agree on all of them), so an
+ * entry is 16 bytes, a set of four one cache line, and hosts of any
+ * length are memoised.  Because the registrable domain is always a suffix
+ * of the host, the answer is an offset, kept in the hash's low 16 bits as
+ * offset + 2 (1: no registrable domain; 0: an empty entry).  A new host
+ * goes first in its set and the oldest of the four leaves; the table is
+ * allocated once (256 KB) on first use and never grows.
+ *
+ * A value made only of a-z 0-9 . - _ (an e-mail's domain, mostly) is its
+ * own host: host_check_plain checks it in the pass that finds it plain,
+ * with no extraction and no copy.
  */
 #include "norm_domain.h"
 
 #include <libpsl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <utf8proc.h>
@@ -31,26 +38,23 @@
 #include "norm_text.h"
 #include "psl.h"
 
-#define MEMO_SLOTS 4096 /* a power of two */
-#define MEMO_HOST_MAX 72
+#define MEMO_SLOTS 16384 /* a power of two, four per set */
+#define MEMO_WAYS 4
 #define HOST_ASCII_MAX 253
 #define HOST_UTF8_MAX 1012
 #define LABEL_ASCII_MAX 63
 #define LABEL_UTF8_MAX 252
 
-enum { HOST_OK = 0, HOST_BAD = -1, HOST_IP = -2 };
+enum { HOST_OK = 0, HOST_BAD = -1, HOST_IP = -2, HOST_NOT_PLAIN = -3 };
 
-struct memo {
-	uint64_t hash;
-	uint16_t hlen;  /* 0: empty slot */
-	int16_t off;    /* start of the registrable domain, -1: none */
-	char host[MEMO_HOST_MAX];
+struct memo_set {
+	uint64_t tag[MEMO_WAYS][2]; /* hash high 64 bits; low 48 bits | answer */
 };
 
 static const psl_ctx_t *psl_ctx;
 static psl_ctx_t *psl_owned;
 static int psl_tried;
-static struct memo *memo;
+static struct memo_set *memo;
 static struct buf scratch = BUF_INIT, hostbuf = BUF_INIT;
 
 static const psl_ctx_t *psl_get(void)
@@ -123,21 +127,21 @@ static void host_lower(struct buf *h, const char *p, size_t m)
 	}
 }
 
-/* Check the labels of h; HOST_OK, HOST_BAD or HOST_IP. */
-static int host_check(const struct buf *h)
+/* Check the labels of the host h[0..n); HOST_OK, HOST_BAD or HOST_IP. */
+static int host_check(const char *h, size_t n)
 {
 	size_t i, label = 0, labels = 1;
 	int ascii = 1, label_ascii = 1, label_digits = 1;
 
-	if (h->len == 0)
+	if (n == 0)
 		return HOST_BAD;
-	for (i = 0; i <= h->len; i++) {
-		char c = i < h->len ? h->p[i] : '.';
+	for (i = 0; i <= n; i++) {
+		char c = i < n ? h[i] : '.';
 		if (c == '.') {
 			if (label == 0 ||
 			    label > (label_ascii ? LABEL_ASCII_MAX : LABEL_UTF8_MAX))
 				return HOST_BAD;
-			if (i < h->len) {
+			if (i < n) {
 				labels++;
 				label = 0;
 				label_ascii = label_digits = 1;
@@ -159,9 +163,47 @@ static int host_check(const struct buf *h)
 		return HOST_BAD;
 	if (label_digits) /* no top-level domain is all digits */
 		return HOST_IP;
-	if (h->len > (ascii ? HOST_ASCII_MAX : HOST_UTF8_MAX))
+	if (n > (ascii ? HOST_ASCII_MAX : HOST_UTF8_MAX))
 		return HOST_BAD;
 	return HOST_OK;
+}
+
+/* host_check for a value made only of a-z 0-9 . - _, in the pass that
+ * finds it is: host_extract would find no wrapper, scheme, path,
+ * userinfo, port, space or capital in it to remove, so the host is the
+ * value itself less one trailing dot (its length into *hn).  Most values
+ * that reach domain_registrable (e-mail domains above all) look so.
+ * HOST_NOT_PLAIN for any other value. */
+static int host_check_plain(const char *s, size_t n, size_t *hn)
+{
+	size_t i, label = 0, labels = 1;
+	int bad = 0, digits = 1;
+
+	*hn = n > 0 && s[n - 1] == '.' ? n - 1 : n;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+		if ((c >= 'a' && c <= 'z') || c == '-' || c == '_') {
+			label++;
+			digits = 0;
+		} else if (c >= '0' && c <= '9') {
+			label++;
+		} else if (c == '.') {
+			if (i == *hn)
+				break; /* the trailing dot */
+			if (label == 0 || label > LABEL_ASCII_MAX)
+				bad = 1;
+			labels++;
+			label = 0;
+			digits = 1;
+		} else {
+			return HOST_NOT_PLAIN;
+		}
+	}
+	if (bad || label == 0 || label > LABEL_ASCII_MAX || labels < 2)
+		return HOST_BAD;
+	if (digits) /* no top-level domain is all digits */
+		return HOST_IP;
+	return *hn > HOST_ASCII_MAX ? HOST_BAD : HOST_OK;
 }
 
 /* Extract the host of s into h (NUL-terminated); HOST_OK, _BAD or _IP. */
@@ -227,44 +269,60 @@ static int host_extract(const char *s, size_t n, struct buf *h)
 	host_lower(h, p, m);
 	if (h->len && h->p[h->len - 1] == '.')
 		h->len--;
-	i = (size_t)host_check(h);
+	i = (size_t)host_check(h->p, h->len);
 	buf_cstr(h);
 	return (int)i;
 }
 
-/* Reduce the host h (NUL-terminated) into out; 0 or -1. */
+/* Reduce the host h[0..hn) into out; 0 or -1.  libpsl needs the host
+ * NUL-terminated: h is copied into hostbuf when it is not hostbuf's. */
 static int host_reduce(const char *h, size_t hn, struct buf *out)
 {
 	const psl_ctx_t *ctx = psl_get();
-	struct memo *slot = NULL;
+	struct memo_set *set;
 	const char *r;
-	uint64_t hash = 0;
+	XXH128_hash_t hash;
+	uint64_t lo;
 	long off;
 
 	if (!ctx) {
 		buf_add(out, h, hn);
 		return 0;
 	}
-	if (hn <= MEMO_HOST_MAX) {
+	if (!memo) {
+		/* aligned, so that a set is one cache line */
+		memo = aligned_alloc(64, MEMO_SLOTS / MEMO_WAYS * sizeof *memo);
 		if (!memo)
-			memo = xcalloc(MEMO_SLOTS, sizeof *memo);
-		hash = XXH3_64bits(h, hn);
-		slot = &memo[hash & (MEMO_SLOTS - 1)];
-		if (slot->hlen == hn && slot->hash == hash &&
-		    memcmp(slot->host, h, hn) == 0) {
-			if (slot->off < 0)
-				return -1;
-			buf_add(out, h + slot->off, hn - (size_t)slot->off);
-			return 0;
-		}
+			cov_die(COV_EXIT_IO, "out of memory");
+		memset(memo, 0, MEMO_SLOTS / MEMO_WAYS * sizeof *memo);
+	}
+	hash = XXH3_128bits(h, hn);
+	lo = hash.low64 & ~(uint64_t)0xffff;
+	set = &memo[hash.high64 & (MEMO_SLOTS / MEMO_WAYS - 1)];
+	for (int w = 0; w < MEMO_WAYS; w++) {
+		uint64_t t = set->tag[w][1];
+		if (set->tag[w][0] != hash.high64 || (t & 0xffff) == 0 ||
+		    (t & ~(uint64_t)0xffff) != lo)
+			continue;
+		off = (long)(t & 0xffff) - 2;
+		if (off < 0)
+			return -1;
+		buf_add(out, h + off, hn - (size_t)off);
+		return 0;
+	}
+	if (h != hostbuf.p) {
+		buf_reset(&hostbuf);
+		buf_add(&hostbuf, h, hn);
+		buf_cstr(&hostbuf);
+		h = hostbuf.p;
 	}
 	r = psl_registrable_domain(ctx, h);
 	off = r ? (long)(r - h) : -1;
-	if (slot) {
-		slot->hash = hash;
-		slot->hlen = (uint16_t)hn;
-		slot->off = (int16_t)off;
-		memcpy(slot->host, h, hn);
+	if (off < 0xfff0) { /* always: a host is at most 1012 bytes */
+		memmove(set->tag[1], set->tag[0],
+			(MEMO_WAYS - 1) * sizeof set->tag[0]);
+		set->tag[0][0] = hash.high64;
+		set->tag[0][1] = lo | (uint64_t)(off + 2);
 	}
 	if (off < 0)
 		return -1;
@@ -275,6 +333,14 @@ static int host_reduce(const char *h, size_t hn, struct buf *out)
 int domain_registrable(const char *s, size_t n, struct buf *out)
 {
 	buf_reset(out);
+	if (s) {
+		size_t hn;
+		int k = host_check_plain(s, n, &hn);
+		if (k == HOST_OK)
+			return host_reduce(s, hn, out);
+		if (k != HOST_NOT_PLAIN)
+			return -1;
+	}
 	if (host_extract(s, n, &hostbuf) != HOST_OK)
 		return -1;
 	return host_reduce(hostbuf.p, hostbuf.len, out);

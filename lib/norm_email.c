@@ -1,9 +1,10 @@
 /*
  * norm_email: see norm_email.h.
  *
- * email_clean runs text_clean into a static scratch buffer, narrows the
- * cleaned bytes to the address (angle brackets, "mailto:") and lower-cases
- * them into the caller's buffer: ASCII byte by byte, other code points with
+ * email_clean runs text_clean into a static scratch buffer (skipped for an
+ * input that is clean already, the common case), narrows the cleaned bytes
+ * to the address (angle brackets, "mailto:") and lower-cases them into the
+ * caller's buffer: ASCII byte by byte, other code points with
  * utf8proc_tolower (simple, one-to-one case mapping).  The local part is
  * lower-cased too: RFC 5321 lets a server treat it as case-sensitive, but no
  * mail provider in use does, and a key that kept case would miss duplicates.
@@ -122,10 +123,16 @@ int email_clean(const char *s, size_t n, struct buf *out)
 	size_t m;
 
 	buf_reset(out);
-	if (text_clean(&scratch, s, n) < 0)
-		return -1;
-	p = scratch.p;
-	m = scratch.len;
+	if (text_is_clean(s, n)) {
+		/* the common address needs no cleaning: no copy */
+		p = s;
+		m = n;
+	} else {
+		if (text_clean(&scratch, s, n) < 0)
+			return -1;
+		p = scratch.p;
+		m = scratch.len;
+	}
 	if (m && p[m - 1] == '>') {
 		size_t i = m - 1;
 		while (i > 0 && p[i - 1] != '<')
@@ -141,7 +148,8 @@ int email_clean(const char *s, size_t n, struct buf *out)
 		p++, m--;
 		trim(&p, &m);
 	}
-	if (m >= 7 && strncasecmp(p, "mailto:", 7) == 0) {
+	if (m >= 7 && (p[0] == 'm' || p[0] == 'M') &&
+	    strncasecmp(p, "mailto:", 7) == 0) {
 		const char *q;
 		p += 7;
 		m -= 7;

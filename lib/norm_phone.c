@@ -11,7 +11,8 @@
  * (26 x 26 shorts) and calling code -> plan entry for 1-, 2- and 3-digit
  * codes (E.164 codes are prefix-free, so at most one length matches).
  * Non-geographic codes (800, 808, 870, 878, 881-883, 888, 979) and Kosovo's
- * 383 are assigned too.
+ * 383 are assigned too.  nsn_len[] is spread the same way, over a table by
+ * calling code, so no look-up scans a list.
  *
  * Rules, in order:
  *  1. Leading/trailing white space and a "tel:" (or "tel." / "tel") prefix
@@ -141,10 +142,17 @@ enum { DIGITS_MAX = 24, TOTAL_MIN = 8, TOTAL_MAX = 15 };
 
 static short by_alpha2[26 * 26]; /* plan index + 1 */
 static short by_cc[1000][3];     /* [code][ndigits - 1]: plan index + 1 */
+/* NSN lengths allowed per calling code, from nsn_len[]; 0, 0: any */
+static unsigned char nsn_min[1000], nsn_max[1000];
 static int built;
 
 static void plan_build(void)
 {
+	for (size_t i = sizeof nsn_len / sizeof nsn_len[0]; i-- > 0;) {
+		/* backwards, so the first entry of a code wins, as in a scan */
+		nsn_min[nsn_len[i].cc] = nsn_len[i].min;
+		nsn_max[nsn_len[i].cc] = nsn_len[i].max;
+	}
 	for (size_t i = sizeof phone_plan / sizeof phone_plan[0]; i-- > 0;) {
 		const struct plan *p = &phone_plan[i];
 		int nd = p->cc >= 100 ? 3 : p->cc >= 10 ? 2 : 1;
@@ -180,13 +188,12 @@ int phone_calling_code(const char code[2])
 	return p ? p->cc : 0;
 }
 
-/* 1 when the NSN length nl fits the plan of calling code cc. */
+/* 1 when the NSN length nl fits the plan of calling code cc (< 1000). */
 static int nsn_fits(unsigned cc, size_t nl)
 {
-	for (size_t i = 0; i < sizeof nsn_len / sizeof nsn_len[0]; i++)
-		if (nsn_len[i].cc == cc)
-			return nl >= nsn_len[i].min && nl <= nsn_len[i].max;
-	return 1;
+	if (!nsn_max[cc])
+		return 1;
+	return nl >= nsn_min[cc] && nl <= nsn_max[cc];
 }
 
 /* Length of the trunk prefix of p that d[0..nd) starts with, such that what
@@ -197,7 +204,9 @@ static size_t trunk_match(const struct plan *p, const char *d, size_t nd,
 	const char *t = p->trunk;
 
 	while (*t) {
-		size_t tl = strcspn(t, "|");
+		size_t tl = 0;
+		while (t[tl] && t[tl] != '|')
+			tl++;
 		if ((!zero_only || t[0] == '0') && tl < nd &&
 		    memcmp(d, t, tl) == 0 && nsn_fits(p->cc, nd - tl))
 			return tl;
@@ -236,18 +245,15 @@ static int is_alpha(int c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-int phone_e164(const char *s, size_t n, const char *default_country,
-	       struct buf *out)
+/* Rules 1 and 2 and the prefixes of rule 3: the digits of s[0..n) into
+ * d (DIGITS_MAX of room), *plus set when the number is international.
+ * 0, or -1 when the number cannot be one. */
+static int phone_digits(const char *s, size_t n, const struct plan *home,
+			char *d, size_t *ndp, int *plusp)
 {
-	char d[DIGITS_MAX];
-	size_t nd = 0, i = 0, cc_len = 0;
+	size_t nd = 0, i = 0;
 	int plus = 0;
-	const struct plan *home = plan_of_alpha2(default_country), *p = NULL;
-	unsigned cc;
 
-	buf_reset(out);
-	if (!built)
-		plan_build();
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))
@@ -305,6 +311,34 @@ int phone_e164(const char *s, size_t n, const char *default_country,
 		memmove(d, d + 3, nd -= 3);
 		plus = 1;
 	}
+	*ndp = nd;
+	*plusp = plus;
+	return 0;
+}
+
+int phone_e164(const char *s, size_t n, const char *default_country,
+	       struct buf *out)
+{
+	char num[DIGITS_MAX + 1], *d = num + 1; /* num[0]: the '+' written */
+	size_t nd = 0, i, cc_len = 0;
+	int plus = 0;
+	const struct plan *home = plan_of_alpha2(default_country), *p = NULL;
+	unsigned cc;
+
+	buf_reset(out);
+	if (!built)
+		plan_build();
+	/* "+" and digits, as E.164 is written, need no cleaning */
+	if (n >= 2 && n - 1 <= DIGITS_MAX && s[0] == '+') {
+		for (i = 1; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			d[nd++] = s[i];
+		plus = i == n;
+	}
+	if (!plus) {
+		nd = 0;
+		if (phone_digits(s, n, home, d, &nd, &plus) < 0)
+			return -1;
+	}
 	if (plus) {
 		cc = 0;
 		for (size_t k = 1; k <= 3 && k < nd && !p; k++) {
@@ -326,8 +360,8 @@ int phone_e164(const char *s, size_t n, const char *default_country,
 			return -1;
 		if (nd < TOTAL_MIN || nd > TOTAL_MAX)
 			return -1;
-		buf_addc(out, '+');
-		buf_add(out, d, nd);
+		num[0] = '+';
+		buf_add(out, num, nd + 1);
 		return 0;
 	}
 	if (!home || !nd)

@@ -4,7 +4,12 @@
  * The non-ASCII path decomposes into a static array of code points with
  * utf8proc_decompose (grown by doubling when utf8proc asks for more), lets
  * utf8proc_reencode compose and encode in place, and then runs the same
- * white-space pass as the ASCII path over the UTF-8 bytes.
+ * white-space pass as the ASCII path over the UTF-8 bytes; that pass
+ * handles an ASCII byte inline, without decoding or classifying it.
+ *
+ * text_is_clean answers most values from whole 64-bit words: a word of
+ * bytes 0x21..0x7E is clean in one test, a word with spaces in a few more;
+ * any other byte sends the value to the general, code-point loop.
  */
 #include "norm_text.h"
 
@@ -124,8 +129,22 @@ static void squeeze(struct buf *out, const char *s, size_t n, int lower)
 		size_t len = 1;
 
 		if (u[i] < 0x80) {
-			c = u[i];
-		} else {
+			/* ASCII: printable kept, the rest (space, control,
+			 * DEL) is white space; cp_class says the same */
+			char ch = (char)u[i++];
+			if (ch > 0x20 && ch < 0x7f) {
+				if (pending && out->len > 0)
+					out->p[out->len++] = ' ';
+				pending = 0;
+				if (lower && ch >= 'A' && ch <= 'Z')
+					ch = (char)(ch + 32);
+				out->p[out->len++] = ch;
+			} else {
+				pending = 1;
+			}
+			continue;
+		}
+		{
 			utf8proc_ssize_t k =
 				utf8proc_iterate(u + i, (utf8proc_ssize_t)(n - i), &c);
 			if (k <= 0) {
@@ -217,9 +236,94 @@ static int nfc_stable(utf8proc_int32_t c)
 	return nfc_cache[c] == 1;
 }
 
+static int is_clean_general(const unsigned char *u, size_t n);
+
+/* Bytes of the word w that are not printable ASCII (0x20..0x7E) set their
+ * high bit in the result (a nonzero result says "some"; which ones is not
+ * exact, as borrows may spread). */
+static inline uint64_t word_unprintable(uint64_t w)
+{
+	const uint64_t L = 0x0101010101010101ULL, H = 0x8080808080808080ULL;
+
+	return (w & H) | ((w - L * 0x20) & ~w & H) | ((w + L) & H);
+}
+
+/* Bytes of w (all below 0x80) that are spaces get their high bit set. */
+static inline uint64_t word_spaces(uint64_t w)
+{
+	const uint64_t L = 0x0101010101010101ULL, low7 = 0x7f7f7f7f7f7f7f7fULL;
+	uint64_t x = w ^ (L * ' ');
+
+	return ~(((x & low7) + low7) | x | low7);
+}
+
+/* How the word w goes on from a clean start (prev_space: the byte before
+ * it is a space): 1 clean so far (prev_space updated), 0 two spaces in a
+ * row, -1 a byte that is not printable ASCII (for the general loop). */
+static inline int word_clean(uint64_t w, int *prev_space)
+{
+	const uint64_t L = 0x0101010101010101ULL, H = 0x8080808080808080ULL;
+	uint64_t sp;
+
+	/* the common word: every byte in 0x21..0x7E, so no space either
+	 * (a borrow or carry can only come from a byte outside the range,
+	 * which sets a flag of its own) */
+	if (!(((w - L * 0x21) | w | (w + L)) & H)) {
+		*prev_space = 0;
+		return 1;
+	}
+	if (word_unprintable(w))
+		return -1;
+	sp = word_spaces(w);
+	if ((sp & (sp << 8)) || (*prev_space && (sp & 0x80)))
+		return 0;
+	*prev_space = (int)(sp >> 63);
+	return 1;
+}
+
 int text_is_clean(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
+	uint64_t w;
+	size_t i;
+	int prev_space = 0, k;
+
+	/* Fast paths for the common value, printable ASCII: byte by byte
+	 * under eight bytes, else whole words only, the last one overlapping
+	 * the one before (so every pair of neighbours lies within one word,
+	 * or across a word boundary where prev_space sees it).  A value with
+	 * any other byte takes the general loop, which decides alone. */
+	if (n < 8) {
+		for (i = 0; i < n; i++) {
+			if (u[i] == ' ') {
+				if (i == 0 || u[i - 1] == ' ')
+					return 0;
+			} else if (u[i] < 0x21 || u[i] > 0x7e) {
+				return is_clean_general(u, n);
+			}
+		}
+		return n == 0 || u[n - 1] != ' ';
+	}
+	if (u[0] == ' ' || u[n - 1] == ' ')
+		return 0;
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, u + i, 8);
+		if ((k = word_clean(w, &prev_space)) <= 0)
+			return k < 0 ? is_clean_general(u, n) : 0;
+	}
+	if (i < n) {
+		/* the pairs of this word are all inside it */
+		prev_space = 0;
+		memcpy(&w, u + n - 8, 8);
+		if ((k = word_clean(w, &prev_space)) <= 0)
+			return k < 0 ? is_clean_general(u, n) : 0;
+	}
+	return 1;
+}
+
+/* text_is_clean for any input: UTF-8 included, code point by code point. */
+static int is_clean_general(const unsigned char *u, size_t n)
+{
 	size_t i = 0;
 	int prev_space = 1; /* a leading space is not clean */
 
@@ -227,15 +331,11 @@ int text_is_clean(const char *s, size_t n)
 		unsigned char c = u[i];
 		/* eight ASCII bytes at a time: printable, and spaces single */
 		while (i + 8 <= n) {
-			const uint64_t L = 0x0101010101010101ULL,
-				       H = 0x8080808080808080ULL,
-				       low7 = 0x7f7f7f7f7f7f7f7fULL;
-			uint64_t w, x, sp;
+			uint64_t w, sp;
 			memcpy(&w, u + i, 8);
-			if ((w & H) || ((w - L * 0x20) & ~w & H) || ((w + L) & H))
+			if (word_unprintable(w))
 				break; /* non-ASCII, control or DEL */
-			x = w ^ (L * ' ');
-			sp = ~(((x & low7) + low7) | x | low7); /* spaces */
+			sp = word_spaces(w);
 			if ((sp & (sp << 8)) || (prev_space && (sp & 0x80)))
 				break; /* two spaces in a row */
 			prev_space = (int)(sp >> 63);

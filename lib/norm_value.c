@@ -33,6 +33,11 @@
  * month 1-12, the day within its month (leap years: divisible by 4, not by
  * 100 unless by 400), hour 0-23 (1-12 with AM/PM), minute and second 0-59,
  * offsets up to 14:59.  Anything left over makes the value not a date.
+ *
+ * Two shortcuts for the values exports are full of: "1" and "0" are read
+ * as booleans before any word form is made, and a date made only of
+ * digits and - / . (6/29/2022, 2019-07-28) is its own word form and is
+ * read by parse_numeric, the numeric layouts above without the cursor.
  */
 #include "norm_value.h"
 
@@ -99,10 +104,21 @@ static int word_form(const char *s, size_t n, char *f)
 	return (int)k;
 }
 
+/* 1 when w[0..n) spells name.  Compares without strlen: these tables are
+ * searched for every value, and most entries differ in the first byte.
+ * w[i] is read only for i below both n and the length of name. */
+static int word_is(const char *w, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (name[i] == '\0' || name[i] != w[i])
+			return 0;
+	return name[n] == '\0';
+}
+
 static int form_in(const char *f, int n, const char *const *list)
 {
 	for (; *list; list++)
-		if ((int)strlen(*list) == n && memcmp(f, *list, (size_t)n) == 0)
+		if (word_is(f, n, *list))
 			return 1;
 	return 0;
 }
@@ -119,8 +135,12 @@ static const char *const bool_false[] = {
 int value_bool(const char *s, size_t n)
 {
 	char f[FORM_MAX];
-	int k = word_form(s, n, f);
+	int k;
 
+	/* "1" and "0" are what most exports write: no word form needed */
+	if (n == 1 && (s[0] == '1' || s[0] == '0'))
+		return s[0] == '1';
+	k = word_form(s, n, f);
 	if (k <= 0)
 		return -1;
 	if (form_in(f, k, bool_true))
@@ -180,8 +200,7 @@ const char *value_email_status(const char *s, size_t n)
 		j--;
 	for (size_t i = 0; i < sizeof email_statuses / sizeof email_statuses[0];
 	     i++)
-		if ((int)strlen(email_statuses[i].form) == j &&
-		    memcmp(w, email_statuses[i].form, (size_t)j) == 0)
+		if (word_is(w, j, email_statuses[i].form))
 			return email_statuses[i].status;
 	return "unknown";
 }
@@ -277,8 +296,7 @@ static int read_word(struct cur *c, char w[16])
 static int month_of(const char *w, int k)
 {
 	for (size_t i = 0; i < sizeof month_names / sizeof month_names[0]; i++)
-		if ((int)strlen(month_names[i].name) == k &&
-		    memcmp(w, month_names[i].name, (size_t)k) == 0)
+		if (word_is(w, k, month_names[i].name))
 			return month_names[i].month;
 	return 0;
 }
@@ -551,28 +569,111 @@ static void civil_from_days(long long z, int *y, int *m, int *d)
 	*y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
-static void put_num(struct buf *out, int v, int width)
+/* Write v (0..99) as two digits at o; returns 2. */
+static int put2(char *o, int v)
 {
-	char b[4];
-	for (int i = width; i-- > 0; v /= 10)
-		b[i] = (char)('0' + v % 10);
-	buf_add(out, b, (size_t)width);
+	o[0] = (char)('0' + v / 10);
+	o[1] = (char)('0' + v % 10);
+	return 2;
+}
+
+/* The digits at f[*i..k) (read_num for a plain array): how many, their
+ * value in *v when it fits. */
+static int digit_run(const char *f, int k, int *i, int *v)
+{
+	int start = *i;
+
+	*v = 0;
+	for (; *i < k && is_digit(f[*i]); (*i)++)
+		if (*i - start < 9)
+			*v = *v * 10 + (f[*i] - '0');
+	return *i - start;
+}
+
+/* parse_date for a numeric form f[0..k) (is_numeric_form): Y-M-D, YYYYMMDD
+ * or a/b/c by the rules of parse_date, read without the cursor.  Such a
+ * form is a date only when these make the whole of it (anything after
+ * them would have to be a time, and a time needs a letter or ':').
+ * 0 with t filled, or -1. */
+static int parse_numeric(const char *f, int k, int order, struct when *t)
+{
+	int i = 0, a, b, v, la, lb, lv, sep;
+
+	la = digit_run(f, k, &i, &a);
+	sep = i < k ? f[i] : 0; /* '-', '/' or '.' in a numeric form */
+	if (la == 4 && sep) {
+		i++;
+		lb = digit_run(f, k, &i, &b);
+		if (lb < 1 || lb > 2 || i >= k || f[i] != sep)
+			return -1;
+		i++;
+		lv = digit_run(f, k, &i, &v);
+		if (lv < 1 || lv > 2)
+			return -1;
+		t->y = a, t->m = b, t->d = v;
+	} else if (la == 8 && !sep) {
+		t->y = a / 10000, t->m = a / 100 % 100, t->d = a % 100;
+	} else if ((la == 1 || la == 2) && sep && i + 1 < k &&
+		   is_digit(f[i + 1])) {
+		i++;
+		lb = digit_run(f, k, &i, &b);
+		if (lb < 1 || lb > 2 || i >= k || f[i] != sep)
+			return -1;
+		i++;
+		lv = digit_run(f, k, &i, &v);
+		if ((t->y = year_of(v, lv)) < 0)
+			return -1;
+		if (sep == '.' || (a > 12 && b <= 12) ||
+		    (a <= 12 && b <= 12 && order == DATE_DMY))
+			t->d = a, t->m = b;
+		else
+			t->m = a, t->d = b;
+	} else {
+		return -1;
+	}
+	return i == k ? 0 : -1;
+}
+
+/* 1 when s[0..n) is made only of digits, '/', '-' and '.': a numeric date
+ * such as 6/29/2022 or 2019-07-28, which is its own word form. */
+static int is_numeric_form(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '/' ||
+		      s[i] == '-' || s[i] == '.'))
+			return 0;
+	return 1;
 }
 
 int value_date(const char *s, size_t n, int order, struct buf *out)
 {
-	char f[FORM_MAX];
-	int k = word_form(s, n, f);
+	char f[FORM_MAX], o[32];
+	const char *form = f; /* the word form */
+	int k, m, numeric, digits = 0;
 	struct when t = {0, 0, 0, 0, 0, 0, 0, ""};
-	struct cur c = {f, 0, k};
+	struct cur c;
 
+	/* the common numeric date is its own word form: read in place by
+	 * parse_numeric */
+	numeric = n < FORM_MAX && is_numeric_form(s, n);
+	if (numeric) {
+		form = s;
+		k = (int)n;
+	} else {
+		k = word_form(s, n, f);
+	}
+	c.f = f;
+	c.i = 0;
+	c.n = k;
 	buf_reset(out);
 	if (k <= 0)
 		return -1;
-	if ((k == 10 || k == 13) && strspn(f, "0123456789") == (size_t)k) {
+	while (digits < k && is_digit(form[digits]))
+		digits++;
+	if ((k == 10 || k == 13) && digits == k) {
 		long long secs = 0;
 		for (int i = 0; i < 10; i++)
-			secs = secs * 10 + (f[i] - '0');
+			secs = secs * 10 + (form[i] - '0');
 		civil_from_days(secs / 86400, &t.y, &t.m, &t.d);
 		secs %= 86400;
 		t.hh = (int)(secs / 3600);
@@ -580,6 +681,9 @@ int value_date(const char *s, size_t n, int order, struct buf *out)
 		t.ss = (int)(secs % 60);
 		t.has_time = 1;
 		t.zone[0] = 'Z';
+	} else if (numeric) {
+		if (parse_numeric(form, k, order, &t) < 0)
+			return -1;
 	} else {
 		struct cur save = c;
 		char w[16];
@@ -619,19 +723,22 @@ int value_date(const char *s, size_t n, int order, struct buf *out)
 	if (t.y < 1900 || t.y > 2199 || t.m < 1 || t.m > 12 || t.d < 1 ||
 	    t.d > days_in(t.y, t.m))
 		return -1;
-	put_num(out, t.y, 4);
-	buf_addc(out, '-');
-	put_num(out, t.m, 2);
-	buf_addc(out, '-');
-	put_num(out, t.d, 2);
+	m = put2(o, t.y / 100);
+	m += put2(o + m, t.y % 100);
+	o[m++] = '-';
+	m += put2(o + m, t.m);
+	o[m++] = '-';
+	m += put2(o + m, t.d);
 	if (t.has_time) {
-		buf_addc(out, 'T');
-		put_num(out, t.hh, 2);
-		buf_addc(out, ':');
-		put_num(out, t.mm, 2);
-		buf_addc(out, ':');
-		put_num(out, t.ss, 2);
-		buf_adds(out, t.zone);
+		o[m++] = 'T';
+		m += put2(o + m, t.hh);
+		o[m++] = ':';
+		m += put2(o + m, t.mm);
+		o[m++] = ':';
+		m += put2(o + m, t.ss);
+		for (const char *z = t.zone; *z; z++)
+			o[m++] = *z;
 	}
+	buf_add(out, o, (size_t)m);
 	return 0;
 }

@@ -7,10 +7,18 @@
  * rec_set, which appends to the record's own buffer; the record is reset by
  * the reader before the next one.
  *
- * Company and country values repeat across rows and their rules cost more
- * than a lookup, so they go through small memos (lib/memo.h) sized to stay
- * in the processor's cache: a larger table costs more in cache misses than
- * it saves.  Dates parse faster than a memo answers, so they are not cached.
+ * Company, country and email_status values repeat across rows and their
+ * rules cost more than a lookup, so they go through memos (lib/memo.h):
+ * company names, many and long, through a hashed memo; countries and
+ * statuses through small direct ones.  Dates parse faster than a memo
+ * answers, so they are not cached.
+ *
+ * Values written back are marked clean (rec_set_clean: no comma, quote, CR
+ * or LF, so the CSV writer copies them without a scan) when that is known:
+ * codes, labels, dates, E.164 numbers, company keys and registrable
+ * domains by their alphabet; cleaned text and e-mail addresses when the
+ * value they come from was clean (see set_text).  A value already in its
+ * final form is not written again.
  */
 #include "normalize.h"
 
@@ -57,11 +65,16 @@ struct normalizer {
 	int idx[R_COUNT];          /* field index per role, -1 when absent */
 	enum header_value *conv;   /* per field: how its values convert */
 	unsigned char *own;        /* per field: its rule rewrites it */
+	int *plain;                /* the fields without a rule of their own */
+	size_t nplain;
 	int *fallback;             /* per field: the field it stands in for, or -1 */
 	size_t conv_cap;
 	size_t bound_n;            /* schema size at the last bind */
+	int merging;               /* some field converts or stands in */
 	struct buf a, b;           /* scratch */
-	struct memo *company, *country; /* company -> key; country -> CC+region */
+	struct memo_hashed *company; /* company -> company key */
+	struct memo *country;        /* country -> CC+region */
+	struct memo *status;         /* email_status -> its canonical word */
 };
 
 static char *trim_dup(const char *s, size_t n)
@@ -124,8 +137,9 @@ struct normalizer *normalizer_new(const struct normalize_opts *opts,
 		}
 		nz->opt.default_country = xstrdup(cc);
 	}
-	nz->company = memo_new(2048);
+	nz->company = memo_hashed_new(16384);
 	nz->country = memo_new(1024);
+	nz->status = memo_new(64);
 	nz->tax = taxonomy_new();
 	if (opts->taxonomy && taxonomy_load(nz->tax, opts->taxonomy, e) < 0)
 		goto fail;
@@ -209,6 +223,10 @@ void normalizer_bind(struct normalizer *nz, struct stream *st)
 		nz->conv[i] = HEADER_VALUE_AS_IS;
 		nz->fallback[i] = -1;
 	}
+	nz->merging = 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (nz->conv[i] != HEADER_VALUE_AS_IS || nz->fallback[i] >= 0)
+			nz->merging = 1;
 	/* fields their own rule rewrites skip the generic cleaning */
 	nz->own = xrealloc(nz->own, s->n ? s->n : 1);
 	memset(nz->own, 0, s->n);
@@ -220,7 +238,25 @@ void normalizer_bind(struct normalizer *nz, struct stream *st)
 			if (nz->idx[owned[k]] >= 0)
 				nz->own[nz->idx[owned[k]]] = 1;
 	}
+	nz->plain = xrealloc(nz->plain, (s->n ? s->n : 1) * sizeof *nz->plain);
+	nz->nplain = 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (!nz->own[i])
+			nz->plain[nz->nplain++] = (int)i;
 	nz->bound_n = s->n;
+}
+
+/* Set field i to text s[0..n).  csv_safe: s is known to hold no comma,
+ * quote, CR or LF, as the cleaned form of a value known so does: NFC,
+ * lower-casing and white-space folding never make one of those from
+ * other characters (checked over all of Unicode). */
+static void set_text(struct record *rec, int i, const char *s, size_t n,
+		     int csv_safe)
+{
+	if (csv_safe)
+		rec_set_clean(rec, (size_t)i, s, n, VAL_STR);
+	else
+		rec_set(rec, (size_t)i, s, n, VAL_STR);
 }
 
 /* Clean field i in place (NFC, trimmed, white space collapsed). */
@@ -229,7 +265,7 @@ static void clean_field(struct normalizer *nz, struct record *rec, size_t i)
 	if (text_is_clean(rec_val(rec, i), rec_len(rec, i)))
 		return;
 	if (text_clean(&nz->b, rec_val(rec, i), rec_len(rec, i)) == 0)
-		rec_set(rec, i, nz->b.p, nz->b.len, VAL_STR);
+		set_text(rec, (int)i, nz->b.p, nz->b.len, rec->f[i].clean);
 }
 
 /* Helpers over a field by index: present and non-empty text. */
@@ -245,9 +281,14 @@ static void set_str(struct record *rec, int i, const char *s, size_t n)
 		rec_set(rec, (size_t)i, s, n, VAL_STR);
 }
 
-static void set_buf(struct record *rec, int i, const struct buf *b)
+/* 1 when field i holds the text s[0..n) already (most e-mail addresses
+ * and countries are in their final form when they come): no need to set
+ * it again. */
+static int unchanged(const struct record *rec, int i, const char *s, size_t n)
 {
-	set_str(rec, i, b->p ? b->p : "", b->len);
+	return i >= 0 && rec_kind(rec, (size_t)i) == VAL_STR &&
+	       rec_len(rec, (size_t)i) == n &&
+	       (n == 0 || memcmp(rec_val(rec, (size_t)i), s, n) == 0);
 }
 
 /* A value from a safe alphabet (codes, labels, E.164, ISO dates). */
@@ -451,29 +492,42 @@ void normalizer_apply(struct normalizer *nz, struct stream *st,
 		normalizer_bind(nz, st);
 	rec_resize(rec, st->schema.n);
 
-	/* every text value: NFC, trimmed, white space collapsed */
-	for (size_t i = 0; i < rec->nf; i++) {
-		if (rec->f[i].kind != VAL_STR || rec->f[i].len == 0 ||
-		    (i < nz->bound_n && nz->own[i]))
-			continue;
-		clean_field(nz, rec, i);
+	/* every text value: NFC, trimmed, white space collapsed; past
+	 * bound_n (never, as readers give at most schema.n fields) every
+	 * field is plain */
+	for (size_t k = 0; k < nz->nplain; k++) {
+		size_t i = (size_t)nz->plain[k];
+		if (rec->f[i].kind == VAL_STR && rec->f[i].len > 0)
+			clean_field(nz, rec, i);
 	}
-	merge_sources(nz, st, rec);
+	for (size_t i = nz->bound_n; i < rec->nf; i++)
+		if (rec->f[i].kind == VAL_STR && rec->f[i].len > 0)
+			clean_field(nz, rec, i);
+	if (nz->merging)
+		merge_sources(nz, st, rec);
 
 	if (has(rec, x[R_EMAIL])) {
 		const char *d;
 		size_t dn;
+		/* the cleaned address of an address without a comma, quote
+		 * or line break has none either (see set_text) */
+		int safe = rec->f[x[R_EMAIL]].clean;
 		email_clean(rec_val(rec, (size_t)x[R_EMAIL]),
 			    rec_len(rec, (size_t)x[R_EMAIL]), &nz->a);
-		set_buf(rec, x[R_EMAIL], &nz->a);
+		if (!unchanged(rec, x[R_EMAIL], nz->a.p, nz->a.len))
+			set_text(rec, x[R_EMAIL], nz->a.p ? nz->a.p : "",
+				 nz->a.len, safe);
 		if (email_domain(nz->a.p, nz->a.len, &d, &dn) == 0 && dn > 0) {
-			set_str(rec, x[R_EMAIL_DOMAIN], d, dn);
+			if (x[R_EMAIL_DOMAIN] >= 0)
+				set_text(rec, x[R_EMAIL_DOMAIN], d, dn, safe);
 			int out = x[R_DOMAIN_OUT];
 			if (out < 0 && x[R_DOMAIN] >= 0 && !has(rec, x[R_DOMAIN]))
 				out = x[R_DOMAIN]; /* an empty domain: from the email */
 			if (out >= 0) {
+				/* a registrable domain is made of host
+				 * characters: nothing CSV quotes */
 				if (domain_registrable(d, dn, &nz->b) == 0)
-					set_buf(rec, out, &nz->b);
+					set_safe(rec, out, nz->b.p, nz->b.len);
 				else
 					stream_count_reason(st, "domain_invalid", 1);
 			}
@@ -485,18 +539,21 @@ void normalizer_apply(struct normalizer *nz, struct stream *st,
 		if (domain_registrable(rec_val(rec, (size_t)x[R_DOMAIN]),
 				       rec_len(rec, (size_t)x[R_DOMAIN]),
 				       &nz->a) == 0)
-			set_buf(rec, x[R_DOMAIN], &nz->a);
+			set_safe(rec, x[R_DOMAIN], nz->a.p, nz->a.len);
 		else
 			stream_count_reason(st, "domain_invalid", 1);
 	}
 	if (has(rec, x[R_COMPANY])) {
 		const char *c = rec_val(rec, (size_t)x[R_COMPANY]), *v;
 		size_t cn = rec_len(rec, (size_t)x[R_COMPANY]), vn;
-		if ((v = memo_get(nz->company, c, cn, &vn)) != NULL) {
-			set_str(rec, x[R_COMPANY_KEY], v, vn);
+		/* a company key is words (letters, marks, digits) and
+		 * spaces: nothing CSV quotes */
+		if ((v = memo_hashed_get(nz->company, c, cn, &vn)) != NULL) {
+			set_safe(rec, x[R_COMPANY_KEY], v, vn);
 		} else if (company_key(c, cn, &nz->a) == 0) {
-			memo_put(nz->company, c, cn, nz->a.p, nz->a.len);
-			set_buf(rec, x[R_COMPANY_KEY], &nz->a);
+			memo_hashed_put(nz->company, c, cn, nz->a.p, nz->a.len);
+			set_safe(rec, x[R_COMPANY_KEY], nz->a.p ? nz->a.p : "",
+				 nz->a.len);
 		}
 	}
 	if (has(rec, x[R_TITLE])) {
@@ -526,7 +583,8 @@ void normalizer_apply(struct normalizer *nz, struct stream *st,
 			cc[2] = '\0';
 			country_known = 1;
 			set_safe(rec, x[R_REGION], v + 2, vn - 2);
-			set_safe(rec, x[R_COUNTRY], cc, 2);
+			if (!unchanged(rec, x[R_COUNTRY], cc, 2))
+				set_safe(rec, x[R_COUNTRY], cc, 2);
 		} else {
 			clean_field(nz, rec, (size_t)x[R_COUNTRY]);
 			stream_count_reason(st, "country_unknown", 1);
@@ -546,11 +604,16 @@ void normalizer_apply(struct normalizer *nz, struct stream *st,
 	do_bool(nz, st, rec, x[R_CONSENT]);
 	if (has(rec, x[R_EMAIL_STATUS]) && x[R_EMAIL_STATUS] < (int)nz->bound_n &&
 	    nz->conv[x[R_EMAIL_STATUS]] == HEADER_VALUE_AS_IS) {
-		const char *v = value_email_status(
-			rec_val(rec, (size_t)x[R_EMAIL_STATUS]),
-			rec_len(rec, (size_t)x[R_EMAIL_STATUS]));
-		if (v)
-			set_safe(rec, x[R_EMAIL_STATUS], v, strlen(v));
+		/* a few spellings fill the column: memo value "" for none */
+		const char *s = rec_val(rec, (size_t)x[R_EMAIL_STATUS]), *v;
+		size_t n = rec_len(rec, (size_t)x[R_EMAIL_STATUS]), vn;
+		if ((v = memo_get(nz->status, s, n, &vn)) == NULL) {
+			v = value_email_status(s, n);
+			vn = v ? strlen(v) : 0;
+			memo_put(nz->status, s, n, v ? v : "", vn);
+		}
+		if (vn)
+			set_safe(rec, x[R_EMAIL_STATUS], v, vn);
 	}
 	do_date(nz, st, rec, x[R_CREATED]);
 	do_date(nz, st, rec, x[R_UPDATED]);
@@ -573,9 +636,11 @@ void normalizer_free(struct normalizer *nz)
 		taxonomy_free(nz->tax);
 	if (nz->opt.default_country)
 		free((char *)nz->opt.default_country);
-	memo_free(nz->company);
+	memo_hashed_free(nz->company);
 	memo_free(nz->country);
+	memo_free(nz->status);
 	free(nz->own);
+	free(nz->plain);
 	free(nz->fallback);
 	buf_release(&nz->a);
 	buf_release(&nz->b);

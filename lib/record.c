@@ -1,9 +1,12 @@
 /*
  * record: see record.h.  The schema hash is XXH3-64 of the name, reduced by
- * masking to a power-of-two slot count.
+ * masking to a power-of-two slot count.  Setting a field copies its bytes
+ * with copy_short (the same moves as out_copy in io.h): values are mostly
+ * a few bytes, for which a call to memcpy costs more than the copy.
  */
 #include "record.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -157,32 +160,90 @@ void rec_clear(struct record *r, size_t n)
 	rec_resize(r, n);
 }
 
-void rec_set(struct record *r, size_t i, const char *s, size_t n, int kind)
+/* memcpy of n bytes from s to d (apart) for the short values most fields
+ * hold: two fixed-size moves that may overlap each other, no call. */
+static inline void copy_short(char *d, const char *s, size_t n)
+{
+	if (n >= 8 && n <= 16) {
+		uint64_t a, b;
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &b, 8);
+	} else if (n >= 4 && n < 8) {
+		uint32_t a, b;
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		memcpy(d, &a, 4);
+		memcpy(d + n - 4, &b, 4);
+	} else if (n > 0 && n < 4) {
+		d[0] = s[0];
+		d[n / 2] = s[n / 2];
+		d[n - 1] = s[n - 1];
+	} else if (n > 16) {
+		memcpy(d, s, n);
+	}
+}
+
+/* rec_set when field i is missing or the data must grow; clean as the
+ * flag to give the field. */
+static void set_slow(struct record *r, size_t i, const char *s, size_t n,
+		     int kind, int clean)
 {
 	size_t off;
 
 	if (i >= r->nf)
 		rec_resize(r, i + 1);
-	if (r->data.p && s >= r->data.p && s < r->data.p + r->data.len) {
-		/* s lives in our own buffer, which may move as it grows */
-		size_t src = (size_t)(s - r->data.p);
-		if (r->data.cap - r->data.len < n)
+	if (r->data.cap - r->data.len < n) {
+		if (r->data.p && s >= r->data.p &&
+		    s < r->data.p + r->data.len) {
+			/* s lives in our own buffer, which moves as it grows */
+			size_t src = (size_t)(s - r->data.p);
 			buf_grow(&r->data, n);
-		s = r->data.p + src;
+			s = r->data.p + src;
+		} else {
+			buf_grow(&r->data, n);
+		}
 	}
 	off = r->data.len;
-	buf_add(&r->data, s, n);
+	if (n) {
+		copy_short(r->data.p + off, s, n);
+		r->data.len += n;
+	}
 	r->f[i].off = off;
 	r->f[i].len = n;
 	r->f[i].kind = (unsigned char)kind;
-	r->f[i].clean = 0;
+	r->f[i].clean = (unsigned char)clean;
+}
+
+/* The common case, kept short so it needs no stack frame: the field
+ * exists and the data has room (copy_short copies nothing for n = 0). */
+static inline void set_field(struct record *r, size_t i, const char *s,
+			     size_t n, int kind, int clean)
+{
+	size_t off = r->data.len;
+
+	if (i >= r->nf || r->data.cap - off < n || !r->data.p) {
+		set_slow(r, i, s, n, kind, clean);
+		return;
+	}
+	copy_short(r->data.p + off, s, n);
+	r->data.len = off + n;
+	r->f[i].off = off;
+	r->f[i].len = n;
+	r->f[i].kind = (unsigned char)kind;
+	r->f[i].clean = (unsigned char)clean;
+}
+
+void rec_set(struct record *r, size_t i, const char *s, size_t n, int kind)
+{
+	set_field(r, i, s, n, kind, 0);
 }
 
 void rec_set_clean(struct record *r, size_t i, const char *s, size_t n,
 		   int kind)
 {
-	rec_set(r, i, s, n, kind);
-	r->f[i].clean = 1;
+	set_field(r, i, s, n, kind, 1);
 }
 
 void rec_append_last(struct record *r, size_t i, const char *s, size_t n)

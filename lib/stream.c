@@ -6,6 +6,11 @@
  * costs one comparison per record.  Progress is checked every 65536 records
  * and printed at most once a second, only when asked and stderr is a
  * terminal.
+ *
+ * The CSV writer copies a run of clean text fields that lie one comma
+ * apart in the record's data, as the reader leaves the fields of a line,
+ * in one go, commas included (write_csv_record): a record passed through
+ * unchanged costs one copy, not one per field.
  */
 #include "stream.h"
 
@@ -94,6 +99,73 @@ static void ndjson_keys(struct writer *w, const struct schema *s)
 	w->keys_n = s->n;
 }
 
+/* The last loop of writer_write for CSV without --excel-safe, with one
+ * shortcut: clean text fields (written as they are) that follow one
+ * another in rec's data with a comma between them, as the reader leaves
+ * the fields of a line, go out in one copy, commas included.  The bytes
+ * written are those of one field at a time. */
+static void write_csv_record(struct writer *w, const int *order,
+			     size_t norder, const struct record *rec)
+{
+	const struct field *fv = rec->f;
+	const char *data = rec->data.p ? rec->data.p : "";
+	size_t nf = rec->nf, written = 0;
+	int header_n = (int)w->header_n;
+	struct out_file *o = w->o;
+
+	for (size_t i = 0; i < norder; i++) {
+		size_t f = (size_t)order[i], start, end;
+		const struct field *fd;
+
+		if (order[i] >= header_n)
+			continue;
+		if (written++)
+			out_putc(o, ',');
+		if (f >= nf || fv[f].kind == VAL_ABSENT)
+			continue;
+		fd = &fv[f];
+		start = fd->off;
+		end = fd->off + fd->len;
+		if (fd->kind == VAL_STR && fd->clean) {
+			/* the run of fields next in order and in data; a text
+			 * field g at end + 1 is read before data[end], so that
+			 * byte exists */
+			while (i + 1 < norder) {
+				size_t g = (size_t)order[i + 1];
+				if (g >= nf || fv[g].off != end + 1 ||
+				    fv[g].kind != VAL_STR || data[end] != ',' ||
+				    !fv[g].clean || order[i + 1] >= header_n)
+					break;
+				end = fv[g].off + fv[g].len;
+				written++;
+				i++;
+			}
+			out_write(o, data + start, end - start);
+			continue;
+		}
+		if (fd->kind == VAL_RAW && fd->len == 4 &&
+		    memcmp(data + start, "null", 4) == 0)
+			continue; /* JSON null is an empty cell */
+		if (fd->clean)
+			out_write(o, data + start, fd->len);
+		else
+			csv_write_field(o, data + start, fd->len, 0);
+	}
+	/* as below: one empty cell (absent, null or "") must not make a
+	 * blank line */
+	if (written == 1) {
+		size_t i = 0, f;
+		while (order[i] >= header_n)
+			i++;
+		f = (size_t)order[i];
+		if (f >= nf || fv[f].kind == VAL_ABSENT || fv[f].len == 0 ||
+		    (fv[f].kind == VAL_RAW && fv[f].len == 4 &&
+		     memcmp(data + fv[f].off, "null", 4) == 0))
+			out_write(o, "\"\"", 2);
+	}
+	out_putc(o, '\n');
+}
+
 int writer_write(struct writer *w, const struct schema *s, const int *order,
 		 size_t norder, const struct record *rec, struct cov_err *e)
 {
@@ -138,6 +210,10 @@ int writer_write(struct writer *w, const struct schema *s, const int *order,
 				return -1;
 			}
 		}
+	}
+	if (w->fmt == FMT_CSV && !w->excel_safe) {
+		write_csv_record(w, order, norder, rec);
+		return 0;
 	}
 	{
 		char sep = w->fmt == FMT_TSV ? '\t' : ',';

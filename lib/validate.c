@@ -59,7 +59,10 @@
  * Suffix List), so "ok" can exempt one subdomain.
  *
  * Per record the work is a few table lookups and reused buffers: nothing
- * is allocated once the buffers have grown.
+ * is allocated once the buffers have grown.  The common address is
+ * checked in one pass (email_syntax_plain), and the errors and warnings
+ * lists are built once per set of codes found and kept (lists_of, up to
+ * LISTS_SLOTS sets): most rows share a handful.
  */
 #include "validate.h"
 
@@ -82,6 +85,7 @@
 #define BIT(c) (1u << (c))
 #define DOMAIN_BAD_SYNTAX 4 /* class bit in v->seen only */
 #define SEEN_MAX_SLOTS 131072 /* 2 MB; half full, it starts afresh */
+#define LISTS_SLOTS 64 /* distinct found masks whose lists are kept */
 
 static const char *const code_name[VALIDATE_NCODES] = {
 	"email_missing", "email_syntax", "email_role", "email_freemail",
@@ -280,6 +284,13 @@ struct validator {
 	int ndjson;
 	/* scratch */
 	struct buf a, lower, errs, warns;
+	/* errors and warnings lists built before, by found mask (lists_of) */
+	struct lists_slot {
+		uint32_t found;
+		uint32_t used;
+		size_t errs_off, errs_len, warns_off, warns_len;
+	} lists[LISTS_SLOTS];
+	struct buf lists_text;
 	/* counts */
 	uint64_t count[VALIDATE_NCODES];
 	uint64_t rows, rows_err;
@@ -389,8 +400,16 @@ static void seen_put(struct validator *v, XXH128_hash_t h, int cls)
 	v->seen_n++;
 }
 
+/* Forget the lists built so far (severities or the format changed). */
+static void lists_clear(struct validator *v)
+{
+	memset(v->lists, 0, sizeof v->lists);
+	buf_reset(&v->lists_text);
+}
+
 static void set_masks(struct validator *v)
 {
+	lists_clear(v);
 	v->err_mask = v->warn_mask = 0;
 	for (int c = 0; c < VALIDATE_NCODES; c++) {
 		if (v->sev[c] == VALIDATE_ERROR)
@@ -445,6 +464,7 @@ void validator_free(struct validator *v)
 	buf_release(&v->lower);
 	buf_release(&v->errs);
 	buf_release(&v->warns);
+	buf_release(&v->lists_text);
 	free(v);
 }
 
@@ -857,18 +877,19 @@ struct dom_key {
  * is bad in syntax already (too long, or a non-plain domain that fails
  * email_syntax_domain). */
 static int domain_key(struct validator *v, const char *dom, size_t n,
-		      struct dom_key *k)
+		      int known_plain, struct dom_key *k)
 {
 	size_t i;
 
 	if (n == 0 || n > 253)
 		return -1;
 	/* most domains come lower-cased ASCII already: no copy then, and the
-	 * syntax verdict can be remembered under the domain itself */
-	for (i = 0; i < n; i++)
+	 * syntax verdict can be remembered under the domain itself.
+	 * known_plain: the caller has seen that it does. */
+	for (i = 0; i < n && !known_plain; i++)
 		if ((dom[i] >= 'A' && dom[i] <= 'Z') || (dom[i] & 0x80))
 			break;
-	k->plain = i == n;
+	k->plain = known_plain || i == n;
 	k->p = dom;
 	k->n = n;
 	if (!k->plain) {
@@ -919,7 +940,7 @@ int validator_domain_class(struct validator *v, const char *dom, size_t n)
 	struct dom_key k;
 	int cls;
 
-	if (domain_key(v, dom, n, &k) < 0)
+	if (domain_key(v, dom, n, 0, &k) < 0)
 		return 0;
 	cls = domain_info(v, &k);
 	return cls & DOMAIN_BAD_SYNTAX ? 0 : cls;
@@ -945,7 +966,8 @@ int validate_is_role(const char *local, size_t n)
 	if (n == 0 || local[0] == '"')
 		return 0;
 	roles_load();
-	plus = memchr(local, '+', n);
+	/* the length before any "+tag"; past ROLE_MAX it is no role */
+	plus = memchr(local, '+', n < ROLE_MAX + 1 ? n : ROLE_MAX + 1);
 	k = plus ? (size_t)(plus - local) : n;
 	c0 = (unsigned char)local[0] | 0x20;
 	if (k > ROLE_MAX || c0 < 'a' || c0 > 'z' ||
@@ -976,6 +998,7 @@ void validator_bind(struct validator *v, struct stream *st)
 	struct schema *s = &st->schema;
 
 	v->ndjson = st->out && st->out->fmt == FMT_NDJSON;
+	lists_clear(v);
 	for (int i = 0; i < VALIDATE_NROLES; i++)
 		v->idx[i] = schema_find(s, v->field[i], strlen(v->field[i]));
 	for (size_t i = 0; i < v->nreq; i++)
@@ -1184,17 +1207,21 @@ void validator_check(struct validator *v, const struct record *rec,
 	const char *s;
 	size_t n, at;
 	uint32_t f = 0;
-	int email_ok = 0, opted = 0, known = 0, nmissing = 0;
+	int email_ok = 0, opted = 0, known = 0, nmissing = 0, plain;
 	char cc[3] = "";
 	const char *email = NULL;
 	struct dom_key dk;
 
-	/* the email's domain is looked up last: its slot is prefetched */
-	if (!value_of(rec, v->idx[VALIDATE_F_EMAIL], &s, &n) ||
-	    is_placeholder(s, n))
+	/* the email's domain is looked up last: its slot is prefetched.  No
+	 * placeholder holds an '@', so only a value that fails the syntax
+	 * check can be one: the common address skips is_placeholder. */
+	if (!value_of(rec, v->idx[VALIDATE_F_EMAIL], &s, &n))
 		f |= BIT(VALIDATE_EMAIL_MISSING);
-	else if (email_syntax_local(s, n, &at) != EMAIL_SYNTAX_OK ||
-		 domain_key(v, s + at + 1, n - at - 1, &dk) < 0)
+	else if ((plain = email_syntax_plain(s, n, &at)) == 0 &&
+		 email_syntax_local(s, n, &at) != EMAIL_SYNTAX_OK)
+		f |= is_placeholder(s, n) ? BIT(VALIDATE_EMAIL_MISSING)
+					  : BIT(VALIDATE_EMAIL_SYNTAX);
+	else if (domain_key(v, s + at + 1, n - at - 1, plain, &dk) < 0)
 		f |= BIT(VALIDATE_EMAIL_SYNTAX);
 	else
 		email = s;
@@ -1277,17 +1304,10 @@ static void list_add(struct validator *v, struct buf *b, const char *s,
 	buf_add(b, s, n);
 }
 
-int validator_apply(struct validator *v, struct stream *st,
-		    struct record *rec)
+/* Build the errors and warnings lists of found mask f into v->errs and
+ * v->warns, counting each code reported. */
+static void lists_build(struct validator *v, uint32_t f)
 {
-	struct validate_result res;
-	uint32_t f;
-	int clean = v->req_clean;
-
-	if (!v->bound || st->schema.n != v->bound_n)
-		validator_bind(v, st);
-	validator_check(v, rec, &res);
-	f = res.found;
 	buf_reset(&v->errs);
 	buf_reset(&v->warns);
 	if (v->ndjson) {
@@ -1325,20 +1345,79 @@ int validator_apply(struct validator *v, struct stream *st,
 		buf_addc(&v->errs, ']');
 		buf_addc(&v->warns, ']');
 	}
+}
+
+/* The lists of found mask f (without required_missing, whose lists
+ * depend on more than f) as they were built the first time: most rows
+ * share a few masks.  NULL when f is not kept (its slot is taken). */
+static const struct lists_slot *lists_of(struct validator *v, uint32_t f)
+{
+	struct lists_slot *l = &v->lists[(f * 2654435761u) >> 26];
+
+	if (l->used && l->found == f) {
+		for (uint32_t left = f & (v->err_mask | v->warn_mask); left;
+		     left &= left - 1)
+			v->count[__builtin_ctz(left)]++;
+		return l;
+	}
+	if (l->used)
+		return NULL;
+	lists_build(v, f);
+	l->used = 1;
+	l->found = f;
+	l->errs_off = v->lists_text.len;
+	l->errs_len = v->errs.len;
+	buf_add(&v->lists_text, v->errs.p, v->errs.len);
+	l->warns_off = v->lists_text.len;
+	l->warns_len = v->warns.len;
+	buf_add(&v->lists_text, v->warns.p, v->warns.len);
+	return l;
+}
+
+int validator_apply(struct validator *v, struct stream *st,
+		    struct record *rec)
+{
+	struct validate_result res;
+	const struct lists_slot *l = NULL;
+	const char *errs, *warns;
+	size_t errs_len, warns_len;
+	int clean = v->req_clean;
+
+	if (!v->bound || st->schema.n != v->bound_n)
+		validator_bind(v, st);
+	validator_check(v, rec, &res);
+	if (!(res.found & BIT(VALIDATE_REQUIRED_MISSING)))
+		l = lists_of(v, res.found);
+	if (l && v->lists_text.p) {
+		errs = v->lists_text.p + l->errs_off;
+		errs_len = l->errs_len;
+		warns = v->lists_text.p + l->warns_off;
+		warns_len = l->warns_len;
+	} else if (l) { /* nothing kept yet but empty lists */
+		errs = warns = "";
+		errs_len = warns_len = 0;
+	} else {
+		lists_build(v, res.found);
+		errs = v->errs.p;
+		errs_len = v->errs.len;
+		warns = v->warns.p;
+		warns_len = v->warns.len;
+	}
+	if (!errs)
+		errs = "";
+	if (!warns)
+		warns = "";
 	rec_resize(rec, st->schema.n);
 	rec_set_clean(rec, (size_t)v->f_reachable, res.reachable ? "true" : "false",
 		      res.reachable ? 4 : 5, VAL_RAW);
 	if (v->ndjson || clean) {
 		int kind = v->ndjson ? VAL_RAW : VAL_STR;
-		rec_set_clean(rec, (size_t)v->f_errors, v->errs.p ? v->errs.p : "",
-			      v->errs.len, kind);
-		rec_set_clean(rec, (size_t)v->f_warnings,
-			      v->warns.p ? v->warns.p : "", v->warns.len, kind);
+		rec_set_clean(rec, (size_t)v->f_errors, errs, errs_len, kind);
+		rec_set_clean(rec, (size_t)v->f_warnings, warns, warns_len,
+			      kind);
 	} else {
-		rec_set(rec, (size_t)v->f_errors, v->errs.p ? v->errs.p : "",
-			v->errs.len, VAL_STR);
-		rec_set(rec, (size_t)v->f_warnings, v->warns.p ? v->warns.p : "",
-			v->warns.len, VAL_STR);
+		rec_set(rec, (size_t)v->f_errors, errs, errs_len, VAL_STR);
+		rec_set(rec, (size_t)v->f_warnings, warns, warns_len, VAL_STR);
 	}
 	v->rows++;
 	if (res.errors > 0)

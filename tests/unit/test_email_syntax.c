@@ -4,7 +4,8 @@
  * code (trailing and double dots, a@b, 64/65-byte local parts, 63/64-byte
  * labels, hyphen rules, numeric TLDs, Unicode white space, controls,
  * invalid UTF-8, embedded NULs), the position of the '@', the domain check
- * on its own, and very long input.
+ * on its own, very long input, and email_syntax_plain against
+ * email_syntax_local.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -342,4 +343,55 @@ Test(email_syntax, exhaustive_small_strings)
 	cr_expect_gt(total, 250000);
 	cr_expect_gt(ok, 0);
 	cr_expect_eq(chk("a@a.aa"), EMAIL_SYNTAX_OK);
+}
+
+/* email_syntax_plain says yes only where email_syntax_local does, with the
+ * same '@', and says yes to every address email_syntax_local accepts whose
+ * local part is unquoted ASCII and whose domain is a-z 0-9 '-' '.'. */
+Test(email_syntax, plain_fast_path_agrees)
+{
+	static const char alpha[] = "ab.z09@-_+!~\"A.\xc3\xa9 ";
+	unsigned long long x = 0xda3e39cb94b95bdbULL;
+	char s[90];
+
+	for (int round = 0; round < 500000; round++) {
+		size_t n, at_p = 99, at_l = 98, i;
+		int plain, loc, want;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		n = round % 500 == 0 ? 60 + x % 30 : x % 24;
+		for (i = 0; i < n; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			s[i] = x % 3 ? "abcxyz0189"[x % 10]
+				     : alpha[(x >> 8) % (sizeof alpha - 1)];
+		}
+		plain = email_syntax_plain(s, n, &at_p);
+		loc = email_syntax_local(s, n, &at_l);
+		if (plain) {
+			cr_assert_eq(loc, EMAIL_SYNTAX_OK, "%.*s", (int)n, s);
+			cr_assert_eq(at_p, at_l, "%.*s", (int)n, s);
+		}
+		/* the cases plain must take */
+		want = loc == EMAIL_SYNTAX_OK && s[0] != '"';
+		for (i = 0; want && i < at_l; i++)
+			want = (unsigned char)s[i] < 0x80;
+		for (i = at_l + 1; want && i < n; i++)
+			want = (s[i] >= 'a' && s[i] <= 'z') ||
+			       (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
+			       s[i] == '.';
+		cr_assert_eq(plain, want, "%.*s", (int)n, s);
+	}
+	{
+		size_t at = 0;
+		cr_assert_eq(email_syntax_plain("jane.doe@acme.co.uk", 19, &at), 1);
+		cr_assert_eq(at, 8);
+		cr_assert_eq(email_syntax_plain("Jane@acme.com", 13, &at), 1);
+		cr_assert_eq(email_syntax_plain("jane@ACME.com", 13, &at), 0);
+		cr_assert_eq(email_syntax_plain(".jane@acme.com", 14, &at), 0);
+		cr_assert_eq(email_syntax_plain("jane.@acme.com", 14, &at), 0);
+		cr_assert_eq(email_syntax_plain("ja..ne@acme.com", 15, &at), 0);
+		cr_assert_eq(email_syntax_plain("jane@a@cme.com", 14, &at), 0);
+		cr_assert_eq(email_syntax_plain("@acme.com", 9, &at), 0);
+		cr_assert_eq(email_syntax_plain("jane", 4, &at), 0);
+		cr_assert_eq(email_syntax_plain("", 0, &at), 0);
+	}
 }

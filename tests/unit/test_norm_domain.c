@@ -2,7 +2,8 @@
  * Tests for norm_domain: host extraction from URLs, hosts and e-mail
  * addresses; reduction with the embedded Public Suffix List (ICANN and
  * private sections, IDN in both forms); what is not a domain (IPs, public
- * suffixes, spaces, empty labels); hostile input; the memo cache.
+ * suffixes, spaces, empty labels); hostile input; the memo cache; the fast
+ * path for plain hosts against host extraction.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -230,9 +231,10 @@ Test(domain, memo_gives_same_answers)
 	char s[64];
 	int round, i;
 
-	/* more hosts than memo slots, twice, so slots are hit and evicted */
+	/* more hosts than memo slots (16384), twice, so slots are hit and
+	 * evicted */
 	for (round = 0; round < 2; round++)
-		for (i = 0; i < 9000; i++) {
+		for (i = 0; i < 20000; i++) {
 			snprintf(s, sizeof s, "w%d.c%d.co.uk", i, i);
 			cr_assert_eq(domain_registrable(s, strlen(s), &out), 0);
 			snprintf(s, sizeof s, "c%d.co.uk", i);
@@ -240,6 +242,54 @@ Test(domain, memo_gives_same_answers)
 		}
 	for (round = 0; round < 3; round++)
 		cr_assert_str_eq(reg("co.uk"), "<none>");
+}
+
+/* A value made of a-z 0-9 . - _ only is taken as its own host (fast
+ * path); the same value in angle brackets goes through host extraction.
+ * Both must give the same answer: labels of 0 to 70 bytes (63 is the
+ * limit), all-digit last labels, hyphens and underscores anywhere,
+ * trailing dots, hosts around 253 bytes. */
+Test(domain, plain_fast_path_agrees)
+{
+	static const char alpha[] = "abcz0189-_";
+	struct buf other = BUF_INIT;
+	unsigned long long x = 0x2545f4914f6cdd1dULL;
+	char s[400], t[404];
+
+	for (int round = 0; round < 200000; round++) {
+		size_t n = 0, labels;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		labels = 1 + x % 5;
+		for (size_t l = 0; l < labels; l++) {
+			size_t len;
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			len = x % 8 == 0 ? 55 + x % 16 : x % 12;
+			if (round % 1000 == 0)
+				len = 63 + round / 1000 % 3; /* 63, 64, 65 */
+			for (size_t k = 0; k < len && n < 300; k++) {
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				s[n++] = (x >> 20) % 3 == 0 ? "0123456789"[x % 10]
+							 : alpha[x % (sizeof alpha - 1)];
+			}
+			if (l + 1 < labels || (x >> 30) % 6 == 0)
+				s[n++] = '.';
+		}
+		memcpy(t + 1, s, n);
+		t[0] = '<';
+		t[n + 1] = '>';
+		int ra = domain_registrable(s, n, &out);
+		int rb = domain_registrable(t, n + 2, &other);
+		cr_assert_eq(ra, rb, "'%.*s'", (int)n, s);
+		cr_assert(out.len == other.len &&
+				  (out.len == 0 || memcmp(out.p, other.p, out.len) == 0),
+			  "'%.*s'", (int)n, s);
+	}
+	cr_assert_str_eq(reg("a.b.c.acme.com."), "acme.com");
+	cr_assert_str_eq(reg("acme.com.."), "<none>");
+	cr_assert_str_eq(reg(".acme.com"), "<none>");
+	cr_assert_str_eq(reg("acme.123"), "<none>");
+	cr_assert_str_eq(reg("-.com"), "-.com", "as the general path says");
+	buf_release(&other);
 }
 
 static double ns_per_call(const char *const *in, int nin, long n)

@@ -1,8 +1,8 @@
 /*
  * Tests for norm_phone: international and national forms, trunk prefixes
  * (0, NANP 1, Russia 8, Hungary 06, Italy's kept 0), "(0)", extensions,
- * length rules, the calling-code table against data/countries.tsv, and
- * hostile input.
+ * length rules, the calling-code table against data/countries.tsv,
+ * hostile input, and the fast path for numbers already in E.164 form.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -227,4 +227,47 @@ Test(phone, every_country_has_a_calling_code)
 	/* only the dozen countries whose plan fixes a length other than 10
 	 * (FR, ES, CH, PL, PT, DK, SG, HK, MO, ZA, BE, IE) reject it */
 	cr_assert_geq(round_trips, 249 - 12, "%d", round_trips);
+}
+
+/* "+" and digits skip the cleaning loop; a leading space sends the same
+ * number through it.  Both must agree for every length (up to and past
+ * DIGITS_MAX) and calling code, with and without a default country. */
+Test(phone, e164_fast_path_agrees)
+{
+	static const char *const dflt[] = {NULL, "US", "GB", "DE", "IT", "XX"};
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	unsigned long long x = 0x853c49e6748fea9bULL;
+	char s[40], t[41];
+	long ok = 0;
+
+	for (int round = 0; round < 300000; round++) {
+		size_t n = 0, nd;
+		const char *dc;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		nd = x % 28;
+		s[n++] = '+';
+		for (size_t k = 0; k < nd; k++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			/* a zero after the calling code now and then: trunk */
+			s[n++] = (char)('0' + (k == 2 && x % 4 == 0 ? 0 : x % 10));
+		}
+		if ((x >> 40) % 16 == 0 && n > 1) /* a stray character */
+			s[1 + (x >> 20) % (n - 1)] = "+ -x()"[(x >> 50) % 6];
+		dc = dflt[(x >> 33) % 6];
+		t[0] = ' ';
+		memcpy(t + 1, s, n);
+		int ra = phone_e164(s, n, dc, &a), rb = phone_e164(t, n + 1, dc, &b);
+		cr_assert_eq(ra, rb, "%.*s", (int)n, s);
+		cr_assert(a.len == b.len &&
+				  (a.len == 0 || memcmp(a.p, b.p, a.len) == 0),
+			  "%.*s", (int)n, s);
+		ok += ra == 0;
+	}
+	cr_assert_gt(ok, 10000);
+	cr_assert_str_eq(e164("+31462510590", NULL), "+31462510590");
+	cr_assert_str_eq(e164("+4402079460958", NULL), "+442079460958");
+	cr_assert_str_eq(e164("+", "US"), "-");
+	cr_assert_str_eq(e164("+1234567890123456789012345", NULL), "-");
+	buf_release(&a);
+	buf_release(&b);
 }

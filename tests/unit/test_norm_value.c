@@ -1,7 +1,8 @@
 /*
  * Tests for norm_value: booleans, dates (every layout, both orders, range
  * boundaries, leap years, two-digit years, zones) and e-mail statuses, plus
- * hostile input for each.
+ * hostile input for each; the fast paths for numeric dates and for "0"/"1"
+ * agree with the general ones.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -386,4 +387,82 @@ Test(value_email_status, empty_and_hostile)
 	cr_assert_str_eq(value_email_status("valid", 5), "valid");
 	memset(big, 'v', sizeof big);
 	cr_assert_str_eq(value_email_status(big, sizeof big), "unknown");
+}
+
+/* Numeric dates take a fast path (no word form, no cursor); a leading
+ * space sends the same date through the general parser, since the word
+ * form trims it.  Both must agree on every numeric shape, valid or not:
+ * layouts Y-M-D, M/D/Y, D.M.Y and YYYYMMDD with every separator, one- to
+ * four-digit parts, out-of-range values, stray separators and digits. */
+Test(value_date, numeric_fast_path_agrees)
+{
+	static const char sep[] = "/-.";
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	unsigned long long x = 0x9e3779b97f4a7c15ULL;
+	char s[40], t[41];
+	long valid = 0;
+
+	for (int round = 0; round < 300000; round++) {
+		int n = 0, y, m, d, lay;
+		char s1, s2;
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		y = 1880 + (int)(x >> 33) % 340;
+		m = (int)(x >> 20) % 14;
+		d = (int)(x >> 10) % 33;
+		lay = (int)(x >> 45) % 5;
+		s1 = sep[(x >> 50) % 3];
+		s2 = (x >> 52) % 8 ? s1 : sep[(x >> 55) % 3];
+		if (lay == 0)
+			n = snprintf(s, sizeof s, (x >> 58) & 1 ? "%d%c%02d%c%02d" : "%d%c%d%c%d",
+				     y, s1, m, s2, d);
+		else if (lay == 1)
+			n = snprintf(s, sizeof s, (x >> 58) & 1 ? "%02d%c%02d%c%d" : "%d%c%d%c%02d",
+				     m, s1, d, s2, (x >> 59) & 1 ? y : y % 100);
+		else if (lay == 2)
+			n = snprintf(s, sizeof s, "%04d%02d%02d", y, m, d);
+		else if (lay == 3)
+			n = snprintf(s, sizeof s, "%d%c%d", (int)(x >> 40) % 40, s1,
+				     (int)(x >> 20) % 3000);
+		else
+			n = snprintf(s, sizeof s, "%d", (int)(x >> 30) % 100000);
+		if ((x >> 60) == 0 && n > 0) /* one byte replaced */
+			s[(x >> 8) % (unsigned)n] = "0123456789/-."[(x >> 12) % 13];
+		if ((x >> 60) == 1) /* one byte added */
+			s[n++] = "0123456789/-."[(x >> 12) % 13], s[n] = '\0';
+		t[0] = ' ';
+		memcpy(t + 1, s, (size_t)n + 1);
+		for (int order = DATE_MDY; order <= DATE_DMY; order++) {
+			int ra = value_date(s, (size_t)n, order, &a);
+			int rb = value_date(t, (size_t)n + 1, order, &b);
+			cr_assert_eq(ra, rb, "'%s' order %d", s, order);
+			cr_assert(a.len == b.len &&
+					  (a.len == 0 || memcmp(a.p, b.p, a.len) == 0),
+				  "'%s' order %d: '%.*s' vs '%.*s'", s, order,
+				  (int)a.len, a.p, (int)b.len, b.p);
+			valid += ra == 0;
+		}
+	}
+	cr_assert_gt(valid, 50000, "the generator makes valid dates too (%ld)", valid);
+	cr_assert_str_eq(dm("6/29/2022"), "2022-06-29");
+	cr_assert_str_eq(dm("2019-07-28"), "2019-07-28");
+	cr_assert_str_eq(dm("07.09.2026"), "2026-09-07");
+	cr_assert_str_eq(dm("20240229"), "2024-02-29");
+	cr_assert_str_eq(dm("20230229"), "-");
+	cr_assert_str_eq(dm("2024-1-"), "-");
+	cr_assert_str_eq(dm("6/29/2022/"), "-");
+	cr_assert_str_eq(dm("-6/29/2022"), "-");
+	buf_release(&a);
+	buf_release(&b);
+}
+
+Test(value_bool, digit_fast_path)
+{
+	/* "0" and "1" skip the word form; with white space they take it */
+	cr_assert_eq(vb("1"), 1);
+	cr_assert_eq(vb("0"), 0);
+	cr_assert_eq(vb(" 1 "), 1);
+	cr_assert_eq(vb("\t0"), 0);
+	cr_assert_eq(vb("2"), -1);
+	cr_assert_eq(vb("01"), -1);
+	cr_assert_eq(value_bool("1", 0), -1, "the length is honoured");
 }

@@ -2,8 +2,10 @@
  * Tests for norm_text: text_utf8_valid on every edge of the encoding
  * (overlongs, surrogates, code points past U+10FFFF, sequences cut at the
  * end), text_clean (NFC, Unicode white space, zero-width characters, case
- * kept) and text_fold (case folding, compatibility forms, accents), and
- * invalid input.
+ * kept) and text_fold (case folding, compatibility forms, accents),
+ * invalid input, and the fast paths of text_is_clean, text_clean and
+ * text_fold against the slow way of saying the same, over every length that
+ * crosses a word boundary.
  */
 #include <criterion/criterion.h>
 #include <string.h>
@@ -162,4 +164,104 @@ Test(text_ascii, is_ascii)
 	cr_assert_not(text_is_ascii("0123456789abcdef\x80", 17));
 	cr_assert_not(text_is_ascii("\xc3\xa9", 2));
 	cr_assert(text_is_ascii("ab\xc3", 2), "length honoured");
+}
+
+/* A small deterministic generator for the property tests below. */
+static unsigned long long rng_state = 88172645463325252ULL;
+
+static unsigned rng(unsigned n)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (unsigned)(rng_state % n);
+}
+
+/* The ASCII reading of text_clean, written the slow way: control bytes,
+ * DEL and spaces are white space, runs become one space, ends trimmed. */
+static void ascii_clean_ref(struct buf *b, const char *s, size_t n, int lower)
+{
+	int pending = 0;
+
+	buf_reset(b);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c <= 0x20 || c == 0x7f) {
+			pending = 1;
+			continue;
+		}
+		if (pending && b->len)
+			buf_addc(b, ' ');
+		pending = 0;
+		buf_addc(b, (char)(lower && c >= 'A' && c <= 'Z' ? c + 32 : c));
+	}
+}
+
+Test(text_is_clean, fast_paths_agree_ascii)
+{
+	/* For ASCII, "clean" has an exact meaning: text_clean leaves the value
+	 * as it is.  Every length from 0 to 40 crosses the byte loop (< 8),
+	 * whole words and the overlapping last word; the alphabet is tilted
+	 * towards spaces so that pairs of them fall on every boundary. */
+	static const char alpha[] = "  aZ09~!\t\x01\x7f,\"";
+	struct buf ref = BUF_INIT;
+	char s[41];
+
+	for (int round = 0; round < 200000; round++) {
+		size_t n = rng(41);
+		for (size_t i = 0; i < n; i++)
+			s[i] = rng(4) ? "abXY01.-"[rng(8)] : alpha[rng(sizeof alpha - 1)];
+		ascii_clean_ref(&ref, s, n, 0);
+		int want = ref.len == n && memcmp(ref.p ? ref.p : "", s, n) == 0;
+		cr_assert_eq(text_is_clean(s, n), want, "round %d n %zu", round, n);
+		cr_assert_eq(text_clean(&out, s, n), 0);
+		cr_assert(out.len == ref.len &&
+				  memcmp(out.p ? out.p : "", ref.p ? ref.p : "", ref.len) == 0,
+			  "clean, round %d", round);
+		ascii_clean_ref(&ref, s, n, 1);
+		cr_assert_eq(text_fold(&out, s, n), 0);
+		cr_assert(out.len == ref.len &&
+				  memcmp(out.p ? out.p : "", ref.p ? ref.p : "", ref.len) == 0,
+			  "fold, round %d", round);
+	}
+	buf_release(&ref);
+}
+
+Test(text_is_clean, fast_paths_agree_unicode)
+{
+	/* With other characters text_is_clean may say no to clean text, never
+	 * yes to text that cleaning changes.  Pieces: ASCII, NBSP, U+2003,
+	 * ZWSP, a BOM, combining acute, precomposed e-acute, Hangul jamo,
+	 * CJK, U+212B (NFC maps it), and a long ASCII run. */
+	static const char *const piece[] = {
+		"a", " ", "  ", "Z", "\t", "\xc2\xa0", "\xe2\x80\x83",
+		"\xe2\x80\x8b", "\xef\xbb\xbf", "\xcc\x81", "\xc3\xa9",
+		"\xe1\x84\x80", "\xe4\xb8\xad", "\xe2\x84\xab", "abcdefghijk",
+	};
+	char s[128];
+
+	for (int round = 0; round < 100000; round++) {
+		size_t n = 0, k = rng(10);
+		for (size_t j = 0; j < k; j++) {
+			const char *p = piece[rng(sizeof piece / sizeof piece[0])];
+			memcpy(s + n, p, strlen(p));
+			n += strlen(p);
+		}
+		if (text_is_clean(s, n)) {
+			cr_assert_eq(text_clean(&out, s, n), 0);
+			cr_assert(out.len == n && memcmp(out.p ? out.p : "", s, n) == 0,
+				  "said clean but cleaning changes it, round %d", round);
+		}
+	}
+	/* the decisions that matter, around the word boundaries */
+	cr_assert(text_is_clean("abcdefg h", 9));
+	cr_assert_not(text_is_clean("abcdefg  h", 10), "pair across a word");
+	cr_assert_not(text_is_clean("abcdefgh ", 9), "trailing space");
+	cr_assert_not(text_is_clean(" abcdefgh", 9), "leading space");
+	cr_assert_not(text_is_clean("abcdefghijklmno\x7f", 16), "DEL last");
+	cr_assert_not(text_is_clean("abcdefghij\tklmno", 16), "tab inside");
+	cr_assert(text_is_clean("abcdefghijklmn\xc3\xa9", 16), "UTF-8 last");
+	cr_assert_not(text_is_clean("abcdefghijklm\xc2\xa0z", 16), "NBSP");
+	cr_assert(text_is_clean("", 0));
+	cr_assert(text_is_clean("a b c d e f g h i", 17));
 }

@@ -5,7 +5,8 @@
  * consent countries (default, groups, names, "all", "none"), the domain
  * lists (embedded, --domains-file classes and "ok", malformed files, the
  * per-entry cost of the table), other column names, and the fields written
- * in CSV and NDJSON form with the per-reason counts.
+ * in CSV and NDJSON form with the per-reason counts, the lists kept per
+ * set of codes, and placeholders seen after the syntax check.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -841,5 +842,96 @@ Test(validate, syntax_verdict_is_cached_right)
 			cr_expect_eq(!!(r.found & B(VALIDATE_EMAIL_SYNTAX)), want,
 				     "pass %d: %s", pass, addr[i]);
 		}
+	fx_free(&fx);
+}
+
+/* The errors and warnings lists are kept per set of codes found, so rows
+ * with the same codes reuse them.  Rows cycling through many sets (more
+ * than the 64 kept, so some sets are built each time) must each get the
+ * lists built from scratch, and the counts must add up; a severity change
+ * must not reuse lists made under the old one. */
+Test(validate, lists_kept_per_code_set)
+{
+	static const char *const email[] = {"jane@acme.de", "info@gmail.com",
+					    "", "x@mailinator.com", "bad"};
+	static const char *const status[] = {"valid", "bounced", "invalid", ""};
+	static const char *const yesno[] = {"true", "false", "", "maybe"};
+	static const char *const country[] = {"DE", "US", "Atlantis", ""};
+	static const char *const date[] = {"2024-03-05", "soon", ""};
+	static const char *const phone[] = {"+4930123456", "12", ""};
+	struct fixture fx;
+	struct cov_err e = {0};
+	uint64_t want_rows_err = 0;
+
+	for (int round = 0; round < 2; round++) {
+		fx_init(&fx, round ? FMT_NDJSON : FMT_CSV);
+		for (int i = 0; i < 3000; i++) {
+			struct validate_result r;
+			struct buf want_e = BUF_INIT, want_w = BUF_INIT;
+			int k = i * 7919;
+			if (i == 1500) /* severities change halfway */
+				cr_assert_eq(validator_set_severity(fx.v,
+					"email_freemail,phone_invalid", VALIDATE_ERROR, &e), 0);
+			good(&fx);
+			set(&fx, "email", email[k % 5]);
+			set(&fx, "email_status", status[k / 5 % 4]);
+			set(&fx, "opt_out", yesno[k / 20 % 4]);
+			set(&fx, "consent", yesno[k / 80 % 4]);
+			set(&fx, "country", country[k / 320 % 4]);
+			set(&fx, "created_at", date[k / 1280 % 3]);
+			set(&fx, "phone", phone[k / 3840 % 3]);
+			r = check(&fx);
+			if (round)
+				buf_addc(&want_e, '['), buf_addc(&want_w, '[');
+			for (int c = 0; c < VALIDATE_NCODES; c++) {
+				struct buf *b;
+				int sev = validator_severity(fx.v, c);
+				if (!(r.found & B(c)) || sev == VALIDATE_OFF)
+					continue;
+				b = sev == VALIDATE_ERROR ? &want_e : &want_w;
+				if (b->len > (size_t)round)
+					buf_addc(b, round ? ',' : ';');
+				buf_addf(b, round ? "\"%s\"" : "%s",
+					 validate_code_name(c));
+			}
+			if (round)
+				buf_addc(&want_e, ']'), buf_addc(&want_w, ']');
+			want_rows_err += r.errors > 0;
+			cr_assert_eq(validator_apply(fx.v, &fx.st, &fx.rec),
+				     r.errors > 0);
+			cr_assert_eq(strlen(field_text(&fx, "errors")), want_e.len);
+			cr_assert_eq(memcmp(field_text(&fx, "errors"), buf_cstr(&want_e),
+					    want_e.len), 0, "row %d: %s vs %s", i,
+				     field_text(&fx, "errors"), want_e.p);
+			cr_assert_str_eq(field_text(&fx, "warnings"), buf_cstr(&want_w),
+					 "row %d", i);
+			buf_release(&want_e);
+			buf_release(&want_w);
+		}
+		cr_assert_eq(validator_rows_with_errors(fx.v), want_rows_err);
+		want_rows_err = 0;
+		fx_free(&fx);
+	}
+}
+
+Test(validate, placeholder_checked_after_syntax)
+{
+	/* placeholders hold no '@': the syntax check sees them first, and
+	 * they are still reported missing, not syntax errors */
+	static const char *const ph[] = {"n/a", "N/A", "-", "none", "NULL",
+					 "no email", "#n/a", "unknown"};
+	struct fixture fx;
+
+	fx_init(&fx, FMT_CSV);
+	for (size_t i = 0; i < sizeof ph / sizeof ph[0]; i++)
+		cr_expect_eq(found_with(&fx, "email", ph[i]),
+			     B(VALIDATE_EMAIL_MISSING), "'%s'", ph[i]);
+	cr_expect_eq(found_with(&fx, "email", "n/a@acme.de"), 0);
+	cr_expect_eq(found_with(&fx, "email", "n/a@"), B(VALIDATE_EMAIL_SYNTAX));
+	cr_expect_eq(found_with(&fx, "email", "nonee"), B(VALIDATE_EMAIL_SYNTAX));
+	/* a role name followed by a long tag is still a role */
+	cr_expect(validate_is_role("info+a-very-long-tag-indeed", 27));
+	cr_expect_not(validate_is_role("informationcenter+x", 19));
+	cr_expect_not(validate_is_role("abcdefghijklmnopqrstu", 21));
 	fx_free(&fx);
 }
