@@ -317,9 +317,11 @@ static int open_input(struct stream *st, int i, struct cov_err *e)
 		for (size_t k = 0, j = 0; same && k < st->schema.n; k++) {
 			if (k < st->added_cap && st->added[k])
 				continue;
-			if (st->schema.lens[k] != st->tmp.lens[j] ||
-			    memcmp(st->schema.names[k], st->tmp.names[j],
-				   st->tmp.lens[j]) != 0)
+			/* by schema_find, so a field the tool renamed (an
+			 * export header cov-normalize made canonical) is still
+			 * found by the name the next file gives it */
+			if (schema_find(&st->schema, st->tmp.names[j],
+					st->tmp.lens[j]) != (int)k)
 				same = 0;
 			j++;
 		}
