@@ -32,7 +32,10 @@ bench_run() {
 	label=$1 bytes=$2 recs=$3
 	shift 3
 	if ! $TIME -f '%e %M' -o "$BENCH_OUT" "$@" >/dev/null 2>"$BENCH_OUT.err"; then
-		printf '%-40s failed: %s\n' "$label" "$(grep -v '^Command\|^	' "$BENCH_OUT.err" | tail -n 1)"
+		why=$(grep -v '^Command\|^	' "$BENCH_OUT.err" | tail -n 1)
+		[ "$1" = timeout ] && grep -q 'status 124' "$BENCH_OUT" &&
+			why="did not finish in $2 s"
+		printf '%-40s failed: %s\n' "$label" "${why:-exit status $(tail -n 1 "$BENCH_OUT")}"
 		BENCH_LAST_S="" BENCH_LAST_KB=""
 		return 0
 	fi

@@ -5,6 +5,8 @@
 #   BENCH_ROWS   contacts to generate (default 10000000, about 1.5 GB)
 #   BENCH_DIR    where generated files live (default bench-data/, not in git)
 #   BENCH_SLOW   set to 0 to skip csvkit (it takes minutes on the full file)
+#   BENCH_PARTS  the tools' own benchmarks to run after (default: dedupe
+#                match; tests/bench/TOOL.sh)
 #
 # Each command runs once on a file already in the page cache; wall time and
 # peak RSS come from GNU time.  Ratios are against the bare libcsv parse
@@ -32,6 +34,16 @@ bench_run "cov-cat csv->csv" "$BYTES" "$RECS" "$BIN/cov-cat" "$F"
 bench_run "cov-cat csv->ndjson" "$BYTES" "$RECS" "$BIN/cov-cat" --to ndjson "$F"
 bench_run "cov-cat csv.gz->csv" "$BYTES" "$RECS" "$BIN/cov-cat" "$F.gz"
 bench_run "cov-normalize" "$BYTES" "$RECS" "$BIN/cov-normalize" "$F"
+if command -v mlr >/dev/null; then
+	bench_run "mlr --csv cat" "$BYTES" "$RECS" mlr --csv cat "$F"
+else
+	echo "mlr: not installed (make deps-bench)"
+fi
+if [ "$SLOW" = 1 ] && command -v csvformat >/dev/null; then
+	bench_run "csvformat (csvkit)" "$BYTES" "$RECS" csvformat "$F"
+else
+	echo "csvformat: skipped (BENCH_SLOW=0 or csvkit not installed)"
+fi
 # cov-validate reads what cov-normalize writes: the same records, more
 # bytes.  cov-cat on that file is the limit to compare it with (MB/s).
 N="$DIR/contacts-normalized-$ROWS.csv"
@@ -49,16 +61,6 @@ if command -v mlr >/dev/null; then
 	bench_run "mlr filter email regex" "$NB" "$RECS" mlr --csv filter \
 		'$email =~ "^[^@ ]+@[^@ ]+\.[^@ ]+$"' "$N"
 fi
-if command -v mlr >/dev/null; then
-	bench_run "mlr --csv cat" "$BYTES" "$RECS" mlr --csv cat "$F"
-else
-	echo "mlr: not installed (make deps-bench)"
-fi
-if [ "$SLOW" = 1 ] && command -v csvformat >/dev/null; then
-	bench_run "csvformat (csvkit)" "$BYTES" "$RECS" csvformat "$F"
-else
-	echo "csvformat: skipped (BENCH_SLOW=0 or csvkit not installed)"
-fi
 if [ -s "$Q" ]; then
 	QB=$(wc -c <"$Q")
 	echo "file: $Q ($QB bytes, every field quoted: the libcsv path)"
@@ -67,7 +69,7 @@ if [ -s "$Q" ]; then
 	bench_run "cov-cat csv->csv" "$QB" 1000000 "$BIN/cov-cat" "$Q"
 	bench_run "cov-normalize" "$QB" 1000000 "$BIN/cov-normalize" "$Q"
 fi
-for part in dedupe match; do
+for part in ${BENCH_PARTS-dedupe match}; do
 	[ -f "$ROOT/tests/bench/$part.sh" ] && sh "$ROOT/tests/bench/$part.sh"
 done
 exit 0
