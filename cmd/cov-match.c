@@ -64,6 +64,30 @@ static void check(int r, const struct cov_err *e)
 	}
 }
 
+static int started(const struct writer *w)
+{
+	return w->fmt == FMT_NDJSON || w->started;
+}
+
+/* Match one contact and write it (and to um when it matches none). */
+static int emit(struct matcher *m, struct stream *st, struct record *rec,
+		struct writer *um, int matched_only, struct cov_err *e)
+{
+	enum match_method how = matcher_apply(m, st, rec);
+
+	if (how == MATCH_NONE && um) {
+		size_t n;
+		const int *order = matcher_order(m, st, &n);
+		if (writer_write(um, &st->schema, order, n, rec, e) < 0)
+			return -1;
+	}
+	if (how == MATCH_NONE && matched_only) {
+		stream_count_aside(st);
+		return 0;
+	}
+	return stream_write(st, rec, e);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -80,12 +104,15 @@ int main(int argc, char **argv)
 	struct cli_common opt = {0};
 	struct matcher *m;
 	struct stream st;
-	struct record rec = RECORD_INIT;
+	struct record rec[MATCH_AHEAD + 1];
 	struct cov_err e = {0};
 	struct writer *um = NULL;
 	const char *accounts = NULL, *unmatched = NULL;
+	size_t first = 0, pending = 0;
 	int c, k, matched_only = 0;
 
+	for (int i = 0; i <= MATCH_AHEAD; i++)
+		rec[i] = (struct record)RECORD_INIT;
 	cli_init("cov-match");
 	m = matcher_new();
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
@@ -143,22 +170,35 @@ int main(int argc, char **argv)
 			return e.code;
 		}
 	}
-	while ((k = stream_next(&st, &rec, &e)) > 0) {
-		enum match_method how = matcher_apply(m, &st, &rec);
-		if (how == MATCH_NONE && um) {
-			size_t n;
-			const int *order = matcher_order(m, &st, &n);
-			if ((k = writer_write(um, &st.schema, order, n, &rec, &e)) < 0)
+	/* each contact is matched MATCH_AHEAD records late, so that what its
+	 * look-ups read, requested from memory step by step meanwhile, has
+	 * arrived (matcher_prefetch); none is held back while a CSV or TSV
+	 * header is still to be written, which must not list fields a later
+	 * NDJSON record reveals */
+	for (;;) {
+		struct record *r = &rec[(first + pending) % (MATCH_AHEAD + 1)];
+		int keep;
+		k = stream_next(&st, r, &e);
+		if (k > 0) {
+			matcher_prefetch(m, &st, r);
+			pending++;
+		}
+		keep = k > 0 && started(st.out) && (!um || started(um)) ? MATCH_AHEAD : 0;
+		while (pending > (size_t)keep) {
+			struct cov_err we = {0};
+			if (emit(m, &st, &rec[first], um, matched_only, &we) < 0) {
+				e = we;
+				k = -1;
 				break;
+			}
+			first = (first + 1) % (MATCH_AHEAD + 1);
+			pending--;
 		}
-		if (how == MATCH_NONE && matched_only) {
-			stream_count_aside(&st);
-			continue;
-		}
-		if ((k = stream_write(&st, &rec, &e)) < 0)
+		if (k <= 0)
 			break;
 	}
-	rec_release(&rec);
+	for (int i = 0; i <= MATCH_AHEAD; i++)
+		rec_release(&rec[i]);
 	if (k < 0) {
 		err_print(&e);
 		writer_abort(um);

@@ -1,48 +1,64 @@
 /*
  * match: see match.h for the methods and the tie-break rules.
  *
- * Accounts.  Every string an account needs (its id, the --with values,
- * its parent's id until parents are resolved, each distinct company key
- * and registrable domain once) lives in one byte arena (struct buf,
- * doubling), addressed by 32-bit offsets.  An account is a 32-byte record
- * in a flat array: id offset and length, tier, the nodes of its company
- * key and first domain, its --with values, its parent's index, a 32-bit
- * hash of its name as written (legal form included, for rule 1), country
- * code, depth in its hierarchy and flags.
+ * Records.  Everything the accounts need after loading lives in one byte
+ * arena (struct buf, doubling; reserved at once to the accounts file's
+ * size when that is a regular file, so that it is not copied as it
+ * grows: untouched room costs no memory, and matcher_finish gives it
+ * back), as 4-byte aligned records addressed by 32-bit offsets.  An
+ * account record (28 bytes: file number, key node, first domain node,
+ * parent, a 32-bit hash of its name as written — legal form included,
+ * for rule 1 — id length, tier, country code, depth in its hierarchy,
+ * flags) is followed by its id and its --with values, so that writing a
+ * match reads one place.  A node record (12 bytes: account count, its one
+ * account or its first posting, string length and flags) is followed by
+ * the registrable domain or company key it stands for.  acct_off maps
+ * file numbers to account records (4 bytes an account).  Parents' ids
+ * are kept apart until matcher_finish resolves them.
  *
- * Keys.  Three open-addressing tables map an id to its account, a
+ * Keys.  Three open-addressing tables map an id to its account record, a
  * registrable domain to a domain node, a company key to a key node.  A
- * slot is 8 bytes: the high 32 bits of the key's XXH3-64 hash (compared
- * before any string) and the value + 1 (0 = empty).  Probing is linear
- * from hash & mask; a table doubles when an insert would take it past 3/4
- * full, rehashing from the strings (the low hash bits are not stored).  A
- * node (16 bytes) holds its string's offset and length, its account count
- * and either its one account or the head of a posting list (8 bytes per
- * account: index, next), kept in file order.  So an account costs 32 +
- * 11..21 (id slot) bytes + its id and with-value bytes, and each distinct
- * domain or key 16 + 11..21 + its bytes; a shared one 8 more per account.
- * matcher_finish trims the flat arrays to their size; matcher_memory adds
+ * slot is 8 bytes: the high 32 bits of the key's XXH3-64 hash (the tag)
+ * and the record's offset + 1 (0 = empty).  The home slot is tag & mask,
+ * probing is linear, and a table doubles when an insert would take it
+ * past 3/4 full, each slot moving by its tag (no string is read again);
+ * so a table costs 11 to 21 bytes an entry.  A tag that matches is
+ * confirmed on the string, which follows its record: one read.
+ *
+ * Postings.  The accounts of a node that has several (a shared domain or
+ * key) are a run of 16-byte postings, in file order: the account record,
+ * and what rules 1 and 3 to 5 read of it (key node, name hash, country,
+ * depth, tier up to 254), so that candidates are sifted and weighed
+ * without reading their records.  The load appends (node, account) pairs
+ * (8 bytes, freed by matcher_finish), which a counting sort on the nodes'
+ * counts lays out.  So an account costs 28 + 4 + 11..21 bytes + its id and
+ * --with bytes (rounded up to 4); each distinct domain or key 12 + 11..21
+ * + its bytes; each account of a shared node 16 more.  matcher_memory adds
  * it all up and a test checks it per account (about 200 bytes for an
- * account with an 18-byte id, a domain and a 20-byte name).
+ * account with an 18-byte id, a domain and a 20-byte name).  The large
+ * tables ask for 2 MB pages (advise_huge): their reads are random.
  *
  * Subsidiaries.  An account without a domain of its own is added to the
  * (first) domain node of its nearest ancestor that has one (flag
  * AF_INHERITED): its people write from the group's domain.  An account
  * without any domain that bears the contact's company key competes with
- * the accounts of the contact's domain (see matcher_match).
+ * the accounts of the contact's domain (see match_domain); its key node
+ * is marked NODE_NOWEB, so that the others need not be searched.
  *
  * Fuzzy index.  Built once by matcher_finish over the distinct company
  * keys: for each key, its blocking keys — every word of at least two
  * bytes, and the first four and the last four bytes of every word of at
  * least five — hashed to 32 bits (three seeds: word, head, tail) and
- * stored as (hash << 32 | key node) entries, 8 bytes each, radix-sorted,
- * with a directory on the top bits of the hash (4 bytes per 4 entries) so
- * that a block is found in two memory reads.  A block shared by more than
- * FUZZY_BLOCK_MAX keys says little and is dropped.  A contact's key is
- * compared only with the keys of its own blocks, rarest block first, at
- * most FUZZY_MAX_CAND keys, so the work per contact is bounded whatever
- * the number of accounts; a 32-bit hash collision only adds a candidate
- * that the score then weighs.
+ * stored as (hash << 32 | key node) entries, 8 bytes each, sorted (the
+ * keys are read twice, to count and then to write each entry straight
+ * into its bucket of the top 16 bits, and each bucket is sorted on its
+ * own), with a directory on the top bits of the hash (4 bytes per 4
+ * entries) so that a block is found in two memory reads.  A block shared
+ * by more than FUZZY_BLOCK_MAX keys says little and is dropped.  A
+ * contact's key is compared only with the keys of its own blocks, rarest
+ * block first, at most FUZZY_MAX_CAND keys, so the work per contact is
+ * bounded whatever the number of accounts; a 32-bit hash collision only
+ * adds a candidate that the score then weighs.
  *
  * Similarity.  1 - d / max(|a|, |b|) where d is the Levenshtein distance
  * of the two keys in bytes (keys are case- and accent-folded, so nearly
@@ -53,23 +69,36 @@
  * that score: such a name is a branch of the company; the place's country
  * then stands for the contact's in rule 3.
  *
- * Weighing.  Candidates are gathered as bare account indices; they are
- * weighed (rules 1-3 need the contact's key, name hash, e-mail label and
- * country) only when there is a choice to make.  When the contact's key is
- * an accounts' key, candidates without it lose rule 1 and are dropped
- * before any similarity is computed.  The best and the runner-up (which
- * names the deciding rule) are selected in 2n comparisons.
+ * Weighing.  Candidates are gathered as postings and weighed (rules 1-3
+ * need the contact's key, name hash, e-mail label and country) only when
+ * there is a choice to make.  When the contact's key is an accounts' key,
+ * the domain's accounts that lack it lose rule 1: only those that bear it
+ * are gathered, and when one alone does, it wins at once.  The best and
+ * the runner-up (which names the deciding rule) are selected in 2n
+ * comparisons.
  *
  * Caches.  Contacts repeat domains and company names, so (1) each e-mail
  * host met is remembered with its verdict (domain node or none, free-mail
  * class) in a direct-mapped table keyed by the host's XXH3-128 hash, 24
- * bytes a slot; (2) each choice among several accounts is remembered under
- * the XXH3-128 hash of the inputs it depends on (step, node, key, company,
- * country, e-mail host), 32 bytes a slot; both are sized to twice the
- * domains, respectively the shared domains and keys (4096 to 4M slots);
- * (3) company keys derived from a company, country codes, and fuzzy
- * results (the best keys and scores for a contact key) go through
- * lib/memo.  Nothing is allocated per contact once the buffers have grown.
+ * bytes a slot (a host met for the first time that is itself an
+ * accounts' domain is found in the domain table, without the public
+ * suffix list or the free-mail lists); (2) each choice among several
+ * accounts is remembered under the XXH3-128 hash of what it depends on
+ * (step, node, the contact's key, the hash of its name as written, its
+ * country and, past the domain step, the first label of its e-mail
+ * domain), 32 bytes a slot; both are sized to twice the domains,
+ * respectively the shared domains and keys (4096 to 4M slots); (3)
+ * company keys derived from a company, country codes, and fuzzy results
+ * (the best keys and scores for a contact key) go through lib/memo.
+ * Nothing is allocated per contact once the buffers have grown.
+ *
+ * Reading ahead.  A contact's look-ups are chains of random reads (slot,
+ * record, then postings or account), each a cache miss once the accounts
+ * outgrow the cache.  matcher_prefetch takes each record one step along
+ * its chain per record read: the new one's hashes and slots, the
+ * previous one's records, the one before's postings or account; the
+ * hashes are kept (struct ahead) for matcher_apply, which comes
+ * MATCH_AHEAD records after, when all of it has arrived.
  */
 #include "match.h"
 
@@ -77,6 +106,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <xxhash.h>
 
 #include "memo.h"
@@ -92,6 +123,8 @@
 #define TIER_NONE 0xffff
 #define FUZZY_BLOCK_MAX 1000
 #define FUZZY_MAX_CAND 128
+#define FUZZY_SEEN_BITS 9 /* a set twice FUZZY_MAX_CAND or more */
+#define FUZZY_SEEN (1u << FUZZY_SEEN_BITS)
 #define FUZZY_MAX_KEY 255
 #define FUZZY_KEEP 8 /* fuzzy matches memoised per contact key */
 #define GEO_FACTOR 0.9
@@ -101,30 +134,36 @@
 #define AF_INHERITED 2 /* reached through an ancestor's domain */
 #define DOM_UNSET 255
 
+/* An account record in the arena, followed by its id bytes and then its
+ * --with values (each: 2-byte length, little-endian, then the bytes). */
 struct acct {
-	uint32_t id_off;
-	uint16_t id_len;
-	uint16_t tier;
+	uint32_t index;  /* file order: matcher_account_id's number */
 	uint32_t key;    /* key node, NONE when no company */
 	uint32_t dom;    /* first domain node, NONE when no domain */
-	uint32_t with;   /* arena offset of the --with values */
-	uint32_t parent; /* account index, NONE */
+	uint32_t parent; /* account, NONE */
 	uint32_t name;   /* name_hash of its company name, 0 none */
+	uint16_t id_len;
+	uint16_t tier;
 	char cc[2];      /* country code, "\0\0" unknown */
 	uint8_t depth;   /* parent links above it (capped at 255) */
 	uint8_t flags;
 };
 
+/* A node record in the arena, followed by its string. */
 struct node {
-	uint32_t off;
 	uint32_t count;
-	uint32_t head;     /* count 1: the account; else first posting */
-	uint32_t len : 31;
-	uint32_t is_key : 1; /* a company key (else a domain) */
+	uint32_t head; /* count 1: the account; else its first posting */
+	uint32_t len;  /* and flags: NODE_MARK, NODE_NOWEB */
 };
 
+/* An account as a candidate: its record, and what rules 1 and 3 to 5
+ * read of it, so that candidates are sifted and weighed without reading
+ * their records.  A shared node's accounts are postings, in file order. */
 struct posting {
-	uint32_t acct, next;
+	uint32_t acct, key, name;
+	char cc[2];
+	uint8_t depth;
+	uint8_t tier; /* the tier up to 254; 255: higher or none */
 };
 
 struct htab {
@@ -133,7 +172,7 @@ struct htab {
 };
 
 struct decision {
-	uint64_t h1, h2;  /* XXH3-128 of the inputs (dk_start) */
+	uint64_t h1, h2;  /* XXH3-128 of the inputs (decision_slot) */
 	uint32_t account, total;
 	float score;
 	uint8_t method, rule, used;
@@ -143,6 +182,37 @@ struct dslot {
 	uint64_t h1, h2;
 	uint32_t node; /* NONE: no account domain */
 	uint32_t cls;  /* validator class bits; 0x80000000: slot used */
+};
+
+/* What matcher_prefetch worked out for a record: its query, the hashes
+ * of its id, host and key, and the nodes their slots point to (only read
+ * ahead, not confirmed), for matcher_apply while the record is as it was. */
+struct ahead {
+	const struct record *rec; /* NULL: unused */
+	const char *data;         /* rec->data.p then */
+	struct match_query q;
+	const char *host;
+	size_t hn;
+	uint64_t hid, hkey, hdom;
+	XXH128_hash_t hhost;
+	int have_hdom;            /* hdom: hash_str of host */
+	uint32_t dnode, knode;    /* nodes the slots point to, unverified */
+};
+
+/* Records prefetched and not yet matched, at most (see matcher_prefetch). */
+#define AHEAD (MATCH_AHEAD + 1)
+
+/* A registrable domain of the account being added (in m->dtext). */
+struct dent {
+	size_t off, len;
+	uint64_t hash;
+};
+
+/* A candidate while it is weighed. */
+struct cand {
+	struct posting p;
+	float score;
+	unsigned char same, dom, cc;
 };
 
 /* Account columns of the accounts file. */
@@ -172,13 +242,11 @@ static const char *const rule_name[] = {
 
 struct matcher {
 	/* accounts */
-	struct buf arena;
-	struct acct *acct;
+	struct buf arena; /* account and node records, 4-byte aligned */
+	uint32_t *acct_off; /* per account number: its record */
 	size_t nacct, acap;
-	struct node *node;
-	size_t nnode, ncap;
 	struct posting *post;
-	size_t npost, pcap;
+	size_t npost;
 	struct htab ids, doms, keys;
 	uint64_t *fz;     /* fuzzy blocks, sorted */
 	size_t nfz;
@@ -186,10 +254,17 @@ struct matcher {
 	unsigned fzbits;
 	int finished;
 	/* load-time only */
-	uint32_t *parent_off; /* per account: arena offset of parent id + 1 */
+	struct buf ptext;     /* parents' ids */
+	uint32_t *parent_off; /* per account: ptext offset of parent id + 1 */
 	uint16_t *parent_len;
 	uint32_t *line;
-	uint32_t *tail;   /* per node: last posting (file order) */
+	uint32_t *pairs;      /* (node, account) of shared nodes, in order */
+	size_t npairs, pcap;
+	uint32_t *keylist;    /* the key nodes, in order */
+	size_t nkeys, kcap;
+	struct dent *dlist;   /* one account's registrable domains */
+	size_t ndlist, dlcap;
+	struct buf dtext;
 	/* options */
 	double min_score;
 	int explain;
@@ -214,8 +289,12 @@ struct matcher {
 	size_t norder;
 	uint64_t count[MATCH_NMETHODS];
 	/* per-contact scratch */
+	struct ahead ahead[AHEAD]; /* the last records prefetched */
+	unsigned ahead_next;
+	uint32_t res_acct;  /* the record of the last result's account */
+	int want_cands;     /* fill match_result.cand past the first */
 	struct buf key, host, reg, tmp, out, fold, dk;
-	struct match_candidate cand[MATCH_MAX_CANDIDATES];
+	struct cand cand[MATCH_MAX_CANDIDATES];
 };
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -300,6 +379,18 @@ static int key_placeholder(const char *s, size_t n)
 	return n == 0 || (n <= 22 && in_words(s, n, ph, sizeof ph / sizeof ph[0]));
 }
 
+/* The letters and digits of folded text, '&' as "and", into tmp. */
+static void name_filter(struct buf *tmp, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80)
+			buf_addc(tmp, (char)c);
+		else if (c == '&')
+			buf_add(tmp, "and", 3);
+	}
+}
+
 /* A 32-bit hash of a company name as written, legal form included, but
  * not case, accents, punctuation or spacing ("Kumar & Chatterjee Ltda." =
  * "KUMAR AND CHATTERJEE LTDA"); 0 for none. */
@@ -308,15 +399,29 @@ static uint32_t name_hash(struct buf *tmp, struct buf *fold, const char *s,
 {
 	uint32_t h;
 
-	if (!n || text_fold(fold, s, n) < 0)
+	if (!n)
 		return 0;
 	buf_reset(tmp);
-	for (size_t i = 0; i < fold->len; i++) {
-		unsigned char c = (unsigned char)fold->p[i];
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80)
-			buf_addc(tmp, (char)c);
-		else if (c == '&')
-			buf_add(tmp, "and", 3);
+	if (text_is_ascii(s, n)) {
+		/* what text_fold does to ASCII (lower case, the rest of it
+		 * spacing) the letters and digits do not need */
+		if (tmp->cap < 3 * n)
+			buf_grow(tmp, 3 * n);
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (c >= 'A' && c <= 'Z')
+				c += 32;
+			if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+				tmp->p[tmp->len++] = (char)c;
+			} else if (c == '&') {
+				memcpy(tmp->p + tmp->len, "and", 3);
+				tmp->len += 3;
+			}
+		}
+	} else {
+		if (text_fold(fold, s, n) < 0)
+			return 0;
+		name_filter(tmp, fold->p, fold->len);
 	}
 	if (!tmp->len)
 		return 0;
@@ -324,23 +429,81 @@ static uint32_t name_hash(struct buf *tmp, struct buf *fold, const char *s,
 	return h ? h : 1;
 }
 
-static inline uint32_t arena_add(struct matcher *m, const char *s, size_t n,
-				 struct cov_err *e)
+/* Ask for 2 MB pages over the whole 2 MB pages of [p, p + n): the
+ * tables are read at random, and with 4 KB pages nearly every read of a
+ * large one would also miss the TLB.  A hint; without it, nothing. */
+static void advise_huge(void *p, size_t n)
 {
-	size_t off = m->arena.len;
+#ifdef MADV_HUGEPAGE
+	const uintptr_t huge = (uintptr_t)2 << 20;
+	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+	uintptr_t b = ((uintptr_t)p + n) & ~(huge - 1);
 
-	if (off + n >= UINT32_MAX) {
+	if (b > a)
+		(void)madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)n;
+#endif
+}
+
+/* xcalloc for a large table (see advise_huge). */
+static void *table_calloc(size_t n, size_t size)
+{
+	void *p = xcalloc(n, size);
+
+	advise_huge(p, n * size);
+	return p;
+}
+
+/* Room for a record of size bytes at the end of the arena, 4-byte
+ * aligned: its offset, or NONE (and e) past 4 GB. */
+static uint32_t arena_reserve(struct matcher *m, size_t size,
+			      struct cov_err *e)
+{
+	size_t off = (m->arena.len + 3) & ~(size_t)3;
+
+	if (off + size >= UINT32_MAX - 1) {
 		err_set(e, COV_EXIT_IO, NULL, 0, "too_large",
-			"accounts take more than 4 GB of text");
+			"accounts take more than 4 GB of memory");
 		return NONE;
 	}
-	buf_add(&m->arena, s, n);
+	if (m->arena.cap < off + size) {
+		buf_grow(&m->arena, off + size - m->arena.len);
+		advise_huge(m->arena.p, m->arena.cap);
+	}
+	memset(m->arena.p + m->arena.len, 0, off + size - m->arena.len);
+	m->arena.len = off + size;
 	return (uint32_t)off;
 }
 
-static inline const char *arena_at(const struct matcher *m, uint32_t off)
+static inline struct acct *acct_at(const struct matcher *m, uint32_t off)
 {
-	return m->arena.p + off;
+	return (struct acct *)(void *)(m->arena.p + off);
+}
+
+static inline struct node *node_at(const struct matcher *m, uint32_t off)
+{
+	return (struct node *)(void *)(m->arena.p + off);
+}
+
+static inline const char *acct_id(const struct matcher *m, uint32_t off)
+{
+	return m->arena.p + off + sizeof(struct acct);
+}
+
+static inline const char *node_str(const struct matcher *m, uint32_t off)
+{
+	return m->arena.p + off + sizeof(struct node);
+}
+
+#define NODE_LEN 0x3fffffffu
+#define NODE_MARK 0x80000000u  /* while the postings are laid out */
+#define NODE_NOWEB 0x40000000u /* a key some website-less account bears */
+
+static inline uint32_t node_len(const struct node *nd)
+{
+	return nd->len & NODE_LEN;
 }
 
 /* ---- hash tables ------------------------------------------------------------ */
@@ -350,119 +513,141 @@ static inline uint64_t hash_str(const char *s, size_t n)
 	return XXH3_64bits(s, n);
 }
 
-static const char *value_str(const struct matcher *m, const struct htab *h,
-			     uint32_t v, size_t *n)
+static inline int bytes_eq(const char *a, const char *b, size_t n)
 {
-	if (h == &m->ids) {
-		*n = m->acct[v].id_len;
-		return arena_at(m, m->acct[v].id_off);
+	while (n >= 8) {
+		uint64_t x, y;
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return 0;
+		a += 8, b += 8, n -= 8;
 	}
-	*n = m->node[v].len;
-	return arena_at(m, m->node[v].off);
+	while (n--)
+		if (*a++ != *b++)
+			return 0;
+	return 1;
 }
 
-/* The value stored for s, or NONE. */
+/* The tag a slot keeps of a 64-bit hash; its home slot is tag & mask. */
+static inline uint32_t hash_tag(uint64_t hash)
+{
+	return (uint32_t)(hash >> 32);
+}
+
+/* The record stored for s (an account in m->ids, else a node), or NONE. */
 static uint32_t ht_find(const struct matcher *m, const struct htab *h,
 			const char *s, size_t n, uint64_t hash)
 {
-	uint32_t tag = (uint32_t)(hash >> 32);
+	uint32_t tag = hash_tag(hash);
 	size_t i;
 
 	if (!h->slot)
 		return NONE;
-	for (i = hash & h->mask;; i = (i + 1) & h->mask) {
+	for (i = tag & h->mask;; i = (i + 1) & h->mask) {
 		uint64_t sl = h->slot[i];
 		uint32_t v;
-		const char *p;
-		size_t k;
 		if (!sl)
 			return NONE;
 		if ((uint32_t)(sl >> 32) != tag)
 			continue;
 		v = (uint32_t)sl - 1;
-		p = value_str(m, h, v, &k);
-		if (k == n && memcmp(p, s, n) == 0)
-			return v;
+		if (h == &m->ids) {
+			const struct acct *a = acct_at(m, v);
+			if (a->id_len == n && bytes_eq(acct_id(m, v), s, n))
+				return v;
+		} else {
+			const struct node *nd = node_at(m, v);
+			if (node_len(nd) == n &&
+			    bytes_eq(node_str(m, v), s, n))
+				return v;
+		}
 	}
 }
 
-static void ht_place(struct htab *h, uint64_t hash, uint32_t v)
+/* Start loading the home slot of hash into the cache. */
+static inline void ht_prefetch(const struct htab *h, uint64_t hash)
 {
-	size_t i = hash & h->mask;
+	if (h->slot)
+		__builtin_prefetch(&h->slot[hash_tag(hash) & h->mask]);
+}
+
+static void ht_place(struct htab *h, uint32_t tag, uint32_t v)
+{
+	size_t i = tag & h->mask;
 
 	while (h->slot[i])
 		i = (i + 1) & h->mask;
-	h->slot[i] = (hash >> 32 << 32) | ((uint64_t)v + 1);
+	h->slot[i] = (uint64_t)tag << 32 | ((uint64_t)v + 1);
 	h->n++;
 }
 
-/* Insert v (not present) under hash, doubling past 3/4 full. */
-static void ht_insert(struct matcher *m, struct htab *h, uint64_t hash,
-		      uint32_t v)
+/* Insert v (not present) under hash, doubling past 3/4 full: the slots
+ * move by their tags, the strings are not read again. */
+static void ht_insert(struct htab *h, uint64_t hash, uint32_t v)
 {
-	if ((h->n + 1) * 4 > (h->mask + 1) * 3 || !h->slot) {
+	if (!h->slot || (h->n + 1) * 4 > (h->mask + 1) * 3) {
 		size_t cap = h->slot ? (h->mask + 1) * 2 : 64;
-		struct htab nh = {xcalloc(cap, sizeof *nh.slot), cap - 1, 0};
+		struct htab nh = {table_calloc(cap, sizeof *nh.slot), cap - 1, 0};
 		if (h->slot) {
-			for (size_t i = 0; i <= h->mask; i++) {
-				uint64_t sl = h->slot[i];
-				const char *p;
-				size_t k;
-				if (!sl)
-					continue;
-				p = value_str(m, h, (uint32_t)sl - 1, &k);
-				ht_place(&nh, hash_str(p, k), (uint32_t)sl - 1);
-			}
+			for (size_t i = 0; i <= h->mask; i++)
+				if (h->slot[i])
+					ht_place(&nh, (uint32_t)(h->slot[i] >> 32),
+						 (uint32_t)h->slot[i] - 1);
 			free(h->slot);
 		}
 		*h = nh;
 	}
-	ht_place(h, hash, v);
+	ht_place(h, hash_tag(hash), v);
 }
 
-/* The node of s in table h, created (with no account) when absent. */
-static uint32_t node_get(struct matcher *m, struct htab *h, const char *s,
-			 size_t n, struct cov_err *e)
+/* A new node for s (not present) in table h, with no account. */
+static uint32_t node_new(struct matcher *m, struct htab *h, const char *s,
+			 size_t n, uint64_t hash, struct cov_err *e)
 {
-	uint64_t hash = hash_str(s, n);
-	uint32_t v = ht_find(m, h, s, n, hash);
+	uint32_t v;
 	struct node *nd;
 
-	if (v != NONE)
-		return v;
-	if (m->nnode == m->ncap) {
-		m->ncap = m->ncap ? m->ncap * 2 : 256;
-		m->node = xrealloc(m->node, m->ncap * sizeof *m->node);
-		m->tail = xrealloc(m->tail, m->ncap * sizeof *m->tail);
-	}
-	nd = &m->node[m->nnode];
-	nd->off = arena_add(m, s, n, e);
-	if (nd->off == NONE)
+	if (n > NODE_LEN) {
+		err_set(e, COV_EXIT_IO, NULL, 0, "too_large",
+			"a company key or domain longer than 1 GB");
 		return NONE;
-	nd->len = (uint32_t)n;
-	nd->is_key = h == &m->keys;
+	}
+	if ((v = arena_reserve(m, sizeof *nd + n, e)) == NONE)
+		return NONE;
+	nd = node_at(m, v);
 	nd->count = 0;
 	nd->head = NONE;
-	m->tail[m->nnode] = NONE;
-	ht_insert(m, h, hash, (uint32_t)m->nnode);
-	return (uint32_t)m->nnode++;
-}
-
-static uint32_t post_new(struct matcher *m, uint32_t acct)
-{
-	if (m->npost == m->pcap) {
-		m->pcap = m->pcap ? m->pcap * 2 : 256;
-		m->post = xrealloc(m->post, m->pcap * sizeof *m->post);
+	nd->len = (uint32_t)n;
+	memcpy(m->arena.p + v + sizeof *nd, s, n);
+	ht_insert(h, hash, v);
+	if (h == &m->keys) {
+		if (m->nkeys == m->kcap) {
+			m->kcap = m->kcap ? m->kcap * 2 : 256;
+			m->keylist = xrealloc(m->keylist,
+					      m->kcap * sizeof *m->keylist);
+		}
+		m->keylist[m->nkeys++] = v;
 	}
-	m->post[m->npost].acct = acct;
-	m->post[m->npost].next = NONE;
-	return (uint32_t)m->npost++;
+	return v;
 }
 
-/* Add account a to node v, once, in file order. */
-static void node_add(struct matcher *m, uint32_t v, uint32_t a)
+static void pair_add(struct matcher *m, uint32_t v, uint32_t a)
 {
-	struct node *nd = &m->node[v];
+	if (m->npairs == m->pcap) {
+		m->pcap = m->pcap ? m->pcap * 2 : 256;
+		m->pairs = xrealloc(m->pairs, m->pcap * 2 * sizeof *m->pairs);
+	}
+	m->pairs[2 * m->npairs] = v;
+	m->pairs[2 * m->npairs + 1] = a;
+	m->npairs++;
+}
+
+/* Add account a to node v, once, in file order; pairs from mark on are
+ * the ones the current account added. */
+static void node_add(struct matcher *m, uint32_t v, uint32_t a, size_t mark)
+{
+	struct node *nd = node_at(m, v);
 
 	if (nd->count == 0) {
 		nd->head = a;
@@ -470,22 +655,66 @@ static void node_add(struct matcher *m, uint32_t v, uint32_t a)
 		return;
 	}
 	if (nd->count == 1) {
-		uint32_t first;
 		if (nd->head == a)
 			return;
-		first = post_new(m, nd->head);
-		nd = &m->node[v];
-		nd->head = first;
-		m->tail[v] = first;
-	} else if (m->post[m->tail[v]].acct == a) {
-		return; /* the same account lists a domain twice */
+		pair_add(m, v, nd->head);
+	} else {
+		/* the same account lists a domain twice */
+		for (size_t i = mark; i < m->npairs; i++)
+			if (m->pairs[2 * i] == v && m->pairs[2 * i + 1] == a)
+				return;
 	}
-	{
-		uint32_t p = post_new(m, a);
-		m->post[m->tail[v]].next = p;
-		m->tail[v] = p;
-		m->node[v].count++;
+	pair_add(m, v, a);
+	nd->count++;
+}
+
+static inline uint8_t tier_short(uint16_t tier)
+{
+	return tier < 255 ? (uint8_t)tier : 255;
+}
+
+/* Account a as a posting. */
+static inline void posting_of(const struct matcher *m, uint32_t a,
+			      struct posting *p)
+{
+	const struct acct *x = acct_at(m, a);
+
+	p->acct = a;
+	p->key = x->key;
+	p->name = x->name;
+	memcpy(p->cc, x->cc, 2);
+	p->depth = x->depth;
+	p->tier = tier_short(x->tier);
+}
+
+/* Lay out the postings of every shared node: the pairs, stably sorted by
+ * node (a counting sort on the nodes' counts).
+ * Returns the number of shared nodes. */
+static size_t postings_build(struct matcher *m)
+{
+	size_t next = 0, shared = 0;
+
+	m->npost = m->npairs;
+	m->post = table_calloc(m->npost ? m->npost : 1, sizeof *m->post);
+	for (size_t i = 0; i < m->npairs; i++) {
+		struct node *nd = node_at(m, m->pairs[2 * i]);
+		uint32_t a = m->pairs[2 * i + 1];
+		if (!(nd->len & NODE_MARK)) {
+			nd->len |= NODE_MARK;
+			shared++;
+			nd->head = (uint32_t)next;
+			next += nd->count;
+			nd->count = 0;
+		}
+		posting_of(m, a, &m->post[nd->head + nd->count]);
+		nd->count++;
 	}
+	for (size_t i = 0; i < m->npairs; i++)
+		node_at(m, m->pairs[2 * i])->len &= ~NODE_MARK;
+	free(m->pairs);
+	m->pairs = NULL;
+	m->npairs = m->pcap = 0;
+	return shared;
 }
 
 /* ---- matcher -------------------------------------------------------------- */
@@ -509,18 +738,21 @@ void matcher_free(struct matcher *m)
 	if (!m)
 		return;
 	buf_release(&m->arena);
-	free(m->acct);
-	free(m->node);
+	free(m->acct_off);
 	free(m->post);
 	free(m->ids.slot);
 	free(m->doms.slot);
 	free(m->keys.slot);
 	free(m->fz);
 	free(m->fzdir);
+	buf_release(&m->ptext);
 	free(m->parent_off);
 	free(m->parent_len);
 	free(m->line);
-	free(m->tail);
+	free(m->pairs);
+	free(m->keylist);
+	free(m->dlist);
+	buf_release(&m->dtext);
 	for (int i = 0; i < MATCH_NROLES; i++)
 		free(m->field[i]);
 	for (size_t i = 0; i < m->nwith; i++) {
@@ -687,8 +919,8 @@ size_t matcher_accounts(const struct matcher *m) { return m->nacct; }
 const char *matcher_account_id(const struct matcher *m, uint32_t i,
 			       size_t *n)
 {
-	*n = m->acct[i].id_len;
-	return arena_at(m, m->acct[i].id_off);
+	*n = acct_at(m, m->acct_off[i])->id_len;
+	return acct_id(m, m->acct_off[i]);
 }
 
 const char *match_method_name(enum match_method k)
@@ -722,30 +954,80 @@ static int is_domain_sep(char c)
 	       c == '"' || c == '\'' || is_space((unsigned char)c);
 }
 
-/* Index the registrable domains of a list for account a. */
-static int add_domains(struct matcher *m, uint32_t a, const char *s,
-		       size_t n, struct cov_err *e)
+/* The country code of a country as written (memoised), 0 when none. */
+static int country_memo(struct matcher *m, const char *s, size_t n,
+			char cc[2])
+{
+	const char *v;
+	size_t vn;
+
+	if ((v = memo_get(m->ccmemo, s, n, &vn)) == NULL) {
+		char c3[3] = "";
+		vn = country_code(s, n, c3) ? 2 : 0;
+		memo_put(m->ccmemo, s, n, c3, vn);
+		v = c3;
+		if (vn)
+			memcpy(cc, c3, 2);
+		return vn != 0;
+	}
+	if (vn == 2)
+		memcpy(cc, v, 2);
+	return vn == 2;
+}
+
+/* The registrable domains of a list into m->dlist (their bytes in
+ * m->dtext), hashed, their home slots requested from memory. */
+static void domains_parse(struct matcher *m, const char *s, size_t n)
 {
 	size_t i = 0;
 
+	m->ndlist = 0;
+	buf_reset(&m->dtext);
 	while (i < n) {
 		size_t j;
-		uint32_t v;
 		while (i < n && is_domain_sep(s[i]))
 			i++;
 		for (j = i; j < n && !is_domain_sep(s[j]); j++)
 			;
-		if (j > i && domain_registrable(s + i, j - i, &m->reg) == 0 &&
-		    !(validator_domain_class(m->v, m->reg.p, m->reg.len) &
-		      (VALIDATE_FREEMAIL | VALIDATE_DISPOSABLE))) {
-			v = node_get(m, &m->doms, m->reg.p, m->reg.len, e);
-			if (v == NONE)
-				return -1;
-			node_add(m, v, a);
-			if (m->acct[a].dom == NONE)
-				m->acct[a].dom = v;
+		if (j > i && domain_registrable(s + i, j - i, &m->reg) == 0) {
+			struct dent *d;
+			if (m->ndlist == m->dlcap) {
+				m->dlcap = m->dlcap ? m->dlcap * 2 : 8;
+				m->dlist = xrealloc(m->dlist,
+						    m->dlcap * sizeof *m->dlist);
+			}
+			d = &m->dlist[m->ndlist++];
+			d->off = m->dtext.len;
+			d->len = m->reg.len;
+			d->hash = hash_str(m->reg.p, m->reg.len);
+			ht_prefetch(&m->doms, d->hash);
+			buf_add(&m->dtext, m->reg.p, m->reg.len);
 		}
 		i = j;
+	}
+}
+
+/* Index the domains of m->dlist for account a (its record; mark as
+ * node_add says).  A domain already indexed was classed when it was
+ * first met. */
+static int add_domains(struct matcher *m, uint32_t a, size_t mark,
+		       struct cov_err *e)
+{
+	for (size_t i = 0; i < m->ndlist; i++) {
+		const char *s = m->dtext.p + m->dlist[i].off;
+		size_t n = m->dlist[i].len;
+		uint64_t hash = m->dlist[i].hash;
+		uint32_t v = ht_find(m, &m->doms, s, n, hash);
+		if (v == NONE &&
+		    !(validator_domain_class(m->v, s, n) &
+		      (VALIDATE_FREEMAIL | VALIDATE_DISPOSABLE)) &&
+		    (v = node_new(m, &m->doms, s, n, hash, e)) == NONE)
+			return -1;
+		if (v != NONE) {
+			node_add(m, v, a, mark);
+			if (acct_at(m, a)->dom == NONE)
+				acct_at(m, a)->dom = v;
+		}
 	}
 	return 0;
 }
@@ -758,9 +1040,11 @@ static int add_account(struct matcher *m, const char *id, size_t idn,
 		       const char **with, const size_t *withn, const char *file,
 		       long line, struct cov_err *e)
 {
-	struct acct *a;
-	uint32_t ai, v;
-	uint64_t h;
+	struct acct *x;
+	uint32_t ai, a, v, nm;
+	uint64_t h, hk = 0;
+	size_t size, mark = m->npairs;
+	char cc[2] = {0, 0};
 
 	trim(&id, &idn);
 	if (idn == 0) {
@@ -773,14 +1057,37 @@ static int add_account(struct matcher *m, const char *id, size_t idn,
 			"account_id is longer than 1024 bytes");
 		return -1;
 	}
+	/* what the account's keys are, first: the table slots they need
+	 * arrive while the rest is worked out */
 	h = hash_str(id, idn);
+	ht_prefetch(&m->ids, h);
+	trim(&name, &namen);
+	nm = name_hash(&m->out, &m->fold, name, namen);
+	if (namen && company_key(name, namen, &m->key) == 0) {
+		key = m->key.p;
+		keyn = m->key.len;
+	} else {
+		trim(&key, &keyn);
+	}
+	if (keyn) {
+		hk = hash_str(key, keyn);
+		ht_prefetch(&m->keys, hk);
+	}
+	m->ndlist = 0;
+	if (domsn)
+		domains_parse(m, doms, domsn);
+	trim(&country, &countryn);
+	if (countryn)
+		country_memo(m, country, countryn, cc);
+
 	if ((v = ht_find(m, &m->ids, id, idn, h)) != NONE) {
 		char q[80] = "";
+		uint32_t first = acct_at(m, v)->index;
 		err_quote_value(q, sizeof q, id, idn, 40);
-		if (m->line && m->line[v])
+		if (m->line && m->line[first])
 			err_set(e, COV_EXIT_DATA, file, line, "account_id_duplicate",
 				"duplicate account_id %s (first on line %u)", q,
-				m->line[v]);
+				m->line[first]);
 		else
 			err_set(e, COV_EXIT_DATA, file, line, "account_id_duplicate",
 				"duplicate account_id %s", q);
@@ -793,7 +1100,8 @@ static int add_account(struct matcher *m, const char *id, size_t idn,
 	}
 	if (m->nacct == m->acap) {
 		m->acap = m->acap ? m->acap * 2 : 256;
-		m->acct = xrealloc(m->acct, m->acap * sizeof *m->acct);
+		m->acct_off = xrealloc(m->acct_off,
+				       m->acap * sizeof *m->acct_off);
 		m->parent_off = xrealloc(m->parent_off,
 					 m->acap * sizeof *m->parent_off);
 		m->parent_len = xrealloc(m->parent_len,
@@ -801,73 +1109,73 @@ static int add_account(struct matcher *m, const char *id, size_t idn,
 		m->line = xrealloc(m->line, m->acap * sizeof *m->line);
 	}
 	ai = (uint32_t)m->nacct;
-	a = &m->acct[ai];
-	memset(a, 0, sizeof *a);
-	a->key = a->dom = a->parent = NONE;
-	if ((a->id_off = arena_add(m, id, idn, e)) == NONE)
+
+	/* the record: the account, its id, its --with values */
+	size = sizeof *x + idn;
+	for (size_t i = 0; i < m->nwith; i++) {
+		const char *w = with ? with[i] : NULL;
+		size_t wn = with ? withn[i] : 0;
+		trim(&w, &wn);
+		size += 2 + (wn > 65535 ? 65535 : wn);
+	}
+	if ((a = arena_reserve(m, size, e)) == NONE)
 		return -1;
-	a->id_len = (uint16_t)idn;
-	a->flags = AF_ID_CLEAN;
+	x = acct_at(m, a);
+	x->index = ai;
+	x->key = x->dom = x->parent = NONE;
+	x->name = nm;
+	x->id_len = (uint16_t)idn;
+	memcpy(x->cc, cc, 2);
+	trim(&tier, &tiern);
+	x->tier = tiern ? tier_parse(tier, tiern) : TIER_NONE;
+	x->flags = AF_ID_CLEAN;
 	for (size_t i = 0; i < idn; i++)
 		if (id[i] == ',' || id[i] == '"' || id[i] == '\r' || id[i] == '\n')
-			a->flags = 0;
+			x->flags = 0;
+	{
+		char *p = m->arena.p + a + sizeof *x;
+		memcpy(p, id, idn);
+		p += idn;
+		for (size_t i = 0; i < m->nwith; i++) {
+			const char *w = with ? with[i] : NULL;
+			size_t wn = with ? withn[i] : 0;
+			trim(&w, &wn);
+			if (wn > 65535)
+				wn = 65535;
+			p[0] = (char)(wn & 0xff);
+			p[1] = (char)(wn >> 8);
+			if (wn)
+				memcpy(p + 2, w, wn);
+			p += 2 + wn;
+		}
+	}
+	m->acct_off[ai] = a;
 	m->line[ai] = line > 0 && line < (long)UINT32_MAX ? (uint32_t)line : 0;
 	m->nacct++;
-	ht_insert(m, &m->ids, h, ai);
+	ht_insert(&m->ids, h, a);
 
 	/* company key: derived from the name, else as given */
-	trim(&name, &namen);
-	m->acct[ai].name = name_hash(&m->out, &m->fold, name, namen);
-	if (namen && company_key(name, namen, &m->key) == 0) {
-		key = m->key.p;
-		keyn = m->key.len;
-	} else {
-		trim(&key, &keyn);
-	}
 	if (keyn) {
-		if ((v = node_get(m, &m->keys, key, keyn, e)) == NONE)
+		if ((v = ht_find(m, &m->keys, key, keyn, hk)) == NONE &&
+		    (v = node_new(m, &m->keys, key, keyn, hk, e)) == NONE)
 			return -1;
-		node_add(m, v, ai);
-		m->acct[ai].key = v;
+		node_add(m, v, a, mark);
+		acct_at(m, a)->key = v;
 	}
-	if (domsn && add_domains(m, ai, doms, domsn, e) < 0)
+	if (m->ndlist && add_domains(m, a, mark, e) < 0)
 		return -1;
-	a = &m->acct[ai];
-	trim(&country, &countryn);
-	if (countryn) {
-		char cc[3];
-		if (country_code(country, countryn, cc))
-			memcpy(a->cc, cc, 2);
-	}
-	trim(&tier, &tiern);
-	a->tier = tiern ? tier_parse(tier, tiern) : TIER_NONE;
 	trim(&parent, &parentn);
 	m->parent_off[ai] = 0;
 	m->parent_len[ai] = 0;
 	if (parentn && !id_placeholder(parent, parentn) && parentn <= 1024) {
-		uint32_t off = arena_add(m, parent, parentn, e);
-		if (off == NONE)
+		if (m->ptext.len + parentn >= UINT32_MAX - 1) {
+			err_set(e, COV_EXIT_IO, NULL, 0, "too_large",
+				"accounts take more than 4 GB of memory");
 			return -1;
-		m->parent_off[ai] = off + 1;
-		m->parent_len[ai] = (uint16_t)parentn;
-	}
-	if (m->nwith) {
-		/* each value: 2-byte length, then its bytes */
-		a->with = (uint32_t)m->arena.len;
-		for (size_t i = 0; i < m->nwith; i++) {
-			const char *w = with ? with[i] : NULL;
-			size_t wn = with ? withn[i] : 0;
-			unsigned char len[2];
-			trim(&w, &wn);
-			if (wn > 65535)
-				wn = 65535;
-			len[0] = (unsigned char)(wn & 0xff);
-			len[1] = (unsigned char)(wn >> 8);
-			if (arena_add(m, (const char *)len, 2, e) == NONE ||
-			    (wn && arena_add(m, w, wn, e) == NONE))
-				return -1;
 		}
-		m->acct[ai].with = a->with;
+		m->parent_off[ai] = (uint32_t)m->ptext.len + 1;
+		m->parent_len[ai] = (uint16_t)parentn;
+		buf_add(&m->ptext, parent, parentn);
 	}
 	return 0;
 }
@@ -923,65 +1231,86 @@ static size_t blocks_of(const char *s, size_t n, uint32_t *out, size_t max)
 	return k;
 }
 
-/* Sort v[0..n) ascending: LSD radix, four passes of 16 bits (a temporary
- * copy of the array while it runs). */
-static void radix_sort(uint64_t *v, size_t n)
-{
-	uint64_t *tmp, *src = v, *dst;
-	size_t *count;
-
-	if (n < 2)
-		return;
-	tmp = xmalloc(n * sizeof *tmp);
-	count = xmalloc(65536 * sizeof *count);
-	dst = tmp;
-	for (int pass = 0; pass < 4; pass++) {
-		unsigned sh = (unsigned)pass * 16;
-		size_t sum = 0;
-		memset(count, 0, 65536 * sizeof *count);
-		for (size_t i = 0; i < n; i++)
-			count[(src[i] >> sh) & 0xffff]++;
-		for (size_t b = 0; b < 65536; b++) {
-			size_t c = count[b];
-			count[b] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			dst[count[(src[i] >> sh) & 0xffff]++] = src[i];
-		{
-			uint64_t *t = src;
-			src = dst;
-			dst = t;
-		}
-	}
-	/* four passes: the result is back in v */
-	free(tmp);
-	free(count);
-}
-
-static void fuzzy_build(struct matcher *m)
+/* The blocks of every indexed key node, in node order: counted per
+ * 16-bit bucket into count (out NULL), else written as entries at
+ * count[bucket]++. */
+static void each_key_blocks(struct matcher *m, size_t *count, uint64_t *out)
 {
 	uint32_t bl[96];
-	size_t total = 0, k, w, i;
 
-	for (int pass = 0; pass < 2; pass++) {
-		k = 0;
-		for (i = 0; i < m->nnode; i++) {
-			const struct node *nd = &m->node[i];
-			size_t nb;
-			if (!nd->is_key || nd->len > FUZZY_MAX_KEY || nd->len == 0)
-				continue;
-			nb = blocks_of(arena_at(m, nd->off), nd->len, bl, 96);
-			if (pass == 0)
-				total += nb;
+	for (size_t i = 0; i < m->nkeys; i++) {
+		uint32_t v = m->keylist[i];
+		const struct node *nd = node_at(m, v);
+		size_t nb;
+		if (node_len(nd) > FUZZY_MAX_KEY || node_len(nd) == 0)
+			continue;
+		nb = blocks_of(node_str(m, v), node_len(nd), bl, 96);
+		for (size_t b = 0; b < nb; b++) {
+			size_t top = bl[b] >> 16;
+			if (out)
+				out[count[top]++] = (uint64_t)bl[b] << 32 | v;
 			else
-				for (size_t b = 0; b < nb; b++)
-					m->fz[k++] = (uint64_t)bl[b] << 32 | i;
+				count[top]++;
 		}
-		if (pass == 0)
-			m->fz = xmalloc((total ? total : 1) * sizeof *m->fz);
 	}
-	radix_sort(m->fz, total);
+}
+
+/* Sort a bucket of entries that are in node order within each block
+ * hash: a stable sort on the low 16 bits of the hash (two 8-bit LSD
+ * passes through tmp, or insertion for a few) sorts it entirely. */
+static void bucket_sort(uint64_t *v, size_t n, uint64_t *tmp)
+{
+	if (n <= 24) {
+		for (size_t j = 1; j < n; j++) {
+			uint64_t x = v[j];
+			size_t k = j;
+			for (; k > 0 && v[k - 1] > x; k--)
+				v[k] = v[k - 1];
+			v[k] = x;
+		}
+		return;
+	}
+	for (unsigned sh = 32; sh < 48; sh += 8) {
+		size_t count[257] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[((v[i] >> sh) & 0xff) + 1]++;
+		for (size_t b = 1; b < 257; b++)
+			count[b] += count[b - 1];
+		for (size_t i = 0; i < n; i++)
+			tmp[count[(v[i] >> sh) & 0xff]++] = v[i];
+		memcpy(v, tmp, n * sizeof *v);
+	}
+}
+
+/* The fuzzy index: the blocks of every key, produced twice over the keys
+ * so that each entry is written straight into its bucket of the top 16
+ * bits (no second copy of all the entries), each bucket then sorted on
+ * its own. */
+static void fuzzy_build(struct matcher *m)
+{
+	size_t *count = xcalloc(65537, sizeof *count);
+	size_t total = 0, w, i, big = 0;
+	uint64_t *tmp;
+
+	each_key_blocks(m, count, NULL);
+	for (size_t b = 0; b < 65536; b++) {
+		size_t c = count[b];
+		count[b] = total;
+		total += c;
+		if (c > big)
+			big = c;
+	}
+	m->fz = table_calloc(total ? total : 1, sizeof *m->fz);
+	each_key_blocks(m, count, m->fz);
+	/* count[b] is now the end of bucket b, the start of b + 1 */
+	tmp = xmalloc((big ? big : 1) * sizeof *tmp);
+	for (size_t b = 0, start = 0; b < 65536; start = count[b++])
+		bucket_sort(m->fz + start, count[b] - start, tmp);
+	free(tmp);
+	free(count);
+	free(m->keylist);
+	m->keylist = NULL;
+	m->nkeys = m->kcap = 0;
 	/* drop repeated entries and blocks shared by too many keys */
 	for (i = 0, w = 0; i < total;) {
 		size_t j = i + 1, d = 1;
@@ -1011,7 +1340,7 @@ static void fuzzy_build(struct matcher *m)
 
 void matcher_finish(struct matcher *m)
 {
-	size_t i, slots;
+	size_t i, slots, shared = 0;
 
 	if (m->finished)
 		return;
@@ -1020,49 +1349,50 @@ void matcher_finish(struct matcher *m)
 	for (i = 0; i < m->nacct; i++) {
 		if (!m->parent_off || !m->parent_off[i])
 			continue;
-		const char *p = arena_at(m, m->parent_off[i] - 1);
+		const char *p = m->ptext.p + m->parent_off[i] - 1;
 		size_t n = m->parent_len[i];
 		uint32_t v = ht_find(m, &m->ids, p, n, hash_str(p, n));
-		if (v != NONE && v != i)
-			m->acct[i].parent = v;
+		if (v != NONE && v != m->acct_off[i])
+			acct_at(m, m->acct_off[i])->parent = v;
 	}
 	for (i = 0; i < m->nacct; i++) {
-		uint32_t p = m->acct[i].parent, web = NONE;
+		struct acct *x = acct_at(m, m->acct_off[i]);
+		uint32_t p = x->parent, web = NONE;
 		unsigned d = 0;
 		while (p != NONE && d < 255) {
-			if (web == NONE && m->acct[p].dom != NONE)
-				web = m->acct[p].dom;
+			const struct acct *y = acct_at(m, p);
+			if (web == NONE && y->dom != NONE)
+				web = y->dom;
 			d++;
-			p = m->acct[p].parent;
+			p = y->parent;
 		}
-		m->acct[i].depth = (uint8_t)d;
+		x->depth = (uint8_t)d;
 		/* a subsidiary without a website of its own is reached
 		 * through its nearest ancestor's (first) domain */
-		if (m->acct[i].dom == NONE && web != NONE) {
-			node_add(m, web, (uint32_t)i);
-			m->acct[i].flags |= AF_INHERITED;
+		if (x->dom == NONE && web != NONE) {
+			node_add(m, web, m->acct_off[i], m->npairs);
+			x->flags |= AF_INHERITED;
 		}
+		if (x->dom == NONE && web == NONE && x->key != NONE)
+			node_at(m, x->key)->len |= NODE_NOWEB;
 	}
+	buf_release(&m->ptext);
+	buf_release(&m->dtext);
+	free(m->dlist);
+	m->dlist = NULL;
+	m->ndlist = m->dlcap = 0;
 	free(m->parent_off);
 	free(m->parent_len);
 	free(m->line);
-	free(m->tail);
 	m->parent_off = NULL;
 	m->parent_len = NULL;
 	m->line = NULL;
-	m->tail = NULL;
-	/* trim the growth slack of the flat arrays */
+	shared = postings_build(m);
+	/* trim the growth slack */
 	if (m->nacct) {
-		m->acct = xrealloc(m->acct, m->nacct * sizeof *m->acct);
+		m->acct_off = xrealloc(m->acct_off,
+				       m->nacct * sizeof *m->acct_off);
 		m->acap = m->nacct;
-	}
-	if (m->nnode) {
-		m->node = xrealloc(m->node, m->nnode * sizeof *m->node);
-		m->ncap = m->nnode;
-	}
-	if (m->npost) {
-		m->post = xrealloc(m->post, m->npost * sizeof *m->post);
-		m->pcap = m->npost;
 	}
 	if (m->arena.len)
 		m->arena.p = xrealloc(m->arena.p, m->arena.cap = m->arena.len);
@@ -1070,19 +1400,14 @@ void matcher_finish(struct matcher *m)
 	slots = DCACHE_MIN;
 	while (slots < DCACHE_MAX && slots < m->doms.n * 2)
 		slots *= 2;
-	m->dcache = xcalloc(slots, sizeof *m->dcache);
+	m->dcache = table_calloc(slots, sizeof *m->dcache);
 	m->dmask = slots - 1;
-	{
-		/* one decision slot per shared domain or key, about */
-		size_t shared = 0;
-		for (i = 0; i < m->nnode; i++)
-			shared += m->node[i].count > 1;
-		slots = DCACHE_MIN;
-		while (slots < DCACHE_MAX && slots < shared * 2)
-			slots *= 2;
-		m->decision = xcalloc(slots, sizeof *m->decision);
-		m->decmask = slots - 1;
-	}
+	/* one decision slot per shared domain or key, about */
+	slots = DCACHE_MIN;
+	while (slots < DCACHE_MAX && slots < shared * 2)
+		slots *= 2;
+	m->decision = table_calloc(slots, sizeof *m->decision);
+	m->decmask = slots - 1;
 }
 
 /* Extra account-export column names norm_header does not map. */
@@ -1226,6 +1551,18 @@ int matcher_load_accounts(struct matcher *m, const char *path,
 	r = reader_open(path, FMT_AUTO, &s, e);
 	if (!r)
 		return -1;
+	{
+		/* the records take less room than the file: reserved at
+		 * once, the arena is not copied as it grows (untouched room
+		 * costs no memory, and matcher_finish gives it back) */
+		struct stat sb;
+		if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    (size_t)sb.st_size > m->arena.cap &&
+		    (uint64_t)sb.st_size < UINT32_MAX) {
+			buf_grow(&m->arena, (size_t)sb.st_size - m->arena.len);
+			advise_huge(m->arena.p, m->arena.cap);
+		}
+	}
 	cm.with_col = xmalloc((m->nwith + 1) * sizeof *cm.with_col);
 	for (size_t w = 0; w < m->nwith; w++)
 		cm.with_col[w] = -1;
@@ -1323,8 +1660,8 @@ out:
 
 size_t matcher_memory(const struct matcher *m)
 {
-	return m->arena.cap + m->acap * sizeof *m->acct +
-	       m->ncap * sizeof *m->node + m->pcap * sizeof *m->post +
+	return m->arena.cap + m->acap * sizeof *m->acct_off +
+	       m->npost * sizeof *m->post + m->pcap * 2 * sizeof *m->pairs +
 	       (m->ids.slot ? (m->ids.mask + 1) * 8 : 0) +
 	       (m->doms.slot ? (m->doms.mask + 1) * 8 : 0) +
 	       (m->keys.slot ? (m->keys.mask + 1) * 8 : 0) +
@@ -1511,6 +1848,8 @@ struct ctx {
 	int cut_done, label_done;
 	uint32_t keynode; /* the accounts' node of the contact's key, NONE */
 	char cc[2];      /* country for rule 3, "\0\0" unknown */
+	char cc0[2];     /* the contact's country, before ctx_cut */
+	int key_given;   /* key is the company_key field's value */
 	const char *label; /* first label of the e-mail registrable domain */
 	size_t labeln;
 	uint32_t dom;    /* the contact's domain node, NONE */
@@ -1518,9 +1857,9 @@ struct ctx {
 
 static int acct_cmp_id(const struct matcher *m, uint32_t a, uint32_t b)
 {
-	const struct acct *x = &m->acct[a], *y = &m->acct[b];
+	const struct acct *x = acct_at(m, a), *y = acct_at(m, b);
 	size_t n = x->id_len < y->id_len ? x->id_len : y->id_len;
-	int c = memcmp(arena_at(m, x->id_off), arena_at(m, y->id_off), n);
+	int c = memcmp(acct_id(m, a), acct_id(m, b), n);
 
 	if (c)
 		return c;
@@ -1529,11 +1868,9 @@ static int acct_cmp_id(const struct matcher *m, uint32_t a, uint32_t b)
 
 /* Compare two candidates: < 0 when a ranks first; *rule gets the rule
  * that decided. */
-static int cand_cmp(const struct matcher *m, const struct match_candidate *a,
-		    const struct match_candidate *b, enum match_rule *rule)
+static int cand_cmp(const struct matcher *m, const struct cand *a,
+		    const struct cand *b, enum match_rule *rule)
 {
-	const struct acct *x = &m->acct[a->account], *y = &m->acct[b->account];
-
 	if (a->score != b->score)
 		return *rule = MATCH_RULE_NAME, a->score > b->score ? -1 : 1;
 	if (a->same != b->same)
@@ -1542,31 +1879,40 @@ static int cand_cmp(const struct matcher *m, const struct match_candidate *a,
 		return *rule = MATCH_RULE_DOMAIN, a->dom > b->dom ? -1 : 1;
 	if (a->cc != b->cc)
 		return *rule = MATCH_RULE_COUNTRY, a->cc > b->cc ? -1 : 1;
-	if (x->depth != y->depth)
-		return *rule = MATCH_RULE_PARENT, x->depth < y->depth ? -1 : 1;
-	if (x->tier != y->tier)
-		return *rule = MATCH_RULE_TIER, x->tier < y->tier ? -1 : 1;
+	if (a->p.depth != b->p.depth)
+		return *rule = MATCH_RULE_PARENT, a->p.depth < b->p.depth ? -1 : 1;
+	if (a->p.tier != b->p.tier)
+		return *rule = MATCH_RULE_TIER, a->p.tier < b->p.tier ? -1 : 1;
+	if (a->p.tier == 255) {
+		/* both past 254, or none: the records tell */
+		uint16_t x = acct_at(m, a->p.acct)->tier, y = acct_at(m, b->p.acct)->tier;
+		if (x != y)
+			return *rule = MATCH_RULE_TIER, x < y ? -1 : 1;
+	}
 	*rule = MATCH_RULE_ID;
-	return acct_cmp_id(m, a->account, b->account);
+	return acct_cmp_id(m, a->p.acct, b->p.acct);
 }
 
 /* Domain agreement of account a with the contact. */
 static unsigned char dom_agree(const struct matcher *m, const struct ctx *c,
 			       uint32_t a)
 {
-	const struct acct *x = &m->acct[a];
-	const struct node *nd;
+	const struct acct *x;
 	const char *p, *dot;
+	size_t n;
 
+	if (c->dom == NONE && !c->labeln)
+		return 0; /* nothing to agree with: a need not be read */
+	x = acct_at(m, a);
 	if (x->dom == NONE)
 		return 0;
 	if (c->dom != NONE && x->dom == c->dom)
 		return 2;
 	if (!c->labeln)
 		return 0;
-	nd = &m->node[x->dom];
-	p = arena_at(m, nd->off);
-	dot = memchr(p, '.', nd->len);
+	p = node_str(m, x->dom);
+	n = node_len(node_at(m, x->dom));
+	dot = memchr(p, '.', n);
 	if (dot && (size_t)(dot - p) == c->labeln &&
 	    memcmp(p, c->label, c->labeln) == 0)
 		return 1;
@@ -1590,47 +1936,53 @@ static void ctx_cut(struct ctx *c)
 		memcpy(c->cc, cc, 2);
 }
 
-/* Weigh candidate k: its name agreement (kept when already >= 0: 1 for
+/* The hash of the contact's company as written, once (0 without a key). */
+static void ctx_name(struct matcher *m, struct ctx *c)
+{
+	if (c->named)
+		return;
+	c->named = 1;
+	c->name = c->companyn ? name_hash(&m->out, &m->fold, c->company,
+					  c->companyn)
+			      : 0;
+}
+
+/* Weigh a candidate: its name agreement (kept when already >= 0: 1 for
  * an equal key, the similarity when at least --min-score, else 0), the
  * same name as written, domain agreement (kept when already set) and
  * country. */
-static void cand_weigh(struct matcher *m, struct ctx *c,
-		       struct match_candidate *out)
+static void cand_weigh(struct matcher *m, struct ctx *c, struct cand *out)
 {
-	const struct acct *x = &m->acct[out->account];
+	const struct posting *p = &out->p;
 
 	ctx_cut(c);
 	if (out->score < 0) {
-		if (!c->keyn || x->key == NONE) {
+		if (!c->keyn || p->key == NONE) {
 			out->score = 0;
-		} else if (x->key == c->keynode) {
+		} else if (p->key == c->keynode) {
 			out->score = 1;
 		} else {
-			const struct node *nd = &m->node[x->key];
 			out->score = (float)fuzzy_score(c->key, c->keyn, c->keycut,
-							arena_at(m, nd->off),
-							nd->len, m->min_score);
+							node_str(m, p->key),
+							node_len(node_at(m, p->key)),
+							m->min_score);
 		}
 	}
 	out->same = 0;
-	if (c->companyn && x->name && out->score > 0) {
-		if (!c->named) {
-			c->name = name_hash(&m->out, &m->fold, c->company,
-					    c->companyn);
-			c->named = 1;
-		}
-		out->same = c->name == x->name;
+	if (c->companyn && p->name && out->score > 0) {
+		ctx_name(m, c);
+		out->same = c->name == p->name;
 	}
 	if (out->dom == DOM_UNSET)
-		out->dom = dom_agree(m, c, out->account);
-	out->cc = c->cc[0] && x->cc[0] && c->cc[0] == x->cc[0] &&
-		  c->cc[1] == x->cc[1];
+		out->dom = dom_agree(m, c, p->acct);
+	out->cc = c->cc[0] && p->cc[0] && c->cc[0] == p->cc[0] &&
+		  c->cc[1] == p->cc[1];
 }
 
-/* Sort cand[0..n) best first (insertion sort: n is small); the rule that
- * put the first ahead of the second goes to *rule. */
-static void cand_sort(struct matcher *m, struct match_candidate *cand,
-		      size_t n, size_t top, enum match_rule *rule)
+/* Sort cand[0..n) best first as far as top; the rule that put the first
+ * ahead of the second goes to *rule. */
+static void cand_sort(struct matcher *m, struct cand *cand, size_t n,
+		      size_t top, enum match_rule *rule)
 {
 	enum match_rule r;
 
@@ -1642,7 +1994,7 @@ static void cand_sort(struct matcher *m, struct match_candidate *cand,
 			if (cand_cmp(m, &cand[j], &cand[best], &r) < 0)
 				best = j;
 		if (best != i) {
-			struct match_candidate t = cand[i];
+			struct cand t = cand[i];
 			cand[i] = cand[best];
 			cand[best] = t;
 		}
@@ -1652,12 +2004,12 @@ static void cand_sort(struct matcher *m, struct match_candidate *cand,
 		cand_cmp(m, &cand[0], &cand[1], rule);
 }
 
-/* Candidates from the accounts of node v (at most the room left). */
-static size_t cand_add(struct matcher *m, uint32_t a, double score,
-		       unsigned char dom, size_t k)
+/* Add posting p after the k candidates there are, when there is room. */
+static inline size_t cand_add(struct matcher *m, const struct posting *p,
+			      double score, unsigned char dom, size_t k)
 {
 	if (k < MATCH_MAX_CANDIDATES) {
-		m->cand[k].account = a;
+		m->cand[k].p = *p;
 		m->cand[k].score = (float)score;
 		m->cand[k].dom = dom;
 		m->cand[k].same = m->cand[k].cc = 0;
@@ -1666,67 +2018,99 @@ static size_t cand_add(struct matcher *m, uint32_t a, double score,
 	return k;
 }
 
+/* Add account a (its record) after the k candidates there are. */
+static inline size_t cand_add_acct(struct matcher *m, uint32_t a,
+				   double score, unsigned char dom, size_t k)
+{
+	struct posting p;
+
+	posting_of(m, a, &p);
+	return cand_add(m, &p, score, dom, k);
+}
+
 /* Add the accounts of node v (score < 0: to be weighed; dom DOM_UNSET:
  * likewise) after the k candidates there are. */
 static size_t node_cands(struct matcher *m, uint32_t v, double score,
 			 unsigned char dom, size_t k)
 {
-	const struct node *nd = &m->node[v];
+	const struct node *nd = node_at(m, v);
+	const struct posting *p, *end;
 
 	if (nd->count == 1)
-		return cand_add(m, nd->head, score, dom, k);
-	for (uint32_t p = nd->head; p != NONE && k < MATCH_MAX_CANDIDATES;
-	     p = m->post[p].next)
-		k = cand_add(m, m->post[p].acct, score, dom, k);
+		return cand_add_acct(m, nd->head, score, dom, k);
+	p = m->post + nd->head;
+	end = p + nd->count;
+	for (; p < end && k < MATCH_MAX_CANDIDATES; p++)
+		k = cand_add(m, p, score, dom, k);
 	return k;
 }
 
-/* The decision cache slot for the inputs in m->dk (NULL without). */
-static struct decision *decision_slot(struct matcher *m, XXH128_hash_t *h)
+/* The decision cache slot for a choice among candidates, NULL without
+ * the cache: its key is what the choice depends on — the step, the node
+ * the candidates came from, the contact's key (which decides any place
+ * it ends in), the hash of its name as written, its country and, past
+ * the domain step (where domain agreement is given), the first label of
+ * its e-mail domain. */
+static struct decision *decision_slot(struct matcher *m, struct ctx *c,
+				      int step, uint32_t node, XXH128_hash_t *h)
 {
+	struct buf *b = &m->dk;
+
 	if (!m->decision || m->explain)
 		return NULL;
-	*h = XXH3_128bits(m->dk.p, m->dk.len);
+	ctx_name(m, c);
+	buf_reset(b);
+	buf_addc(b, (char)step);
+	buf_add(b, &node, sizeof node);
+	buf_add(b, &c->name, sizeof c->name);
+	buf_add(b, c->cc0, 2);
+	buf_add(b, c->key, c->keyn);
+	if (step != MATCH_DOMAIN) {
+		buf_addc(b, 0);
+		buf_add(b, c->label, c->labeln);
+	}
+	*h = XXH3_128bits(b->p, b->len);
 	return &m->decision[h->low64 & m->decmask];
 }
 
-/* Weigh (when there is a choice to make, or --explain), sort and report
- * the n candidates.  A choice among several is remembered under the
- * inputs it depends on (m->dk, filled by the caller). */
-static void result_set(struct matcher *m, struct ctx *c,
-		       struct match_result *r, enum match_method method,
-		       size_t n, size_t total)
+/* The cached choice for the inputs of d (from decision_slot), into r. */
+static int decision_get(struct matcher *m, const struct decision *d,
+			const XXH128_hash_t *h, struct match_result *r)
 {
-	enum match_rule rule = MATCH_RULE_ONLY;
-	struct decision *d = NULL;
-	XXH128_hash_t h;
+	if (!d || !d->used || d->h1 != h->low64 || d->h2 != h->high64)
+		return 0;
+	m->res_acct = d->account;
+	r->method = (enum match_method)d->method;
+	r->account = acct_at(m, d->account)->index;
+	r->score = d->score;
+	r->rule = (enum match_rule)d->rule;
+	r->ncand = d->total;
+	r->cand[0].account = r->account;
+	r->cand[0].score = d->score;
+	return 1;
+}
 
-	if (n > 1 && (d = decision_slot(m, &h)) != NULL && d->used &&
-	    d->h1 == h.low64 && d->h2 == h.high64) {
-		r->method = (enum match_method)d->method;
-		r->account = d->account;
-		r->score = d->score;
-		r->rule = (enum match_rule)d->rule;
-		r->ncand = d->total;
-		r->cand[0].account = d->account;
-		r->cand[0].score = d->score;
-		return;
-	}
-	if (n > 1 && !m->explain && c->keynode != NONE) {
-		/* an account with the contact's very key wins rule 1 over any
-		 * that lacks it: those need no similarity */
-		size_t k = 0;
+/* Weigh (when there is a choice to make, or --explain), sort and report
+ * the n candidates of m->cand; rule is the rule that already set the
+ * first apart (ONLY when none).  The choice is remembered in d (NULL:
+ * not). */
+static void result_pick(struct matcher *m, struct ctx *c,
+			struct match_result *r, enum match_method method,
+			size_t n, size_t total, enum match_rule rule,
+			struct decision *d, const XXH128_hash_t *h)
+{
+	size_t shown;
+
+	if (n > 1 || m->explain) {
+		/* the records, and the key strings the similarity will
+		 * read, requested together */
 		for (size_t i = 0; i < n; i++)
-			if (m->acct[m->cand[i].account].key == c->keynode)
-				m->cand[k++] = m->cand[i];
-		if (k == 1)
-			rule = MATCH_RULE_NAME; /* it beat the others on rule 1 */
-		if (k >= 1)
-			n = k;
-	}
-	if (n > 1 || m->explain)
+			if (m->cand[i].score < 0 && m->cand[i].p.key != NONE &&
+			    m->cand[i].p.key != c->keynode)
+				__builtin_prefetch(m->arena.p + m->cand[i].p.key);
 		for (size_t i = 0; i < n; i++)
 			cand_weigh(m, c, &m->cand[i]);
+	}
 	if (n > 1)
 		cand_sort(m, m->cand, n, m->explain ? MATCH_MAX_EXPLAIN : 2,
 			  &rule);
@@ -1734,17 +2118,27 @@ static void result_set(struct matcher *m, struct ctx *c,
 		m->cand[0].score = 1; /* pruned: its key is the contact's */
 	if (method == MATCH_DOMAIN && m->cand[0].dom != 2)
 		method = MATCH_NAME; /* a website-less account won by name */
+	m->res_acct = m->cand[0].p.acct;
 	r->method = method;
-	r->account = m->cand[0].account;
+	r->account = acct_at(m, m->cand[0].p.acct)->index;
 	r->score = method == MATCH_FUZZY ? m->cand[0].score : 1.0;
 	r->rule = rule;
 	r->ncand = total;
-	memcpy(r->cand, m->cand,
-	       (n < MATCH_MAX_EXPLAIN ? n : MATCH_MAX_EXPLAIN) * sizeof *r->cand);
+	shown = n < MATCH_MAX_EXPLAIN ? n : MATCH_MAX_EXPLAIN;
+	if (!m->want_cands)
+		shown = 1; /* the others' records need not be read */
+	for (size_t i = 0; i < shown; i++) {
+		const struct cand *k = &m->cand[i];
+		r->cand[i].account = i ? acct_at(m, k->p.acct)->index : r->account;
+		r->cand[i].score = k->score;
+		r->cand[i].same = k->same;
+		r->cand[i].dom = k->dom;
+		r->cand[i].cc = k->cc;
+	}
 	if (d) {
-		d->h1 = h.low64;
-		d->h2 = h.high64;
-		d->account = r->account;
+		d->h1 = h->low64;
+		d->h2 = h->high64;
+		d->account = m->res_acct;
 		d->score = (float)r->score;
 		d->total = (uint32_t)(total < UINT32_MAX ? total : UINT32_MAX);
 		d->method = (uint8_t)method;
@@ -1753,37 +2147,101 @@ static void result_set(struct matcher *m, struct ctx *c,
 	}
 }
 
-/* Start the decision key: the step, a node, and the contact's inputs that
- * weigh in ties (key, company as written, country, e-mail host). */
-static void dk_start(struct matcher *m, int step, uint32_t node,
-		     const struct ctx *c, const struct match_query *q,
-		     const char *host, size_t hn)
+/* Add the website-less accounts among the first room accounts of key
+ * node v after the k candidates; returns the new count. */
+static size_t websiteless_cands(struct matcher *m, uint32_t v, size_t k,
+				size_t room)
 {
-	struct buf *b = &m->dk;
-	const char *s = q->country;
-	size_t n = q->country_n;
+	const struct node *nd = node_at(m, v);
+	size_t n = nd->count < room ? nd->count : room;
 
-	if (!m->decision || m->explain)
+	if (!(nd->len & NODE_NOWEB))
+		return k;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t a = nd->count == 1 ? nd->head : m->post[nd->head + i].acct;
+		const struct acct *y = acct_at(m, a);
+		if (y->dom == NONE && !(y->flags & AF_INHERITED))
+			k = cand_add_acct(m, a, 1.0, 0, k);
+	}
+	return k;
+}
+
+/* The domain step: the accounts of domain node dn, then the website-less
+ * accounts that bear the contact's key, as far as MATCH_MAX_CANDIDATES.
+ * When some bear the contact's key, the others lose rule 1: they are
+ * neither weighed nor gathered, and when only one does, no choice is
+ * left to remember. */
+static void match_domain(struct matcher *m, struct ctx *c, uint32_t dn,
+			 struct match_result *r)
+{
+	const struct node *nd = node_at(m, dn);
+	uint32_t kn = c->keynode, head_key = NONE;
+	size_t ndom = nd->count < MATCH_MAX_CANDIDATES ? nd->count
+						       : MATCH_MAX_CANDIDATES;
+	size_t room = MATCH_MAX_CANDIDATES - ndom, n, k = 0, w;
+	struct decision *d = NULL;
+	XXH128_hash_t h;
+
+	if (nd->count == 1) {
+		head_key = acct_at(m, nd->head)->key;
+		/* name and domain agree on the one account, or no other can
+		 * compete: nothing to weigh */
+		if (kn == NONE || head_key == kn ||
+		    !(node_at(m, kn)->len & NODE_NOWEB)) {
+			cand_add_acct(m, nd->head, -1, 2, 0);
+			result_pick(m, c, r, MATCH_DOMAIN, 1, 1, MATCH_RULE_ONLY,
+				    NULL, NULL);
+			return;
+		}
+	}
+	if (kn == NONE || m->explain) {
+		if ((d = decision_slot(m, c, MATCH_DOMAIN, dn, &h)) != NULL &&
+		    decision_get(m, d, &h, r))
+			return;
+		n = node_cands(m, dn, -1, 2, 0);
+		if (kn != NONE)
+			n = websiteless_cands(m, kn, n, room);
+		result_pick(m, c, r, MATCH_DOMAIN, n, nd->count + (n - ndom),
+			    MATCH_RULE_ONLY, n > 1 ? d : NULL, &h);
 		return;
-	buf_reset(b);
-	buf_addc(b, (char)step);
-	buf_add(b, &node, sizeof node);
-	buf_add(b, c->key, c->keyn);
-	buf_addc(b, 0);
-	buf_add(b, c->company, c->companyn);
-	buf_addc(b, 0);
-	trim(&s, &n);
-	buf_add(b, s, n);
-	buf_addc(b, 0);
-	if (step != MATCH_DOMAIN)
-		buf_add(b, host, hn);
+	}
+	if (nd->count == 1) {
+		if (head_key == kn)
+			k = cand_add_acct(m, nd->head, -1, 2, 0);
+	} else {
+		const struct posting *p = m->post + nd->head, *end = p + ndom;
+		for (; p < end; p++)
+			if (p->key == kn)
+				k = cand_add(m, p, -1, 2, k);
+	}
+	w = websiteless_cands(m, kn, k, room) - k;
+	n = ndom + w; /* the candidates before the key sifted them */
+	if (k + w == 1) {
+		/* the one that bears the key beat the others on rule 1 */
+		result_pick(m, c, r, MATCH_DOMAIN, 1, nd->count + w,
+			    n > 1 ? MATCH_RULE_NAME : MATCH_RULE_ONLY, NULL, NULL);
+		return;
+	}
+	if (n > 1 && (d = decision_slot(m, c, MATCH_DOMAIN, dn, &h)) != NULL &&
+	    decision_get(m, d, &h, r))
+		return;
+	if (k + w == 0) {
+		/* none bears the key: all of the domain's are weighed */
+		n = node_cands(m, dn, -1, 2, 0);
+		result_pick(m, c, r, MATCH_DOMAIN, n, nd->count, MATCH_RULE_ONLY,
+			    n > 1 ? d : NULL, &h);
+		return;
+	}
+	result_pick(m, c, r, MATCH_DOMAIN, k + w, nd->count + w,
+		    MATCH_RULE_ONLY, n > 1 ? d : NULL, &h);
 }
 
 /* The domain node and class of an e-mail host, through the cache. */
 static uint32_t host_lookup(struct matcher *m, const char *h, size_t n,
-			    uint32_t *cls)
+			    const struct ahead *a, uint32_t *cls)
 {
-	XXH128_hash_t hh = XXH3_128bits(h, n);
+	const XXH128_hash_t *known = a ? &a->hhost : NULL;
+	XXH128_hash_t hh = known ? *known : XXH3_128bits(h, n);
 	struct dslot *s = &m->dcache[hh.low64 & m->dmask];
 	uint32_t v = NONE;
 	int c;
@@ -1792,11 +2250,18 @@ static uint32_t host_lookup(struct matcher *m, const char *h, size_t n,
 		*cls = s->cls & 0xff;
 		return s->node;
 	}
-	c = validator_domain_class(m->v, h, n);
-	if (domain_registrable(h, n, &m->reg) == 0 &&
-	    !(c & (VALIDATE_FREEMAIL | VALIDATE_DISPOSABLE)))
-		v = ht_find(m, &m->doms, m->reg.p, m->reg.len,
-			    hash_str(m->reg.p, m->reg.len));
+	/* a host that is an accounts' domain is its own registrable domain,
+	 * and was found neither free-mail nor disposable when indexed */
+	if ((v = ht_find(m, &m->doms, h, n,
+			 a && a->have_hdom ? a->hdom : hash_str(h, n))) != NONE) {
+		c = 0;
+	} else {
+		c = validator_domain_class(m->v, h, n);
+		if (domain_registrable(h, n, &m->reg) == 0 &&
+		    !(c & (VALIDATE_FREEMAIL | VALIDATE_DISPOSABLE)))
+			v = ht_find(m, &m->doms, m->reg.p, m->reg.len,
+				    hash_str(m->reg.p, m->reg.len));
+	}
 	s->h1 = hh.low64;
 	s->h2 = hh.high64;
 	s->node = v;
@@ -1810,7 +2275,7 @@ static uint32_t host_lookup(struct matcher *m, const char *h, size_t n,
 static size_t fuzzy_find(struct matcher *m, const char *q, size_t qn,
 			 size_t qcut, uint32_t *nodes, float *scores)
 {
-	uint32_t bl[96], cand[FUZZY_MAX_CAND];
+	uint32_t bl[96], cand[FUZZY_MAX_CAND], seen[FUZZY_SEEN];
 	size_t lo[96], hi[96], nb, nc = 0, kept = 0;
 	const char *mv;
 	size_t mvn;
@@ -1827,6 +2292,12 @@ static size_t fuzzy_find(struct matcher *m, const char *q, size_t qn,
 	nb = blocks_of(q, qn, bl, 96);
 	if (qcut < qn)
 		nb += blocks_of(q, qcut, bl + nb, 96 - nb);
+	/* the directory entries, then the first entries of every block,
+	 * requested together rather than one miss after another */
+	for (size_t i = 0; i < nb; i++)
+		__builtin_prefetch(&m->fzdir[bl[i] >> (32 - m->fzbits)]);
+	for (size_t i = 0; i < nb; i++)
+		__builtin_prefetch(&m->fz[m->fzdir[bl[i] >> (32 - m->fzbits)]]);
 	for (size_t i = 0; i < nb; i++) {
 		uint64_t want = (uint64_t)bl[i] << 32;
 		size_t bucket = (size_t)(want >> (64 - m->fzbits));
@@ -1843,7 +2314,9 @@ static size_t fuzzy_find(struct matcher *m, const char *q, size_t qn,
 			b++;
 		hi[i] = b;
 	}
-	/* rarest blocks first, until the candidate list is full */
+	/* rarest blocks first, until the candidate list is full; a key met
+	 * twice is kept once (seen: a set of FUZZY_SEEN slots) */
+	memset(seen, 0xff, sizeof seen);
 	for (size_t done = 0; done < nb && nc < FUZZY_MAX_CAND; done++) {
 		size_t best = nb;
 		for (size_t i = 0; i < nb; i++)
@@ -1854,18 +2327,20 @@ static size_t fuzzy_find(struct matcher *m, const char *q, size_t qn,
 			break;
 		for (size_t t = lo[best]; t < hi[best] && nc < FUZZY_MAX_CAND; t++) {
 			uint32_t v = (uint32_t)m->fz[t];
-			size_t j;
-			for (j = 0; j < nc && cand[j] != v; j++)
-				;
-			if (j == nc)
+			size_t j = (v * 0x9e3779b1u) >> (32 - FUZZY_SEEN_BITS);
+			while (seen[j] != NONE && seen[j] != v)
+				j = (j + 1) & (FUZZY_SEEN - 1);
+			if (seen[j] == NONE) {
+				seen[j] = v;
 				cand[nc++] = v;
+				__builtin_prefetch(m->arena.p + v);
+			}
 		}
 		hi[best] = lo[best];
 	}
 	for (size_t i = 0; i < nc; i++) {
-		const struct node *nd = &m->node[cand[i]];
-		double s = fuzzy_score(q, qn, qcut, arena_at(m, nd->off),
-				       nd->len, m->min_score);
+		double s = fuzzy_score(q, qn, qcut, node_str(m, cand[i]),
+				       node_len(node_at(m, cand[i])), m->min_score);
 		size_t j;
 		if (s <= 0)
 			continue;
@@ -1899,6 +2374,7 @@ static void ctx_key(struct matcher *m, const struct match_query *q,
 {
 	const char *k = q->company_key, *s = q->company, *v;
 	size_t kn = q->company_key_n, sn = q->company_n, vn;
+	int derived = 0;
 
 	trim(&k, &kn);
 	if (!kn) {
@@ -1910,15 +2386,20 @@ static void ctx_key(struct matcher *m, const struct match_query *q,
 				memo_put(m->keymemo, s, sn, m->key.p, m->key.len);
 				k = m->key.p, kn = m->key.len;
 			}
+			derived = 1;
 		}
 	}
 	if (kn && key_placeholder(k, kn))
 		kn = 0;
-	/* the key may live in a memo slot or in m->key: keep a copy */
-	buf_reset(&m->tmp);
-	buf_add(&m->tmp, k, kn);
-	c->key = m->tmp.p ? m->tmp.p : "";
+	if (kn && derived) {
+		/* it lives in a memo slot or in m->key: keep a copy */
+		buf_reset(&m->tmp);
+		buf_add(&m->tmp, k, kn);
+		k = m->tmp.p;
+	}
+	c->key = kn ? k : "";
 	c->keyn = kn;
+	c->key_given = kn && !derived;
 	c->keycut = kn;
 	c->cut_done = 0;
 	s = q->company;
@@ -1988,11 +2469,30 @@ static void ctx_need_label(struct matcher *m, struct ctx *c, const char *host,
 	ctx_label(m, host, hn, cls, c);
 }
 
-void matcher_match(struct matcher *m, const struct match_query *q,
-		   struct match_result *r)
+/* The contact's e-mail host: email_domain, else the part of the e-mail
+ * address after its last '@'. */
+static void contact_host(const struct match_query *q, const char **host,
+			 size_t *hn)
 {
-	const char *id = q->account_id, *host = q->email_domain;
-	size_t idn = q->account_id_n, hn = q->email_domain_n, n;
+	*host = q->email_domain;
+	*hn = q->email_domain_n;
+	trim(host, hn);
+	if (!*hn && q->email_n) {
+		const char *at = memrchr(q->email, '@', q->email_n);
+		if (at) {
+			*host = at + 1;
+			*hn = (size_t)(q->email + q->email_n - *host);
+			trim(host, hn);
+		}
+	}
+}
+
+/* matcher_match, with the hashes a is sure of (a may be NULL). */
+static void match_one(struct matcher *m, const struct match_query *q,
+		      struct match_result *r, const struct ahead *a)
+{
+	const char *id = q->account_id, *host;
+	size_t idn = q->account_id_n, hn, n;
 	uint32_t v, dnode = NONE, cls = 0;
 	struct ctx c;
 
@@ -2010,58 +2510,38 @@ void matcher_match(struct matcher *m, const struct match_query *q,
 	trim(&id, &idn);
 	if (idn && !id_placeholder(id, idn)) {
 		char id18[18];
-		v = ht_find(m, &m->ids, id, idn, hash_str(id, idn));
+		v = ht_find(m, &m->ids, id, idn,
+			    a && a->q.account_id == id && a->q.account_id_n == idn
+				    ? a->hid
+				    : hash_str(id, idn));
 		if (v == NONE && sf_id18(id, idn, id18))
 			v = ht_find(m, &m->ids, id18, 18, hash_str(id18, 18));
 		if (v != NONE) {
-			n = cand_add(m, v, 1.0, 0, 0);
-			result_set(m, &c, r, MATCH_EXISTING, n, 1);
+			cand_add_acct(m, v, 1.0, 0, 0);
+			result_pick(m, &c, r, MATCH_EXISTING, 1, 1, MATCH_RULE_ONLY,
+				    NULL, NULL);
 			return;
 		}
 	}
 
 	/* domain */
-	trim(&host, &hn);
-	if (!hn && q->email_n) {
-		const char *at = memrchr(q->email, '@', q->email_n);
-		if (at) {
-			host = at + 1;
-			hn = (size_t)(q->email + q->email_n - host);
-			trim(&host, &hn);
-		}
-	}
+	contact_host(q, &host, &hn);
 	if (hn && m->doms.n)
-		dnode = host_lookup(m, host, hn, &cls);
+		dnode = host_lookup(m, host, hn,
+				    a && a->host == host && a->hn == hn ? a : NULL,
+				    &cls);
 	c.dom = dnode;
 	ctx_country(m, q, &c);
+	memcpy(c.cc0, c.cc, 2);
 	ctx_key(m, q, &c);
-	c.keynode = c.keyn ? ht_find(m, &m->keys, c.key, c.keyn,
-				     hash_str(c.key, c.keyn))
-			   : NONE;
+	if (c.keyn)
+		c.keynode = ht_find(m, &m->keys, c.key, c.keyn,
+				    c.key_given && a && a->q.company_key == c.key &&
+						    a->q.company_key_n == c.keyn
+					    ? a->hkey
+					    : hash_str(c.key, c.keyn));
 	if (dnode != NONE) {
-		const struct node *nd = &m->node[dnode];
-		const struct acct *x = &m->acct[nd->count == 1 ? nd->head : 0];
-		size_t total = nd->count;
-		if (nd->count > 1 || c.keyn)
-			dk_start(m, MATCH_DOMAIN, dnode, &c, q, host, hn);
-		n = node_cands(m, dnode, -1, 2, 0);
-		/* name and domain agree on the one account: nothing to weigh */
-		if ((v = c.keynode) != NONE &&
-		    !(nd->count == 1 && x->key == v)) {
-			/* accounts without a website that bear the contact's
-			 * company name compete: the website may be missing */
-			size_t n0 = n;
-			n = node_cands(m, v, 1.0, 0, n);
-			for (size_t i = n0; i < n;) {
-				const struct acct *y = &m->acct[m->cand[i].account];
-				if (y->dom != NONE || (y->flags & AF_INHERITED))
-					m->cand[i] = m->cand[--n];
-				else
-					i++;
-			}
-			total += n - n0;
-		}
-		result_set(m, &c, r, MATCH_DOMAIN, n, total);
+		match_domain(m, &c, dnode, r);
 		return;
 	}
 
@@ -2069,13 +2549,21 @@ void matcher_match(struct matcher *m, const struct match_query *q,
 	if (!c.keyn)
 		return;
 	if ((v = c.keynode) != NONE) {
-		const struct node *nd = &m->node[v];
+		const struct node *nd = node_at(m, v);
+		struct decision *d = NULL;
+		XXH128_hash_t h;
 		if (nd->count > 1 || m->explain)
 			ctx_need_label(m, &c, host, hn, cls, m->doms.n != 0);
-		if (nd->count > 1)
-			dk_start(m, MATCH_NAME, v, &c, q, host, hn);
+		if (nd->count > 1 &&
+		    (d = decision_slot(m, &c, MATCH_NAME, v, &h)) != NULL) {
+			__builtin_prefetch(d);
+			__builtin_prefetch(m->post + nd->head);
+			if (decision_get(m, d, &h, r))
+				return;
+		}
 		n = node_cands(m, v, 1.0, DOM_UNSET, 0);
-		result_set(m, &c, r, MATCH_NAME, n, nd->count);
+		result_pick(m, &c, r, MATCH_NAME, n, nd->count, MATCH_RULE_ONLY,
+			    n > 1 ? d : NULL, &h);
 		return;
 	}
 
@@ -2084,19 +2572,34 @@ void matcher_match(struct matcher *m, const struct match_query *q,
 		uint32_t nodes[FUZZY_KEEP];
 		float scores[FUZZY_KEEP];
 		size_t k, total = 0;
+		struct decision *d = NULL;
+		XXH128_hash_t h;
 		ctx_cut(&c);
 		k = fuzzy_find(m, c.key, c.keyn, c.keycut, nodes, scores);
 		if (!k)
 			return;
 		ctx_need_label(m, &c, host, hn, cls, m->doms.n != 0);
-		dk_start(m, MATCH_FUZZY, 0, &c, q, host, hn);
-		n = 0;
-		for (size_t i = 0; i < k; i++) {
-			n = node_cands(m, nodes[i], scores[i], DOM_UNSET, n);
-			total += m->node[nodes[i]].count;
+		for (size_t i = 0; i < k; i++)
+			total += node_at(m, nodes[i])->count;
+		if (total > 1 &&
+		    (d = decision_slot(m, &c, MATCH_FUZZY, 0, &h)) != NULL) {
+			__builtin_prefetch(d);
+			if (decision_get(m, d, &h, r))
+				return;
 		}
-		result_set(m, &c, r, MATCH_FUZZY, n, total);
+		n = 0;
+		for (size_t i = 0; i < k; i++)
+			n = node_cands(m, nodes[i], scores[i], DOM_UNSET, n);
+		result_pick(m, &c, r, MATCH_FUZZY, n, total, MATCH_RULE_ONLY,
+			    n > 1 ? d : NULL, &h);
 	}
+}
+
+void matcher_match(struct matcher *m, const struct match_query *q,
+		   struct match_result *r)
+{
+	m->want_cands = 1;
+	match_one(m, q, r, NULL);
 }
 
 /* ---- stream ------------------------------------------------------------- */
@@ -2198,37 +2701,164 @@ static void set_explain(struct matcher *m, struct stream *st,
 	}
 }
 
+/* The contact fields of rec. */
+static void query_of(const struct matcher *m, const struct record *rec,
+		     struct match_query *q)
+{
+	rec_value(rec, m->idx[MATCH_F_ACCOUNT_ID], &q->account_id,
+		  &q->account_id_n);
+	rec_value(rec, m->idx[MATCH_F_EMAIL], &q->email, &q->email_n);
+	rec_value(rec, m->idx[MATCH_F_EMAIL_DOMAIN], &q->email_domain,
+		  &q->email_domain_n);
+	rec_value(rec, m->idx[MATCH_F_COMPANY], &q->company, &q->company_n);
+	rec_value(rec, m->idx[MATCH_F_COMPANY_KEY], &q->company_key,
+		  &q->company_key_n);
+	rec_value(rec, m->idx[MATCH_F_COUNTRY], &q->country, &q->country_n);
+}
+
+/* The record a table's slots for hash point to (unverified), or NONE;
+ * the slots were requested a record earlier. */
+static uint32_t ht_peek(const struct htab *h, uint64_t hash)
+{
+	uint32_t tag = hash_tag(hash);
+
+	if (!h->slot)
+		return NONE;
+	for (size_t i = tag & h->mask; h->slot[i]; i = (i + 1) & h->mask)
+		if ((uint32_t)(h->slot[i] >> 32) == tag)
+			return (uint32_t)h->slot[i] - 1;
+	return NONE;
+}
+
+/* Request what node v leads to: its one account, or its first postings. */
+static void node_prefetch(const struct matcher *m, uint32_t v)
+{
+	const struct node *nd = node_at(m, v);
+
+	if (nd->count == 1) {
+		__builtin_prefetch(m->arena.p + nd->head);
+	} else if (nd->count > 1) {
+		/* as many as become candidates */
+		const char *p = (const char *)(m->post + nd->head);
+		size_t n = (nd->count < MATCH_MAX_CANDIDATES ? nd->count
+							     : MATCH_MAX_CANDIDATES) *
+			   sizeof *m->post;
+		for (size_t i = 0; i < n; i += 64)
+			__builtin_prefetch(p + i);
+	}
+}
+
+/* The second step of a prefetch: the records the slots point to. */
+static void ahead_records(struct matcher *m, struct ahead *a)
+{
+	uint32_t v;
+
+	a->dnode = a->knode = NONE;
+	if (a->q.account_id_n && (v = ht_peek(&m->ids, a->hid)) != NONE)
+		__builtin_prefetch(m->arena.p + v);
+	if (a->hn) {
+		const struct dslot *s = &m->dcache[a->hhost.low64 & m->dmask];
+		if (s->cls && s->h1 == a->hhost.low64 && s->h2 == a->hhost.high64) {
+			if ((a->dnode = s->node) != NONE)
+				__builtin_prefetch(m->arena.p + s->node);
+		} else {
+			/* host_lookup will try the host as a domain first */
+			a->hdom = hash_str(a->host, a->hn);
+			a->have_hdom = 1;
+			ht_prefetch(&m->doms, a->hdom);
+		}
+	}
+	if (a->q.company_key_n && (a->knode = ht_peek(&m->keys, a->hkey)) != NONE)
+		__builtin_prefetch(m->arena.p + a->knode);
+}
+
+/* The third step: the accounts or postings the nodes lead to. */
+static void ahead_nodes(struct matcher *m, const struct ahead *a)
+{
+	if (a->dnode != NONE)
+		node_prefetch(m, a->dnode);
+	if (a->knode != NONE)
+		node_prefetch(m, a->knode);
+}
+
+void matcher_prefetch(struct matcher *m, const struct stream *st,
+		      const struct record *rec)
+{
+	struct ahead *a = &m->ahead[m->ahead_next], *b;
+
+	if (!m->finished || !m->bound || st->schema.n != m->bound_n)
+		return;
+	/* the records before this one: what they asked for has arrived */
+	b = &m->ahead[(m->ahead_next + AHEAD - 1) % AHEAD];
+	if (b->rec)
+		ahead_records(m, b);
+	b = &m->ahead[(m->ahead_next + AHEAD - 2) % AHEAD];
+	if (b->rec)
+		ahead_nodes(m, b);
+	m->ahead_next = (m->ahead_next + 1) % AHEAD;
+	memset(a, 0, sizeof *a);
+	a->rec = rec;
+	a->data = rec->data.p;
+	query_of(m, rec, &a->q);
+	if (a->q.account_id_n) {
+		a->hid = hash_str(a->q.account_id, a->q.account_id_n);
+		ht_prefetch(&m->ids, a->hid);
+	}
+	contact_host(&a->q, &a->host, &a->hn);
+	if (a->hn && m->doms.n) {
+		a->hhost = XXH3_128bits(a->host, a->hn);
+		__builtin_prefetch(&m->dcache[a->hhost.low64 & m->dmask]);
+	} else {
+		a->host = NULL;
+		a->hn = 0;
+	}
+	if (a->q.company_key_n) {
+		a->hkey = hash_str(a->q.company_key, a->q.company_key_n);
+		ht_prefetch(&m->keys, a->hkey);
+	}
+}
+
 enum match_method matcher_apply(struct matcher *m, struct stream *st,
 				struct record *rec)
 {
 	struct match_query q;
 	struct match_result r;
-	const char *in_id;
-	size_t in_idn, in_off = 0;
+	const char *in_id, *id = "";
+	size_t in_idn, in_off = 0, idn = 0;
+	int clean = 1;
 
 	if (!m->bound || st->schema.n != m->bound_n)
 		matcher_bind(m, st);
-	rec_value(rec, m->idx[MATCH_F_ACCOUNT_ID], &q.account_id, &q.account_id_n);
-	rec_value(rec, m->idx[MATCH_F_EMAIL], &q.email, &q.email_n);
-	rec_value(rec, m->idx[MATCH_F_EMAIL_DOMAIN], &q.email_domain,
-		  &q.email_domain_n);
-	rec_value(rec, m->idx[MATCH_F_COMPANY], &q.company, &q.company_n);
-	rec_value(rec, m->idx[MATCH_F_COMPANY_KEY], &q.company_key,
-		  &q.company_key_n);
-	rec_value(rec, m->idx[MATCH_F_COUNTRY], &q.country, &q.country_n);
+	{
+		/* what matcher_prefetch found of rec, used once */
+		struct ahead *a = NULL;
+		for (int i = 0; i < AHEAD; i++)
+			if (m->ahead[i].rec == rec && m->ahead[i].data == rec->data.p)
+				a = &m->ahead[i];
+		if (a)
+			q = a->q;
+		else
+			query_of(m, rec, &q);
+		m->want_cands = m->explain;
+		match_one(m, &q, &r, a);
+		if (a)
+			a->rec = NULL;
+	}
 	in_id = q.account_id;
 	in_idn = q.account_id_n;
 	if (in_idn)
 		in_off = (size_t)(in_id - rec->data.p);
-	matcher_match(m, &q, &r);
 	m->count[r.method]++;
 
+	/* the account's record: its id, then its --with values */
+	if (r.account != NONE) {
+		const struct acct *x = acct_at(m, m->res_acct);
+		id = acct_id(m, m->res_acct);
+		idn = x->id_len;
+		clean = x->flags & AF_ID_CLEAN;
+	}
 	/* input_account_id before account_id overwrites it */
 	if (m->f_input_id >= 0) {
-		size_t idn = 0;
-		const char *id = r.account != NONE
-					 ? matcher_account_id(m, r.account, &idn)
-					 : "";
 		if (in_idn && !(idn == in_idn &&
 				memcmp(id, rec->data.p + in_off, idn) == 0))
 			rec_set(rec, (size_t)m->f_input_id, rec->data.p + in_off,
@@ -2236,16 +2866,10 @@ enum match_method matcher_apply(struct matcher *m, struct stream *st,
 		else
 			rec_set_clean(rec, (size_t)m->f_input_id, "", 0, VAL_STR);
 	}
-	if (r.account != NONE) {
-		size_t idn;
-		const char *id = matcher_account_id(m, r.account, &idn);
-		if (m->acct[r.account].flags & AF_ID_CLEAN)
-			rec_set_clean(rec, (size_t)m->f_account_id, id, idn, VAL_STR);
-		else
-			rec_set(rec, (size_t)m->f_account_id, id, idn, VAL_STR);
-	} else {
-		rec_set_clean(rec, (size_t)m->f_account_id, "", 0, VAL_STR);
-	}
+	if (clean)
+		rec_set_clean(rec, (size_t)m->f_account_id, id, idn, VAL_STR);
+	else
+		rec_set(rec, (size_t)m->f_account_id, id, idn, VAL_STR);
 	{
 		const char *mn = method_name[r.method];
 		rec_set_clean(rec, (size_t)m->f_method, mn, strlen(mn), VAL_STR);
@@ -2256,14 +2880,13 @@ enum match_method matcher_apply(struct matcher *m, struct stream *st,
 		fmt_score(&m->reg, r.score);
 		rec_set_clean(rec, (size_t)m->f_score, m->reg.p, m->reg.len, VAL_RAW);
 	}
-	for (size_t w = 0; w < m->nwith; w++) {
+	for (size_t w = 0, k = 0; w < m->nwith; w++) {
+		const unsigned char *p = (const unsigned char *)id + idn;
 		if (r.account == NONE) {
 			rec_set_clean(rec, (size_t)m->f_with[w], "", 0, VAL_STR);
 			continue;
 		}
-		const unsigned char *p =
-			(const unsigned char *)arena_at(m, m->acct[r.account].with);
-		for (size_t k = 0; k < w; k++)
+		for (k = 0; k < w; k++)
 			p += 2 + (p[0] | (size_t)p[1] << 8);
 		rec_set(rec, (size_t)m->f_with[w], (const char *)p + 2,
 			p[0] | (size_t)p[1] << 8, VAL_STR);

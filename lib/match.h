@@ -83,6 +83,7 @@ enum match_role {
 #define MATCH_NONE_ID UINT32_MAX
 #define MATCH_MAX_CANDIDATES 64 /* accounts weighed per key, per contact */
 #define MATCH_MAX_EXPLAIN 8     /* candidates listed by --explain */
+#define MATCH_AHEAD 3           /* records between prefetch and match */
 
 /* What one contact brings: values as pointer + length (NULL or 0 =
  * empty).  Derived values (company_key, country code, registrable domain)
@@ -188,6 +189,16 @@ const char *match_method_name(enum match_method k);
  * match_method, match_score, input_account_id (when account_id is an
  * input field), account_NAME per --with, match_candidates with --explain. */
 void matcher_bind(struct matcher *m, struct stream *st);
+
+/* Start loading what a matcher_apply on rec will read (a hint: nothing
+ * changes), so that it does not wait for memory when it comes
+ * MATCH_AHEAD records later: each call requests the table slots of rec,
+ * the records the slots of the one before point to, and what those of
+ * the one before that lead to.  matcher_apply on rec uses the hashes
+ * computed here, so rec must not change in between.  Does nothing before
+ * matcher_bind. */
+void matcher_prefetch(struct matcher *m, const struct stream *st,
+		      const struct record *rec);
 
 /* Match rec and set its output fields; returns the method. */
 enum match_method matcher_apply(struct matcher *m, struct stream *st,

@@ -4,7 +4,8 @@
  * matching by domain (embedded lists and --domains-file), fuzzy scores and
  * blocking, duplicate keys and ids, accounts files (export headers, NDJSON,
  * gzip, malformed, missing id column, --with), table growth over 100,000
- * accounts with the memory each costs, and the fields written to a stream.
+ * accounts with the memory each costs, the fields written to a stream,
+ * and matching records a few after prefetching them.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -524,6 +525,133 @@ Test(match, websiteless_account_competes_by_name)
 	matcher_free(m);
 }
 
+Test(match, websiteless_accounts_on_a_shared_domain)
+{
+	/* two accounts on hawk.com; two without a website */
+	static const struct acc a[] = {
+		{"H1", "Hawk Security Pty Ltd", "hawk.com", "AU", "1", NULL},
+		{"H3", "Hawk Ventures", "hawk.com", "AU", "1", NULL},
+		{"H2", "Hawk Logistics S.A. de C.V.", "", "MX", "2", NULL},
+		{"H4", "Hawk Security GmbH", "", "DE", "1", NULL},
+	};
+	struct matcher *m = build(a, 4);
+	struct match_result r;
+
+	/* only a website-less account bears the name: it wins on rule 1 */
+	r = run(m, NULL, "e@hawk.com", "Hawk Logistics", "MX");
+	EXPECT(m, r, "H2", MATCH_NAME);
+	cr_expect_eq(r.rule, MATCH_RULE_NAME);
+	cr_expect_eq(r.ncand, 3);
+	/* one of the domain's and one without a website bear it: the
+	 * domain decides */
+	r = run(m, NULL, "e@hawk.com", "Hawk Security", "DE");
+	EXPECT(m, r, "H1", MATCH_DOMAIN);
+	cr_expect_eq(r.rule, MATCH_RULE_DOMAIN);
+	cr_expect_eq(r.ncand, 3);
+	/* none bears it: the domain's accounts are weighed */
+	r = run(m, NULL, "e@hawk.com", "Hawk Ventures", "AU");
+	EXPECT(m, r, "H3", MATCH_DOMAIN);
+	cr_expect_eq(r.rule, MATCH_RULE_NAME);
+	r = run(m, NULL, "e@hawk.com", "Zorblax", "AU");
+	cr_expect_eq(r.method, MATCH_DOMAIN);
+	cr_expect_eq(r.ncand, 2);
+	matcher_free(m);
+}
+
+Test(match, websiteless_accounts_past_the_candidate_limit)
+{
+	/* a website-less account competes only in the room the domain's
+	 * accounts leave among MATCH_MAX_CANDIDATES */
+	for (int full = 0; full < 2; full++) {
+		struct matcher *m = matcher_new();
+		struct cov_err e = {0};
+		struct match_result r;
+		int n = MATCH_MAX_CANDIDATES - 1 + full;
+		char id[32], name[64];
+
+		for (int i = 0; i < n; i++) {
+			snprintf(id, sizeof id, "U%03d", i);
+			snprintf(name, sizeof name, "Unit %d Works", i);
+			cr_assert_eq(matcher_add_account(m, id, name, "bigco.com",
+							 "US", "1", NULL, NULL, &e),
+				     0, "%s", e.msg);
+		}
+		cr_assert_eq(matcher_add_account(m, "Z1", "Zeta Dynamics", NULL,
+						 "US", "1", NULL, NULL, &e), 0);
+		matcher_finish(m);
+		r = run(m, NULL, "e@bigco.com", "Zeta Dynamics", "US");
+		if (full) {
+			cr_expect_eq(r.method, MATCH_DOMAIN);
+			cr_expect_eq(r.ncand, (size_t)n);
+		} else {
+			EXPECT(m, r, "Z1", MATCH_NAME);
+			cr_expect_eq(r.ncand, (size_t)n + 1);
+		}
+		matcher_free(m);
+	}
+}
+
+Test(match, tiers_past_254)
+{
+	static const struct acc a[] = {
+		{"R1", "Rivet Works", "rivet.com", "US", "Tier 400", NULL},
+		{"R2", "Rivet Labs", "rivet.com", "US", "", NULL},
+		{"R3", "Rivet Capital", "rivet.com", "US", "Tier 300", NULL},
+		{"R4", "Rivet Ventures", "rivet.com", "US", "70000", NULL},
+	};
+	struct matcher *m = build(a, 4);
+	struct match_result r;
+
+	r = run(m, NULL, "x@rivet.com", NULL, "US");
+	EXPECT(m, r, "R3", MATCH_DOMAIN);
+	cr_expect_eq(r.rule, MATCH_RULE_TIER);
+	matcher_free(m);
+	/* a tier past 65534 counts as 65534, still ahead of none */
+	{
+		static const struct acc b[] = {
+			{"R2", "Rivet Labs", "rivet.com", "US", "", NULL},
+			{"R4", "Rivet Ventures", "rivet.com", "US", "70000", NULL},
+		};
+		m = build(b, 2);
+		r = run(m, NULL, "x@rivet.com", NULL, "US");
+		EXPECT(m, r, "R4", MATCH_DOMAIN);
+		cr_expect_eq(r.rule, MATCH_RULE_TIER);
+		matcher_free(m);
+	}
+}
+
+Test(match, repeated_choices_are_the_same)
+{
+	/* a choice among several is remembered under what it depends on:
+	 * the same company however written, the same country however
+	 * written, and no more */
+	static const struct acc a[] = {
+		{"K1", "Kumar & Chatterjee Pvt. Ltd.", "kumarchatterjee.co.in", "IN", "1", NULL},
+		{"K2", "Kumar & Chatterjee Ltda.", "kumarchatterjee.co.in", "BR", "1", "K1"},
+	};
+	struct matcher *m = build(a, 2);
+	struct match_result r;
+
+	for (int pass = 0; pass < 2; pass++) {
+		r = run(m, NULL, "a@kumarchatterjee.co.in", "KUMAR AND CHATTERJEE LTDA", "US");
+		EXPECT(m, r, "K2", MATCH_DOMAIN);
+		cr_expect_eq(r.rule, MATCH_RULE_NAME);
+		r = run(m, NULL, "b@kumarchatterjee.co.in", "Kumar & Chatterjee, Ltda", "US");
+		EXPECT(m, r, "K2", MATCH_DOMAIN);
+		r = run(m, NULL, "a@kumarchatterjee.co.in", "Kumar & Chatterjee Pvt Ltd", "US");
+		EXPECT(m, r, "K1", MATCH_DOMAIN);
+		r = run(m, NULL, "a@kumarchatterjee.co.in", "Kumar and Chatterjee", "Brazil");
+		EXPECT(m, r, "K2", MATCH_DOMAIN);
+		cr_expect_eq(r.rule, MATCH_RULE_COUNTRY);
+		r = run(m, NULL, "a@kumarchatterjee.co.in", "Kumar and Chatterjee", "BR");
+		EXPECT(m, r, "K2", MATCH_DOMAIN);
+		r = run(m, NULL, "a@kumarchatterjee.co.in", "Kumar and Chatterjee", "India");
+		EXPECT(m, r, "K1", MATCH_DOMAIN);
+		cr_expect_eq(r.rule, MATCH_RULE_COUNTRY);
+	}
+	matcher_free(m);
+}
+
 Test(match, duplicate_and_empty_ids_are_errors)
 {
 	struct matcher *m = matcher_new();
@@ -759,6 +887,79 @@ Test(match, fields_written)
 
 	rec_release(&rec);
 	matcher_free(m);
+	schema_release(&st.schema);
+	free(st.added);
+}
+
+Test(match, prefetch_then_apply)
+{
+	/* matching records MATCH_AHEAD after prefetching them gives what
+	 * matching each at once gives */
+	static const char *const contacts[][4] = {
+		/* account_id, email, company, country */
+		{"001B", "x@acme.com", "Acme", NULL},
+		{NULL, "jane@acme.com", NULL, NULL},
+		{NULL, "jo@globex.de", "Globex", "DE"},
+		{NULL, "x@yahoo.com", "Initech", "GB"},
+		{"nope", "x@gmail.com", "Velorix Systems", NULL},
+		{NULL, "x@gmail.com", "Velorix Sistems", NULL},
+		{NULL, NULL, NULL, NULL},
+		{NULL, "a@eu.initech.co.uk", NULL, "GB"},
+		{"001A", NULL, NULL, NULL},
+		{NULL, "jane@acme.com", NULL, NULL},
+	};
+	enum { N = sizeof contacts / sizeof contacts[0] };
+	struct stream st;
+	struct writer w;
+	struct record once = RECORD_INIT, late[N];
+	struct matcher *a = build(basic, NBASIC), *b = build(basic, NBASIC);
+	enum match_method want[N];
+	int f;
+
+	memset(&st, 0, sizeof st);
+	memset(&w, 0, sizeof w);
+	w.fmt = FMT_NDJSON;
+	st.out = &w;
+	for (size_t i = 0; i < NCF; i++)
+		schema_add(&st.schema, cfields[i], strlen(cfields[i]));
+	matcher_bind(a, &st);
+	matcher_bind(b, &st);
+	f = schema_find(&st.schema, "account_id", 10);
+	for (int i = 0; i < N; i++) {
+		struct record *r[2] = {&once, &late[i]};
+		late[i] = (struct record)RECORD_INIT;
+		for (int k = 0; k < 2; k++) {
+			rec_clear(r[k], st.schema.n);
+			for (int j = 0; j < 4; j++)
+				if (contacts[i][j])
+					rec_set(r[k], (size_t)j + 1, contacts[i][j],
+						strlen(contacts[i][j]), VAL_STR);
+		}
+		want[i] = matcher_apply(a, &st, &once);
+		/* keep the id it got in the record's spare copy */
+		rec_set(&late[i], 0, rec_val(&once, (size_t)f),
+			rec_len(&once, (size_t)f), VAL_STR);
+	}
+	for (int i = 0; i < N + MATCH_AHEAD; i++) {
+		if (i < N)
+			matcher_prefetch(b, &st, &late[i]);
+		if (i >= MATCH_AHEAD) {
+			int j = i - MATCH_AHEAD;
+			cr_expect_eq(matcher_apply(b, &st, &late[j]), want[j],
+				     "contact %d", j);
+			cr_expect_eq(rec_len(&late[j], (size_t)f),
+				     rec_len(&late[j], 0), "contact %d", j);
+			cr_expect(!memcmp(rec_val(&late[j], (size_t)f),
+					  rec_val(&late[j], 0),
+					  rec_len(&late[j], 0)),
+				  "contact %d", j);
+		}
+	}
+	for (int i = 0; i < N; i++)
+		rec_release(&late[i]);
+	rec_release(&once);
+	matcher_free(a);
+	matcher_free(b);
 	schema_release(&st.schema);
 	free(st.added);
 }
