@@ -34,11 +34,16 @@ static int spool_create(struct spool *s, struct cov_err *e)
 {
 	const char *dir = getenv("TMPDIR");
 	char path[4096];
+	size_t len;
 	int fd;
 
 	if (!dir || !*dir)
 		dir = "/tmp";
-	snprintf(path, sizeof path, "%s/cov-spool.XXXXXX", dir);
+	/* mkstemp's template: the name, then six X it replaces */
+	snprintf(path, sizeof path - 7, "%s/cov-spool.", dir);
+	len = strlen(path);
+	memset(path + len, 'X', 6);
+	path[len + 6] = '\0';
 	fd = mkstemp(path);
 	if (fd < 0) {
 		err_set(e, COV_EXIT_IO, "", 0, "io",
