@@ -19,7 +19,7 @@ PKGS       := libutf8proc libxxhash zlib libpsl
 PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lutf8proc -lxxhash -lz -lpsl)
 CPPFLAGS   += -D_GNU_SOURCE -DCOV_VERSION='"$(VERSION)"' -Ilib -I$(BUILD)/gen $(PKG_CFLAGS)
-LDLIBS     += -lcsv $(PKG_LIBS) -lm
+LDLIBS     += -lcsv $(PKG_LIBS) -lm -pthread
 FUZZ_SECONDS ?= 60
 
 DEB_PKGS   := build-essential pkg-config libcsv-dev libxxhash-dev zlib1g-dev \
@@ -44,7 +44,7 @@ MANS       := $(sort $(wildcard man/*.1 man/*.7))
 # generated headers are kept, so a rebuild does not recompile everything
 .SECONDARY: $(EMBED_H)
 
-.PHONY: all check unit e2e conformance asan bench fuzz demo deps deps-bench \
+.PHONY: all check unit e2e conformance asan tsan bench fuzz demo deps deps-bench \
         deps-fuzz install uninstall clean update-data lint-man
 
 all: deps $(BINS) $(HELPERS)
@@ -134,6 +134,14 @@ asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan \
 	  CFLAGS='-O1 -g -Wall -Wextra -std=c11 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 	  LDFLAGS='-fsanitize=address,undefined' check
+
+# The reading thread (STREAM_PREFETCH) under ThreadSanitizer: the tools'
+# end-to-end tests, which include tests/e2e/prefetch.sh.
+tsan: export TSAN_OPTIONS = exitcode=86:halt_on_error=1
+tsan:
+	@$(MAKE) --no-print-directory BUILD=build-tsan \
+	  CFLAGS='-O1 -g -Wall -Wextra -std=c11 -fsanitize=thread' \
+	  LDFLAGS='-fsanitize=thread' e2e
 
 # ---- fuzzing ----------------------------------------------------------------
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))

@@ -129,7 +129,8 @@ int main(int argc, char **argv)
 		cli_usage_error("--prefix and --gzip go with --partition");
 	if (o.dupes && cli_same_output(o.dupes, opt.output))
 		cli_usage_error("--dupes and the output name the same file");
-	if (stream_open(&st, &opt, argc - optind, argv + optind, &e) < 0) {
+	if (stream_open_flags(&st, &opt, argc - optind, argv + optind,
+			      STREAM_PREFETCH, &e) < 0) {
 		err_print(&e);
 		return e.code;
 	}

@@ -155,7 +155,7 @@ int main(int argc, char **argv)
 		cli_usage_error("--accounts FILE is required");
 	check(matcher_load_accounts(m, accounts, &e), &e);
 	if (stream_open_flags(&st, &opt, argc - optind, argv + optind,
-			      STREAM_REJECT_RECORDS, &e) < 0) {
+			      STREAM_REJECT_RECORDS | STREAM_PREFETCH, &e) < 0) {
 		err_print(&e);
 		matcher_free(m);
 		return e.code;

@@ -101,7 +101,8 @@ int main(int argc, char **argv)
 		err_print(&e);
 		return e.code;
 	}
-	if (stream_open(&st, &opt, argc - optind, argv + optind, &e) < 0) {
+	if (stream_open_flags(&st, &opt, argc - optind, argv + optind,
+			      STREAM_PREFETCH, &e) < 0) {
 		err_print(&e);
 		normalizer_free(nz);
 		return e.code;

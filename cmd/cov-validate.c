@@ -162,7 +162,7 @@ int main(int argc, char **argv)
 	if (filter && !opt.rejects)
 		cli_usage_error("--filter needs --rejects FILE: rows with errors are never dropped");
 	if (stream_open_flags(&st, &opt, argc - optind, argv + optind,
-			      STREAM_REJECT_RECORDS, &e) < 0) {
+			      STREAM_REJECT_RECORDS | STREAM_PREFETCH, &e) < 0) {
 		err_print(&e);
 		validator_free(v);
 		return e.code;

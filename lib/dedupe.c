@@ -154,8 +154,8 @@ static const char *value(const struct record *rec, int i, size_t *n)
 		return "";
 	}
 	*n = rec->f[i].len;
-	if (rec->f[i].kind == VAL_RAW && *n == 4 &&
-	    memcmp(rec_val(rec, i), "null", 4) == 0) {
+	if (rec->f[i].kind == VAL_RAW && *n == 4 && rec->data.p &&
+	    memcmp(rec->data.p + rec->f[i].off, "null", 4) == 0) {
 		*n = 0;
 		return "";
 	}

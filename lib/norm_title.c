@@ -936,7 +936,7 @@ static int rules_parse(struct taxonomy *t, const char *name, const char *text,
 				why = line_parse(t, text + i, end - i, apply,
 						 user);
 			if (why) {
-				char val[64];
+				char val[64] = "";
 				err_quote_value(val, sizeof val, text + i,
 						end - i, 40);
 				err_set(e, COV_EXIT_USAGE, name, lineno,

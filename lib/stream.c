@@ -11,9 +11,25 @@
  * apart in the record's data, as the reader leaves the fields of a line,
  * in one go, commas included (write_csv_record): a record passed through
  * unchanged costs one copy, not one per field.
+ *
+ * Prefetch (STREAM_PREFETCH): one thread per CSV/TSV input runs
+ * reader_next into a ring of PF_NBATCH batches of PF_BATCH slots.  A batch
+ * is either the producer's (being filled) or, once marked full, the
+ * consumer's (stream_next); the mutex and two condition variables guard
+ * only that hand-over, once per batch.  A slot holds a record, a malformed
+ * record's error and raw bytes, a fatal error, or the end of the input,
+ * which is always the last slot the thread fills.  stream_next swaps the
+ * slot's record with the caller's, so no record is copied and the
+ * caller's old buffers are refilled in turn.  The thread only reads the
+ * schema (CSV/TSV headers are read before it starts); counting, rejects,
+ * opening the next input and everything else stay in the calling thread,
+ * so the results are those of the unthreaded path.  On stream_abort the
+ * thread is told to stop but not waited for (it may be blocked reading a
+ * pipe): it and its memory are left to the process's exit.
  */
 #include "stream.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,6 +293,177 @@ void writer_abort(struct writer *w)
 
 /* ---- stream ------------------------------------------------------------ */
 
+/* ---- prefetch ----------------------------------------------------------- */
+
+enum { PF_BATCH = 256, PF_NBATCH = 4 };
+enum { PF_REC, PF_BAD, PF_ERR, PF_END };
+
+struct pf_slot {
+	int kind;
+	struct record rec;
+	struct cov_err err; /* PF_BAD, PF_ERR */
+	struct buf raw;     /* PF_BAD: the malformed record's bytes */
+	long raw_line;
+};
+
+struct pf_batch {
+	struct pf_slot s[PF_BATCH];
+	size_t n;
+	int full;          /* 1: the consumer's */
+	uint64_t bytes_in; /* the input's bytes read when it was filled */
+};
+
+struct prefetch {
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t to_consumer, to_producer;
+	int stop;
+	struct reader *r;
+	struct pf_batch b[PF_NBATCH];
+	size_t pi, ci, next; /* producer's batch, consumer's, next slot */
+	int consuming;       /* the consumer holds b[ci] */
+	int running;
+};
+
+/* Orphaned by stream_abort while their thread may still run: kept
+ * reachable here so leak checkers see them as in use. */
+static struct prefetch *pf_orphans[8];
+
+static void pf_fill(struct prefetch *pf, struct pf_slot *sl)
+{
+	const char *raw;
+	size_t n;
+	int k = reader_next(pf->r, &sl->rec, &sl->err);
+
+	if (k > 0)
+		sl->kind = PF_REC;
+	else if (k == 0)
+		sl->kind = PF_END;
+	else if (pf->r->rejected) {
+		sl->kind = PF_BAD;
+		reader_raw(pf->r, &raw, &n, &sl->raw_line);
+		sl->raw.len = 0;
+		buf_add(&sl->raw, raw, n);
+	} else
+		sl->kind = PF_ERR;
+}
+
+static void *pf_main(void *arg)
+{
+	struct prefetch *pf = arg;
+	int done = 0;
+
+	while (!done) {
+		struct pf_batch *b = &pf->b[pf->pi];
+
+		int stop;
+
+		pthread_mutex_lock(&pf->mu);
+		while (b->full && !pf->stop)
+			pthread_cond_wait(&pf->to_producer, &pf->mu);
+		stop = pf->stop;
+		pthread_mutex_unlock(&pf->mu);
+		if (stop)
+			break;
+		for (b->n = 0; b->n < PF_BATCH && !done; b->n++) {
+			struct pf_slot *sl = &b->s[b->n];
+			pf_fill(pf, sl);
+			done = sl->kind == PF_END || sl->kind == PF_ERR;
+		}
+		b->bytes_in = pf->r->in->bytes_in;
+		pthread_mutex_lock(&pf->mu);
+		b->full = 1;
+		pthread_cond_signal(&pf->to_consumer);
+		pthread_mutex_unlock(&pf->mu);
+		pf->pi = (pf->pi + 1) % PF_NBATCH;
+	}
+	return NULL;
+}
+
+/* Start reading st->r in a thread, when asked, the input is CSV/TSV, there
+ * is more than one processor and COV_PREFETCH is not "0". */
+static void pf_start(struct stream *st)
+{
+	struct prefetch *pf = st->pf;
+
+	const char *env = getenv("COV_PREFETCH");
+
+	if (!(st->flags & STREAM_PREFETCH) || st->r->fmt == FMT_NDJSON ||
+	    (env && strcmp(env, "0") == 0) || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return;
+	if (!pf) {
+		pf = xcalloc(1, sizeof *pf);
+		pthread_mutex_init(&pf->mu, NULL);
+		pthread_cond_init(&pf->to_consumer, NULL);
+		pthread_cond_init(&pf->to_producer, NULL);
+		st->pf = pf;
+	}
+	for (size_t i = 0; i < PF_NBATCH; i++)
+		pf->b[i].full = 0, pf->b[i].n = 0;
+	pf->pi = pf->ci = pf->next = 0;
+	pf->consuming = 0;
+	pf->stop = 0;
+	pf->r = st->r;
+	if (pthread_create(&pf->tid, NULL, pf_main, pf) != 0)
+		return; /* no thread: read in this one */
+	pf->running = 1;
+}
+
+/* Stop the thread and wait for it. */
+static void pf_join(struct prefetch *pf)
+{
+	if (!pf || !pf->running)
+		return;
+	pthread_mutex_lock(&pf->mu);
+	pf->stop = 1;
+	pthread_cond_broadcast(&pf->to_producer);
+	pthread_mutex_unlock(&pf->mu);
+	pthread_join(pf->tid, NULL);
+	pf->running = 0;
+}
+
+static void pf_free(struct prefetch *pf)
+{
+	if (!pf)
+		return;
+	for (size_t i = 0; i < PF_NBATCH; i++)
+		for (size_t j = 0; j < PF_BATCH; j++) {
+			rec_release(&pf->b[i].s[j].rec);
+			buf_release(&pf->b[i].s[j].raw);
+		}
+	pthread_mutex_destroy(&pf->mu);
+	pthread_cond_destroy(&pf->to_consumer);
+	pthread_cond_destroy(&pf->to_producer);
+	free(pf);
+}
+
+/* The next slot from the thread (waiting for a full batch). */
+static struct pf_slot *pf_next(struct stream *st)
+{
+	struct prefetch *pf = st->pf;
+	struct pf_batch *b = &pf->b[pf->ci];
+
+	if (pf->consuming && pf->next == b->n) {
+		pthread_mutex_lock(&pf->mu);
+		b->full = 0;
+		pthread_cond_signal(&pf->to_producer);
+		pthread_mutex_unlock(&pf->mu);
+		pf->ci = (pf->ci + 1) % PF_NBATCH;
+		pf->consuming = 0;
+		b = &pf->b[pf->ci];
+	}
+	if (!pf->consuming) {
+		pthread_mutex_lock(&pf->mu);
+		while (!b->full)
+			pthread_cond_wait(&pf->to_consumer, &pf->mu);
+		pthread_mutex_unlock(&pf->mu);
+		pf->consuming = 1;
+		pf->next = 0;
+		st->pf_bytes = b->bytes_in;
+	}
+	return &b->s[pf->next++];
+}
+
 static const char *name_of(const char *f) { return f ? f : "-"; }
 
 /* Open input number i; for CSV/TSV after the first, check its header. */
@@ -354,6 +541,7 @@ int stream_open_flags(struct stream *st, struct cli_common *opt, int nfiles,
 	st->last_progress = st->t0;
 	if (open_input(st, 0, e) < 0)
 		goto fail;
+	st->pf_pending = 1;
 	st->out = writer_open(opt->output, opt->to ? opt->to : st->in_fmt,
 			      opt->excel_safe, e);
 	if (!st->out)
@@ -451,7 +639,11 @@ static void progress(struct stream *st, int final)
 		return;
 	st->last_progress = now;
 	secs = stream_seconds(st);
-	bytes = st->bytes_done + (st->r ? st->r->in->bytes_in : 0);
+	bytes = st->bytes_done;
+	if (st->pf && st->pf->running)
+		bytes += st->pf_bytes;
+	else if (st->r)
+		bytes += st->r->in->bytes_in;
 	fprintf(stderr, "\r%s: %llu rows, %.1f MB, %.0f rows/s", cov_progname,
 		(unsigned long long)st->rows_in, (double)bytes / 1e6,
 		secs > 0 ? (double)st->rows_in / secs : 0.0);
@@ -553,17 +745,15 @@ int stream_reject(struct stream *st, const struct record *rec,
 				   message, NULL, 0, e);
 }
 
+/* Write the malformed record raw[0..n) (first line line of the current
+ * input), which err describes, to --rejects. */
 static int write_reject(struct stream *st, const struct cov_err *err,
-			struct cov_err *e)
+			const char *raw, size_t n, long line, struct cov_err *e)
 {
-	const char *raw;
-	size_t n;
-	long line;
 	char num[32];
 	int k;
 	int order[5] = {0, 1, 2, 3, 4};
 
-	reader_raw(st->r, &raw, &n, &line);
 	/* drop the record's final line end: the CSV field keeps the rest */
 	if (n > 0 && raw[n - 1] == '\n')
 		n--;
@@ -582,36 +772,95 @@ static int write_reject(struct stream *st, const struct cov_err *err,
 	return writer_write(st->rej, &st->rej_schema, order, 5, &st->rej_rec, e);
 }
 
+
+/* A malformed record read: count it and write it to --rejects, or end
+ * the run (-1, e already filled) when there is none. */
+static int stream_bad(struct stream *st, const struct cov_err *err,
+		      const char *raw, size_t n, long line, struct cov_err *e)
+{
+	st->rows_in++;
+	if (!st->rej)
+		return -1;
+	st->rows_rejected++;
+	stream_count_reason(st, err->reason, 1);
+	return write_reject(st, err, raw, n, line, e);
+}
+
+/* The next record of the current input: 1, 0 at its end, -1 with e. */
+static int next_here(struct stream *st, struct record *rec, struct cov_err *e)
+{
+	for (;;) {
+		const char *raw;
+		size_t n;
+		long line;
+		int k;
+
+		if (st->pf && st->pf->running) {
+			struct pf_slot *sl = pf_next(st);
+			struct record t;
+
+			switch (sl->kind) {
+			case PF_REC:
+				t = *rec;
+				*rec = sl->rec;
+				sl->rec = t;
+				return 1;
+			case PF_BAD:
+				*e = sl->err;
+				if (stream_bad(st, &sl->err, sl->raw.p, sl->raw.len,
+					       sl->raw_line, e) < 0)
+					return -1;
+				continue;
+			case PF_ERR:
+				*e = sl->err;
+				pf_join(st->pf);
+				return -1;
+			default:
+				pf_join(st->pf);
+				return 0;
+			}
+		}
+		k = reader_next(st->r, rec, e);
+		if (k >= 0)
+			return k;
+		if (!st->r->rejected)
+			return -1;
+		reader_raw(st->r, &raw, &n, &line);
+		if (stream_bad(st, e, raw, n, line, e) < 0)
+			return -1;
+	}
+}
+
 int stream_next(struct stream *st, struct record *rec, struct cov_err *e)
 {
 	for (;;) {
-		int k = reader_next(st->r, rec, e);
+		int k;
+
+		if (st->pf_pending) {
+			/* started on the first read, so a tool that fails
+			 * before reading leaves no thread behind */
+			st->pf_pending = 0;
+			pf_start(st);
+		}
+		k = next_here(st, rec, e);
 		if (k > 0) {
 			st->rows_in++;
 			if ((st->rows_in & 0xffff) == 0)
 				progress(st, 0);
 			return 1;
 		}
-		if (k < 0) {
-			if (!st->r->rejected)
-				return -1;
-			st->rows_in++;
-			if (!st->rej)
-				return -1;
-			st->rows_rejected++;
-			stream_count_reason(st, e->reason, 1);
-			if (write_reject(st, e, e) < 0)
-				return -1;
-			continue;
-		}
+		if (k < 0)
+			return -1;
 		/* end of this input: on to the next */
 		if (st->cur + 1 >= st->nfiles)
 			return 0;
 		st->bytes_done += st->r->in->bytes_in;
+		st->pf_bytes = 0;
 		reader_close(st->r);
 		st->r = NULL;
 		if (open_input(st, ++st->cur, e) < 0)
 			return -1;
+		st->pf_pending = 1;
 	}
 }
 
@@ -692,6 +941,9 @@ static int write_stats(struct stream *st, struct cov_err *e)
 
 static void stream_free(struct stream *st)
 {
+	pf_join(st->pf);
+	pf_free(st->pf);
+	st->pf = NULL;
 	reader_close(st->r);
 	st->r = NULL;
 	schema_release(&st->schema);
@@ -750,6 +1002,24 @@ int stream_close(struct stream *st, struct cov_err *e)
 
 void stream_abort(struct stream *st)
 {
+	struct prefetch *pf = st->pf;
+
+	if (pf && pf->running) {
+		/* the thread may be blocked reading: leave it, its reader
+		 * and its memory to the process's exit */
+		pthread_mutex_lock(&pf->mu);
+		pf->stop = 1;
+		pthread_cond_broadcast(&pf->to_producer);
+		pthread_mutex_unlock(&pf->mu);
+		pthread_detach(pf->tid);
+		for (size_t i = 0; i < sizeof pf_orphans / sizeof *pf_orphans; i++)
+			if (!pf_orphans[i]) {
+				pf_orphans[i] = pf;
+				break;
+			}
+		st->pf = NULL;
+		st->r = NULL;
+	}
 	writer_abort(st->out);
 	writer_abort(st->rej);
 	st->out = st->rej = NULL;

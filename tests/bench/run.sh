@@ -9,8 +9,10 @@
 #                match; tests/bench/TOOL.sh)
 #
 # Each command runs once on a file already in the page cache; wall time and
-# peak RSS come from GNU time.  Ratios are against the bare libcsv parse
-# loop (the ceiling for a libcsv-based reader) and against cov-cat.
+# peak RSS come from GNU time.  The tools that read in a second thread are
+# also run with COV_PREFETCH=0 (one thread), for the figure on one core.
+# Ratios are against the bare libcsv parse loop (the ceiling for a
+# libcsv-based reader) and against cov-cat.
 set -eu
 BIN=${COV_BIN:?COV_BIN must name the folder holding the tools}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -34,6 +36,7 @@ bench_run "cov-cat csv->csv" "$BYTES" "$RECS" "$BIN/cov-cat" "$F"
 bench_run "cov-cat csv->ndjson" "$BYTES" "$RECS" "$BIN/cov-cat" --to ndjson "$F"
 bench_run "cov-cat csv.gz->csv" "$BYTES" "$RECS" "$BIN/cov-cat" "$F.gz"
 bench_run "cov-normalize" "$BYTES" "$RECS" "$BIN/cov-normalize" "$F"
+bench_run "cov-normalize, one thread" "$BYTES" "$RECS" env COV_PREFETCH=0 "$BIN/cov-normalize" "$F"
 if command -v mlr >/dev/null; then
 	bench_run "mlr --csv cat" "$BYTES" "$RECS" mlr --csv cat "$F"
 else
@@ -57,6 +60,7 @@ REF2="cov-cat normalized csv->csv"
 bench_header "/libcsv" "/cov-cat"
 bench_run "cov-cat normalized csv->csv" "$NB" "$RECS" "$BIN/cov-cat" "$N"
 bench_run "cov-validate" "$NB" "$RECS" "$BIN/cov-validate" "$N"
+bench_run "cov-validate, one thread" "$NB" "$RECS" env COV_PREFETCH=0 "$BIN/cov-validate" "$N"
 if command -v mlr >/dev/null; then
 	bench_run "mlr filter email regex" "$NB" "$RECS" mlr --csv filter \
 		'$email =~ "^[^@ ]+@[^@ ]+\.[^@ ]+$"' "$N"

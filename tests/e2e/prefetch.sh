@@ -1,0 +1,75 @@
+#!/bin/sh
+# The reading thread (STREAM_PREFETCH) changes nothing but speed: every
+# tool that uses it is run with it and without it (COV_PREFETCH=0) on the
+# same inputs, and stdout, stderr, the exit status, --rejects, --dupes and
+# --stats must be byte-identical.  The inputs are generated contacts (more
+# records than a few of the thread's batches) with malformed records put
+# at and around batch edges, read as one file, as two files, from a pipe
+# and gzip'd; and the same without --rejects, where the first malformed
+# record ends the run.
+# Run by tests/e2e/run.sh (exit 0 = pass); prints one line per check.
+set -u
+BIN=${COV_BIN:?COV_BIN must name the folder holding the tools}
+PATH="$BIN:$PATH"
+LC_ALL=C
+export LC_ALL
+T=$(mktemp -d "${TMPDIR:-/tmp}/cov-prefetch.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT
+fail=0
+
+cov-gen contacts --rows 3000 --seed 3 --style salesforce -o "$T/clean.csv" || exit 1
+cov-gen accounts --accounts 300 --seed 3 --style salesforce -o "$T/acc.csv" || exit 1
+# malformed records: a bad quote, too few fields, invalid UTF-8, an
+# unterminated quote at the very end; at lines 2, 256-258, 1025, 2999
+awk 'NR == 2 { print "\"a\"b,x" }
+     NR == 256 { print "only,three,fields" }
+     NR == 257 { print "\"bad\"quote,1" }
+     NR == 258 { printf "\377\376,broken\n" }
+     NR == 1025 { print "short" }
+     { print }
+     END { print "\"never closed,x" }' "$T/clean.csv" >"$T/dirty.csv"
+head -n 1501 "$T/dirty.csv" >"$T/a.csv"
+{ head -n 1 "$T/dirty.csv"; tail -n +1502 "$T/dirty.csv"; } >"$T/b.csv"
+gzip -c "$T/dirty.csv" >"$T/dirty.csv.gz"
+# one malformed record, late: the runs without --rejects stop there
+awk 'NR == 1025 { print "short" } { print }' "$T/clean.csv" >"$T/late.csv"
+cov-normalize "$T/clean.csv" -o "$T/norm.csv" || exit 1
+awk 'NR == 700 { print "\"x\"y" } { print }' "$T/norm.csv" >"$T/norm-dirty.csv"
+
+# run NAME CMD...: the command once each way, in $T/NAME.{0,1}
+run() {
+	name=$1
+	shift
+	for mode in 0 1; do
+		d="$T/$name.$mode"
+		mkdir -p "$d"
+		(cd "$d" && COV_PREFETCH=$mode "$@" >out 2>err; echo $? >rc)
+		# the one figure that may differ: the run's duration
+		[ -f "$d/stats.json" ] && sed 's/"seconds":[0-9.e+-]*/"seconds":S/' \
+			"$d/stats.json" >"$d/stats" && rm "$d/stats.json"
+	done
+	if diff -r "$T/$name.0" "$T/$name.1" >/dev/null; then
+		echo "  ok: $name ($(cat "$T/$name.1/rc"), $(wc -l <"$T/$name.1/out") lines)"
+	else
+		echo "  FAIL: $name differs with and without the reading thread"
+		diff -r "$T/$name.0" "$T/$name.1" | head -n 10
+		fail=1
+	fi
+}
+
+D=$T/dirty.csv
+run cat-rejects cov-cat --rejects rej.csv --stats stats.json "$D"
+run normalize-rejects cov-normalize --rejects rej.csv --stats stats.json "$D"
+run normalize-two cov-normalize --rejects rej.csv --stats stats.json "$T/a.csv" "$T/b.csv"
+run normalize-gz cov-normalize --rejects rej.csv "$T/dirty.csv.gz"
+run normalize-stop cov-normalize "$T/late.csv"
+run validate-filter sh -c "cov-validate --filter --rejects rej.csv --stats stats.json <'$T/norm-dirty.csv'"
+run validate-raw cov-validate --rejects rej.csv --stats stats.json "$D"
+run validate-stop cov-validate "$T/norm-dirty.csv"
+run dedupe cov-dedupe --rejects rej.csv --dupes dupes.csv --stats stats.json "$D"
+run dedupe-last cov-dedupe --keep last --merge --rejects rej.csv --dupes dupes.csv "$T/a.csv" "$T/b.csv"
+run dedupe-stop cov-dedupe "$T/late.csv"
+run match cov-match --accounts "$T/acc.csv" --rejects rej.csv --stats stats.json "$T/norm-dirty.csv"
+run match-ndjson sh -c "cov-cat --to ndjson '$T/norm.csv' | cov-match --accounts '$T/acc.csv' --stats stats.json"
+run match-stop cov-match --accounts "$T/acc.csv" "$T/late.csv"
+exit $fail
