@@ -54,16 +54,6 @@ static void usage(FILE *f)
 		MATCH_MIN_SCORE, CLI_COMMON_HELP);
 }
 
-static void check(int r, const struct cov_err *e)
-{
-	if (r < 0) {
-		if (e->code == COV_EXIT_USAGE && !e->file[0])
-			cli_usage_error("%s", e->msg);
-		err_print(e);
-		exit(e->code);
-	}
-}
-
 static int started(const struct writer *w)
 {
 	return w->fmt == FMT_NDJSON || w->started;
@@ -122,13 +112,13 @@ int main(int argc, char **argv)
 			accounts = optarg;
 			break;
 		case OPT_WITH:
-			check(matcher_set_with(m, optarg, &e), &e);
+			cli_check(matcher_set_with(m, optarg, &e), &e);
 			break;
 		case OPT_MIN_SCORE: {
 			double s = cli_parse_number(optarg);
 			if (s < 0 || s > 1)
 				cli_usage_error("--min-score: expected a score between 0 and 1, got '%s'", optarg);
-			check(matcher_set_min_score(m, s, &e), &e);
+			cli_check(matcher_set_min_score(m, s, &e), &e);
 			break;
 		}
 		case OPT_EXPLAIN:
@@ -141,10 +131,10 @@ int main(int argc, char **argv)
 			matched_only = 1;
 			break;
 		case OPT_DOMAINS:
-			check(matcher_load_domains(m, optarg, &e), &e);
+			cli_check(matcher_load_domains(m, optarg, &e), &e);
 			break;
 		case OPT_FIELD:
-			check(matcher_set_fields(m, optarg, &e), &e);
+			cli_check(matcher_set_fields(m, optarg, &e), &e);
 			break;
 		default:
 			if (!cli_common_opt(&opt, c, optarg, usage))
@@ -153,7 +143,7 @@ int main(int argc, char **argv)
 	}
 	if (!accounts)
 		cli_usage_error("--accounts FILE is required");
-	check(matcher_load_accounts(m, accounts, &e), &e);
+	cli_check(matcher_load_accounts(m, accounts, &e), &e);
 	if (stream_open_flags(&st, &opt, argc - optind, argv + optind,
 			      STREAM_REJECT_RECORDS | STREAM_PREFETCH, &e) < 0) {
 		err_print(&e);

@@ -63,16 +63,6 @@ static void usage(FILE *f)
 		CLI_COMMON_HELP);
 }
 
-static void check(int r, const struct cov_err *e)
-{
-	if (r < 0) {
-		if (e->code == COV_EXIT_USAGE && !e->file[0])
-			cli_usage_error("%s", e->msg);
-		err_print(e);
-		exit(e->code);
-	}
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -109,25 +99,25 @@ int main(int argc, char **argv)
 			filter = 1;
 			break;
 		case OPT_REQUIRE:
-			check(validator_require(v, optarg, &e), &e);
+			cli_check(validator_require(v, optarg, &e), &e);
 			break;
 		case OPT_ERROR:
-			check(validator_set_severity(v, optarg, VALIDATE_ERROR, &e), &e);
+			cli_check(validator_set_severity(v, optarg, VALIDATE_ERROR, &e), &e);
 			break;
 		case OPT_WARN:
-			check(validator_set_severity(v, optarg, VALIDATE_WARN, &e), &e);
+			cli_check(validator_set_severity(v, optarg, VALIDATE_WARN, &e), &e);
 			break;
 		case OPT_IGNORE:
-			check(validator_set_severity(v, optarg, VALIDATE_OFF, &e), &e);
+			cli_check(validator_set_severity(v, optarg, VALIDATE_OFF, &e), &e);
 			break;
 		case OPT_CONSENT:
-			check(validator_consent_countries(v, optarg, &e), &e);
+			cli_check(validator_consent_countries(v, optarg, &e), &e);
 			break;
 		case OPT_DOMAINS:
-			check(validator_load_domains(v, optarg, &e), &e);
+			cli_check(validator_load_domains(v, optarg, &e), &e);
 			break;
 		case OPT_FIELD:
-			check(validator_set_fields(v, optarg, &e), &e);
+			cli_check(validator_set_fields(v, optarg, &e), &e);
 			break;
 		case OPT_EMAIL_FIELD:
 			if (!*optarg)
@@ -135,12 +125,12 @@ int main(int argc, char **argv)
 			{
 				char *spec = xmalloc(strlen(optarg) + 7);
 				sprintf(spec, "email=%s", optarg);
-				check(validator_set_fields(v, spec, &e), &e);
+				cli_check(validator_set_fields(v, spec, &e), &e);
 				free(spec);
 			}
 			break;
 		case OPT_DEFAULT_COUNTRY:
-			check(validator_default_country(v, optarg, &e), &e);
+			cli_check(validator_default_country(v, optarg, &e), &e);
 			break;
 		case OPT_MAX_INVALID:
 			max_invalid = cli_parse_number(optarg);

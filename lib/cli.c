@@ -146,3 +146,51 @@ int cli_same_output(const char *a, const char *b)
 	free(rb);
 	return same;
 }
+
+void cli_check(int r, const struct cov_err *e)
+{
+	if (r >= 0)
+		return;
+	if (e->code == COV_EXIT_USAGE && !e->file[0])
+		cli_usage_error("%s", e->msg);
+	err_print(e);
+	exit(e->code);
+}
+
+int cli_field_item(const char *s, size_t n, const char *const *roles,
+		   int nroles, const char **name, size_t *nn,
+		   struct cov_err *e)
+{
+	const char *eq = memchr(s, '=', n);
+	char list[400];
+	size_t rn, used = 0;
+
+	if (!eq || eq == s || eq + 1 == s + n) {
+		err_set(e, COV_EXIT_USAGE, NULL, 0, "usage",
+			"--field: expected 'role=NAME', got '%.*s'",
+			(int)(n > 60 ? 60 : n), s);
+		return -1;
+	}
+	rn = (size_t)(eq - s);
+	while (rn > 0 && s[rn - 1] == ' ')
+		rn--;
+	*name = eq + 1;
+	*nn = (size_t)(s + n - *name);
+	while (*nn > 0 && **name == ' ')
+		(*name)++, (*nn)--;
+	for (int i = 0; i < nroles; i++)
+		if (strlen(roles[i]) == rn && memcmp(roles[i], s, rn) == 0)
+			return i;
+	list[0] = '\0';
+	for (int i = 0; i < nroles && used < sizeof list; i++) {
+		int k = snprintf(list + used, sizeof list - used, "%s%s",
+				 i ? ", " : "", roles[i]);
+		if (k < 0)
+			break;
+		used += (size_t)k;
+	}
+	err_set(e, COV_EXIT_USAGE, NULL, 0, "usage",
+		"--field: unknown role '%.*s' (%s)", (int)(rn > 60 ? 60 : rn),
+		s, list);
+	return -1;
+}

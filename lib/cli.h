@@ -74,6 +74,19 @@ _Noreturn void cli_usage_error(const char *fmt, ...)
  * file, however spelt ("x.csv", "./x.csv", a link to it), else 0. */
 int cli_same_output(const char *a, const char *b);
 
+/* When r < 0, end the program with e: a usage error that names no file
+ * as cli_usage_error does (exit 2), anything else printed with its own
+ * exit code.  Nothing when r >= 0. */
+void cli_check(int r, const struct cov_err *e);
+
+/* One "ROLE=NAME" item s[0..n) of a --field list, ROLE one of
+ * roles[0..nroles) (spaces around '=' are dropped).  Returns the role's
+ * index with *name and *nn set to NAME, or -1 with e filled (usage) when
+ * the item is malformed or names no role (the message lists them). */
+int cli_field_item(const char *s, size_t n, const char *const *roles,
+		   int nroles, const char **name, size_t *nn,
+		   struct cov_err *e);
+
 /* Parse a non-negative decimal or a rate in [0,1]; -1 on error. */
 double cli_parse_number(const char *s);
 

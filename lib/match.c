@@ -816,34 +816,16 @@ static int each_item(const char *list, const char *opt,
 static int field_item(struct matcher *m, const char *s, size_t n,
 		      struct cov_err *e)
 {
-	const char *eq = memchr(s, '=', n);
 	const char *name;
-	size_t rn, nn;
+	size_t nn;
+	int i = cli_field_item(s, n, role_name, MATCH_NROLES, &name, &nn, e);
 
-	if (!eq || eq == s || eq + 1 == s + n) {
-		err_set(e, COV_EXIT_USAGE, NULL, 0, "usage",
-			"--field: expected 'role=NAME', got '%.*s'",
-			(int)(n > 60 ? 60 : n), s);
+	if (i < 0)
 		return -1;
-	}
-	rn = (size_t)(eq - s);
-	while (rn > 0 && s[rn - 1] == ' ')
-		rn--;
-	name = eq + 1;
-	nn = (size_t)(s + n - name);
-	while (nn > 0 && *name == ' ')
-		name++, nn--;
-	for (int i = 0; i < MATCH_NROLES; i++)
-		if (strlen(role_name[i]) == rn && memcmp(role_name[i], s, rn) == 0) {
-			free(m->field[i]);
-			m->field[i] = xstrndup(name, nn);
-			m->bound = 0;
-			return 0;
-		}
-	err_set(e, COV_EXIT_USAGE, NULL, 0, "usage",
-		"--field: unknown role '%.*s' (account_id, email, email_domain, company, company_key, country)",
-		(int)(rn > 60 ? 60 : rn), s);
-	return -1;
+	free(m->field[i]);
+	m->field[i] = xstrndup(name, nn);
+	m->bound = 0;
+	return 0;
 }
 
 int matcher_set_fields(struct matcher *m, const char *spec, struct cov_err *e)

@@ -545,34 +545,17 @@ int validator_severity(const struct validator *v, int code)
 static int field_item(void *arg, const char *s, size_t n, struct cov_err *e)
 {
 	struct validator *v = arg;
-	const char *eq = memchr(s, '=', n);
-	size_t rn, nn;
 	const char *name;
+	size_t nn;
+	int i = cli_field_item(s, n, role_field, VALIDATE_NROLES, &name, &nn,
+			       e);
 
-	if (!eq || eq == s || eq + 1 == s + n) {
-		err_set(e, COV_EXIT_USAGE, NULL, 0, "usage",
-			"--field: expected 'role=NAME', got '%.*s'",
-			(int)(n > 60 ? 60 : n), s);
+	if (i < 0)
 		return -1;
-	}
-	rn = (size_t)(eq - s);
-	while (rn > 0 && s[rn - 1] == ' ')
-		rn--;
-	name = eq + 1;
-	nn = (size_t)(s + n - name);
-	while (nn > 0 && *name == ' ')
-		name++, nn--;
-	for (int i = 0; i < VALIDATE_NROLES; i++)
-		if (strlen(role_field[i]) == rn && memcmp(role_field[i], s, rn) == 0) {
-			free(v->field[i]);
-			v->field[i] = xstrndup(name, nn);
-			v->bound = 0;
-			return 0;
-		}
-	err_set(e, COV_EXIT_USAGE, NULL, 0, "usage",
-		"--field: unknown role '%.*s' (email, email_status, opt_out, consent, country, phone, created_at, updated_at, last_activity_at)",
-		(int)(rn > 60 ? 60 : rn), s);
-	return -1;
+	free(v->field[i]);
+	v->field[i] = xstrndup(name, nn);
+	v->bound = 0;
+	return 0;
 }
 
 int validator_set_fields(struct validator *v, const char *spec,

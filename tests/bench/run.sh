@@ -55,6 +55,7 @@ if [ ! -s "$N" ]; then
 	mv "$N.tmp" "$N"
 fi
 NB=$(wc -c <"$N")
+cat "$N" >/dev/null
 echo "file: $N ($NB bytes, the same records normalized)"
 REF2="cov-cat normalized csv->csv"
 bench_header "/libcsv" "/cov-cat"

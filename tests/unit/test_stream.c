@@ -719,3 +719,89 @@ Test(writer, runs_match_field_by_field)
 	buf_release(&got);
 	buf_release(&line);
 }
+
+/* One pass of stream over files with opt's rejects, writing every record;
+ * the output and rejects files' bytes land in out and rej. */
+static void copy_with(unsigned flags, int nfiles, char **files,
+		      struct buf *out, struct buf *rej, uint64_t *counts)
+{
+	struct cli_common opt;
+	struct stream st;
+	struct record rec = RECORD_INIT;
+	struct cov_err e;
+	int k;
+
+	memset(&opt, 0, sizeof opt);
+	opt.output = in_dir(flags ? "pf-out.csv" : "one-out.csv");
+	opt.output = strdup(opt.output);
+	opt.rejects = strdup(in_dir(flags ? "pf-rej.csv" : "one-rej.csv"));
+	cr_assert_eq(stream_open_flags(&st, &opt, nfiles, files,
+				       STREAM_REJECT_RECORDS | flags, &e), 0,
+		     "%s", e.msg);
+	while ((k = stream_next(&st, &rec, &e)) > 0)
+		cr_assert_eq(stream_write(&st, &rec, &e), 0);
+	cr_assert_eq(k, 0, "%s", e.msg);
+	counts[0] = st.rows_in;
+	counts[1] = st.rows_out;
+	counts[2] = st.rows_rejected;
+	cr_assert_eq(stream_close(&st, &e), 0, "%s", e.msg);
+	rec_release(&rec);
+	read_all(opt.output, out);
+	read_all(opt.rejects, rej);
+	free((char *)opt.output);
+	free((char *)opt.rejects);
+}
+
+/* STREAM_PREFETCH reads in a second thread: more records than its ring
+ * holds, malformed ones at and around its batch edges and across two
+ * files, must give the bytes and counts of reading in one thread. */
+Test(stream, prefetch_same_as_one_thread)
+{
+	struct buf a = BUF_INIT, b = BUF_INIT, o1 = BUF_INIT, r1 = BUF_INIT,
+		   o2 = BUF_INIT, r2 = BUF_INIT;
+	uint64_t c1[3], c2[3];
+	char *files[2];
+
+	make_dir();
+	buf_adds(&a, "id,name,note\n");
+	buf_adds(&b, "id,name,note\n");
+	for (int i = 1; i <= 3000; i++) {
+		struct buf *f = i <= 1700 ? &a : &b;
+		if (i == 2 || i == 256 || i == 1024 || i == 1701)
+			buf_adds(f, "short,row\n");
+		else if (i == 257)
+			buf_adds(f, "\"x\"y,bad,quote\n");
+		else if (i == 258)
+			buf_adds(f, "\xff,bad,utf8\n");
+		else if (i % 97 == 0)
+			buf_addf(f, "%d,\"multi\nline\",\"a,b\"\n", i);
+		else if (i % 13 == 0)
+			buf_adds(f, "\n");
+		else
+			buf_addf(f, "%d,name %d,x\n", i, i);
+	}
+	buf_adds(&b, "\"never closed,x,y\n");
+	write_file(in_dir("pf-a.csv"), buf_cstr(&a));
+	write_file(in_dir("pf-b.csv"), buf_cstr(&b));
+	files[0] = strdup(in_dir("pf-a.csv"));
+	files[1] = strdup(in_dir("pf-b.csv"));
+	copy_with(0, 2, files, &o1, &r1, c1);
+	copy_with(STREAM_PREFETCH, 2, files, &o2, &r2, c2);
+	cr_assert_eq(c1[0], c2[0]);
+	cr_assert_eq(c1[1], c2[1]);
+	cr_assert_eq(c1[2], c2[2]);
+	cr_assert_eq(c1[2], 7, "malformed records: %llu", (unsigned long long)c1[2]);
+	cr_assert_gt(c1[1], 2500);
+	cr_assert_eq(o1.len, o2.len);
+	cr_assert(memcmp(o1.p, o2.p, o1.len) == 0, "outputs differ");
+	cr_assert_eq(r1.len, r2.len);
+	cr_assert(memcmp(r1.p, r2.p, r1.len) == 0, "rejects differ");
+	free(files[0]);
+	free(files[1]);
+	buf_release(&a);
+	buf_release(&b);
+	buf_release(&o1);
+	buf_release(&r1);
+	buf_release(&o2);
+	buf_release(&r2);
+}
