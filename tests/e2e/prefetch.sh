@@ -4,9 +4,9 @@
 # same inputs, and stdout, stderr, the exit status, --rejects, --dupes and
 # --stats must be byte-identical.  The inputs are generated contacts (more
 # records than a few of the thread's batches) with malformed records put
-# at and around batch edges, read as one file, as two files, from a pipe
-# and gzip'd; and the same without --rejects, where the first malformed
-# record ends the run.
+# at and around batch edges, read as one file, as two files, from a pipe,
+# gzip'd and as TSV; and the same without --rejects, where the first
+# malformed record ends the run.
 # Run by tests/e2e/run.sh (exit 0 = pass); prints one line per check.
 set -u
 BIN=${COV_BIN:?COV_BIN must name the folder holding the tools}
@@ -34,6 +34,9 @@ gzip -c "$T/dirty.csv" >"$T/dirty.csv.gz"
 # one malformed record, late: the runs without --rejects stop there
 awk 'NR == 1025 { print "short" } { print }' "$T/clean.csv" >"$T/late.csv"
 cov-normalize "$T/clean.csv" -o "$T/norm.csv" || exit 1
+# TSV: the same records, with rows of the wrong width at batch edges
+cov-cat --to tsv "$T/clean.csv" |
+	awk 'NR == 256 || NR == 1100 { print "a\tb" } { print }' >"$T/dirty.tsv"
 awk 'NR == 700 { print "\"x\"y" } { print }' "$T/norm.csv" >"$T/norm-dirty.csv"
 
 # run NAME CMD...: the command once each way, in $T/NAME.{0,1}
@@ -63,6 +66,8 @@ run normalize-rejects cov-normalize --rejects rej.csv --stats stats.json "$D"
 run normalize-two cov-normalize --rejects rej.csv --stats stats.json "$T/a.csv" "$T/b.csv"
 run normalize-gz cov-normalize --rejects rej.csv "$T/dirty.csv.gz"
 run normalize-stop cov-normalize "$T/late.csv"
+run normalize-tsv cov-normalize --rejects rej.csv --stats stats.json "$T/dirty.tsv"
+run dedupe-tsv cov-dedupe --rejects rej.csv --stats stats.json "$T/dirty.tsv"
 run validate-filter sh -c "cov-validate --filter --rejects rej.csv --stats stats.json <'$T/norm-dirty.csv'"
 run validate-raw cov-validate --rejects rej.csv --stats stats.json "$D"
 run validate-stop cov-validate "$T/norm-dirty.csv"

@@ -963,3 +963,27 @@ Test(match, prefetch_then_apply)
 	schema_release(&st.schema);
 	free(st.added);
 }
+
+/* "x", "xx", "xxx" as a company are form filler, not a name: even when an
+ * account is called that, such a contact matches nothing; "xxxx" is a
+ * name like any other. */
+Test(match, x_filler_companies_are_placeholders)
+{
+	static const struct acc a[] = {
+		{"001X", "XXX", "", "", "", NULL},
+		{"001W", "X", "", "", "", NULL},
+		{"001Y", "XXXX", "", "", "", NULL},
+	};
+	struct matcher *m = build(a, 3);
+	struct match_result r;
+
+	r = run(m, NULL, NULL, "xxx", NULL);
+	EXPECT(m, r, "", MATCH_NONE);
+	r = run(m, NULL, NULL, "X", NULL);
+	EXPECT(m, r, "", MATCH_NONE);
+	r = run(m, NULL, NULL, "Xx", NULL);
+	EXPECT(m, r, "", MATCH_NONE);
+	r = run(m, NULL, NULL, "xxxx", NULL);
+	EXPECT(m, r, "001Y", MATCH_NAME);
+	matcher_free(m);
+}
