@@ -296,6 +296,12 @@ void writer_abort(struct writer *w)
 /* ---- prefetch ----------------------------------------------------------- */
 
 enum { PF_BATCH = 256, PF_NBATCH = 4 };
+/* Memory: a batch ends early once its records hold PF_BATCH_BYTES, and a
+ * slot whose buffers grew past PF_SLOT_KEEP (a huge record, or one the
+ * tool enlarged) gives them back before it is refilled, so the ring holds
+ * about PF_NBATCH * PF_BATCH_BYTES plus the records in flight, not its
+ * slots times the largest record ever read. */
+enum { PF_BATCH_BYTES = 256 << 10, PF_SLOT_KEEP = 16 << 10 };
 enum { PF_REC, PF_BAD, PF_ERR, PF_END };
 
 struct pf_slot {
@@ -329,11 +335,20 @@ struct prefetch {
  * reachable here so leak checkers see them as in use. */
 static struct prefetch *pf_orphans[8];
 
-static void pf_fill(struct prefetch *pf, struct pf_slot *sl)
+/* Read the next record (or malformed one, error, end) into sl; returns
+ * the bytes it holds. */
+static size_t pf_fill(struct prefetch *pf, struct pf_slot *sl)
 {
 	const char *raw;
 	size_t n;
-	int k = reader_next(pf->r, &sl->rec, &sl->err);
+	int k;
+
+	if (sl->rec.data.cap > PF_SLOT_KEEP ||
+	    sl->rec.cap * sizeof *sl->rec.f > PF_SLOT_KEEP)
+		rec_release(&sl->rec);
+	if (sl->raw.cap > PF_SLOT_KEEP)
+		buf_release(&sl->raw);
+	k = reader_next(pf->r, &sl->rec, &sl->err);
 
 	if (k > 0)
 		sl->kind = PF_REC;
@@ -344,8 +359,10 @@ static void pf_fill(struct prefetch *pf, struct pf_slot *sl)
 		reader_raw(pf->r, &raw, &n, &sl->raw_line);
 		sl->raw.len = 0;
 		buf_add(&sl->raw, raw, n);
+		return n;
 	} else
 		sl->kind = PF_ERR;
+	return sl->rec.data.len + sl->rec.nf * sizeof *sl->rec.f;
 }
 
 static void *pf_main(void *arg)
@@ -355,7 +372,7 @@ static void *pf_main(void *arg)
 
 	while (!done) {
 		struct pf_batch *b = &pf->b[pf->pi];
-
+		size_t bytes = 0;
 		int stop;
 
 		pthread_mutex_lock(&pf->mu);
@@ -365,9 +382,10 @@ static void *pf_main(void *arg)
 		pthread_mutex_unlock(&pf->mu);
 		if (stop)
 			break;
-		for (b->n = 0; b->n < PF_BATCH && !done; b->n++) {
+		for (b->n = 0; b->n < PF_BATCH && !done && bytes < PF_BATCH_BYTES;
+		     b->n++) {
 			struct pf_slot *sl = &b->s[b->n];
-			pf_fill(pf, sl);
+			bytes += pf_fill(pf, sl);
 			done = sl->kind == PF_END || sl->kind == PF_ERR;
 		}
 		b->bytes_in = pf->r->in->bytes_in;
