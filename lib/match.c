@@ -377,7 +377,7 @@ static int key_placeholder(const char *s, size_t n)
 	};
 	size_t x = 0;
 
-	/* "x", "xx", "xxx": a field filled only to get past a form */
+	/* one to three x's ("x", "xx"): a field filled only to get past a form */
 	while (x < n && s[x] == 'x')
 		x++;
 	if (n && x == n && n <= 3)
