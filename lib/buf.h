@@ -10,6 +10,7 @@
 #define COV_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 struct buf {
@@ -18,6 +19,32 @@ struct buf {
 };
 
 #define BUF_INIT {NULL, 0, 0}
+
+/* memcpy of n bytes from s to d (apart) for the few bytes most fields
+ * hold: two fixed-size moves that may overlap each other, and no call,
+ * which for so few bytes costs more than the copy. */
+static inline void buf_copy_short(char *d, const char *s, size_t n)
+{
+	if (n >= 8 && n <= 16) {
+		uint64_t a, b;
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &b, 8);
+	} else if (n >= 4 && n < 8) {
+		uint32_t a, b;
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		memcpy(d, &a, 4);
+		memcpy(d + n - 4, &b, 4);
+	} else if (n > 0 && n < 4) {
+		d[0] = s[0];
+		d[n / 2] = s[n / 2];
+		d[n - 1] = s[n - 1];
+	} else if (n > 16) {
+		memcpy(d, s, n);
+	}
+}
 
 /* Make room for at least extra more bytes. */
 void buf_grow(struct buf *b, size_t extra);

@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "buf.h"
 #include "err.h"
 
 #define IN_BLOCK (1u << 20)          /* bytes asked of read() at a time */
@@ -85,35 +86,9 @@ static inline char *out_reserve(struct out_file *o, size_t n)
 	return o->cap - o->len >= n ? o->buf + o->len : out_reserve_slow(o, n);
 }
 
-/* memcpy of n bytes from s to d (apart) for the few bytes of a field:
- * two fixed-size moves that may overlap each other, and no call, which
- * for so few bytes costs more than the copy. */
-static inline void out_copy(char *d, const char *s, size_t n)
-{
-	if (n >= 8 && n <= 16) {
-		uint64_t a, b;
-		memcpy(&a, s, 8);
-		memcpy(&b, s + n - 8, 8);
-		memcpy(d, &a, 8);
-		memcpy(d + n - 8, &b, 8);
-	} else if (n >= 4 && n < 8) {
-		uint32_t a, b;
-		memcpy(&a, s, 4);
-		memcpy(&b, s + n - 4, 4);
-		memcpy(d, &a, 4);
-		memcpy(d + n - 4, &b, 4);
-	} else if (n > 0 && n < 4) {
-		d[0] = s[0];
-		d[n / 2] = s[n / 2];
-		d[n - 1] = s[n - 1];
-	} else if (n > 16) {
-		memcpy(d, s, n);
-	}
-}
-
 static inline void out_write(struct out_file *o, const void *p, size_t n)
 {
-	out_copy(out_reserve(o, n), p, n);
+	buf_copy_short(out_reserve(o, n), p, n);
 	o->len += n;
 }
 

@@ -1,8 +1,8 @@
 /*
  * record: see record.h.  The schema hash is XXH3-64 of the name, reduced by
  * masking to a power-of-two slot count.  Setting a field copies its bytes
- * with copy_short (the same moves as out_copy in io.h): values are mostly
- * a few bytes, for which a call to memcpy costs more than the copy.
+ * with buf_copy_short (buf.h): values are mostly a few bytes, for which
+ * a call to memcpy costs more than the copy.
  */
 #include "record.h"
 
@@ -160,31 +160,6 @@ void rec_clear(struct record *r, size_t n)
 	rec_resize(r, n);
 }
 
-/* memcpy of n bytes from s to d (apart) for the short values most fields
- * hold: two fixed-size moves that may overlap each other, no call. */
-static inline void copy_short(char *d, const char *s, size_t n)
-{
-	if (n >= 8 && n <= 16) {
-		uint64_t a, b;
-		memcpy(&a, s, 8);
-		memcpy(&b, s + n - 8, 8);
-		memcpy(d, &a, 8);
-		memcpy(d + n - 8, &b, 8);
-	} else if (n >= 4 && n < 8) {
-		uint32_t a, b;
-		memcpy(&a, s, 4);
-		memcpy(&b, s + n - 4, 4);
-		memcpy(d, &a, 4);
-		memcpy(d + n - 4, &b, 4);
-	} else if (n > 0 && n < 4) {
-		d[0] = s[0];
-		d[n / 2] = s[n / 2];
-		d[n - 1] = s[n - 1];
-	} else if (n > 16) {
-		memcpy(d, s, n);
-	}
-}
-
 /* rec_set when field i is missing or the data must grow; clean as the
  * flag to give the field. */
 static void set_slow(struct record *r, size_t i, const char *s, size_t n,
@@ -207,7 +182,7 @@ static void set_slow(struct record *r, size_t i, const char *s, size_t n,
 	}
 	off = r->data.len;
 	if (n) {
-		copy_short(r->data.p + off, s, n);
+		buf_copy_short(r->data.p + off, s, n);
 		r->data.len += n;
 	}
 	r->f[i].off = off;
@@ -227,7 +202,7 @@ static inline void set_field(struct record *r, size_t i, const char *s,
 		set_slow(r, i, s, n, kind, clean);
 		return;
 	}
-	copy_short(r->data.p + off, s, n);
+	buf_copy_short(r->data.p + off, s, n);
 	r->data.len = off + n;
 	r->f[i].off = off;
 	r->f[i].len = n;
