@@ -183,4 +183,4 @@ lint-man:
 	@for m in $(MANS); do mandoc -Tlint -W warning $$m || exit 1; done
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz
