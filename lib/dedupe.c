@@ -806,13 +806,69 @@ static void groups_free(struct job *j)
 
 /* -- the spooled passes: table (unless ready), merge, write -- */
 
+/* A spool read AHEAD entries in advance, the table slot of each key
+ * prefetched as it is read, so that the lookups of the final passes do
+ * not each wait for memory.  An entry handed out stays valid until the
+ * next ahead_next. */
+enum { AHEAD = 16 };
+
+struct ahead {
+	struct spool_entry x[AHEAD];
+	struct record rec[AHEAD];
+	size_t head, n;
+	int eof;
+};
+
+static void ahead_init(struct ahead *a)
+{
+	memset(a, 0, sizeof *a);
+	for (size_t i = 0; i < AHEAD; i++)
+		a->rec[i] = (struct record)RECORD_INIT;
+}
+
+static void ahead_free(struct ahead *a)
+{
+	for (size_t i = 0; i < AHEAD; i++)
+		rec_release(&a->rec[i]);
+}
+
+/* The next entry and record of src: 1, 0 at its end, -1 with e. */
+static int ahead_next(struct job *j, struct spool *src, struct ahead *a,
+		      struct spool_entry **x, struct record **rec,
+		      struct cov_err *e)
+{
+	while (!a->eof && a->n < AHEAD) {
+		size_t at = (a->head + a->n) % AHEAD;
+		int r = spool_read(src, &a->x[at], &a->rec[at], e);
+
+		if (r < 0)
+			return -1;
+		if (r == 0) {
+			a->eof = 1;
+			break;
+		}
+		if (a->x[at].flags & F_KEY)
+			keytab_prefetch(j->t, &a->x[at].h);
+		a->n++;
+	}
+	if (a->n == 0)
+		return 0;
+	*x = &a->x[a->head];
+	*rec = &a->rec[a->head];
+	a->head = (a->head + 1) % AHEAD;
+	a->n--;
+	return 1;
+}
+
 static int run_spool(struct job *j, struct spool *src, int table_ready,
 		     struct spool *to, struct cov_err *e)
 {
-	struct spool_entry x;
-	struct record rec = RECORD_INIT;
+	struct spool_entry x, *y;
+	struct record rec = RECORD_INIT, *rp;
+	struct ahead a;
 	int r;
 
+	ahead_init(&a);
 	if (!table_ready) {
 		table_new(j);
 		if (spool_rewind(src, e) < 0)
@@ -820,6 +876,7 @@ static int run_spool(struct job *j, struct spool *src, int table_ready,
 		while ((r = spool_read(src, &x, &rec, e)) > 0)
 			if (table_add(j, &x, &rec) < 0) {
 				rec_release(&rec);
+				ahead_free(&a);
 				return -2;
 			}
 		if (r < 0)
@@ -828,34 +885,36 @@ static int run_spool(struct job *j, struct spool *src, int table_ready,
 	if (j->o->merge) {
 		if (spool_rewind(src, e) < 0)
 			goto fail;
-		while ((r = spool_read(src, &x, &rec, e)) > 0) {
+		while ((r = ahead_next(j, src, &a, &y, &rp, e)) > 0) {
 			uint64_t *p;
 			struct group *g;
 
-			if (!(x.flags & F_KEY))
+			if (!(y->flags & F_KEY))
 				continue;
-			p = keytab_get(j->t, &x.h);
+			p = keytab_get(j->t, &y->h);
 			if ((g = group_of(j, p)))
-				group_add(j, g, x.row, p[0], &rec);
+				group_add(j, g, y->row, p[0], rp);
 		}
 		if (r < 0)
 			goto fail;
+		ahead_free(&a);
+		ahead_init(&a);
 	}
 	if (spool_rewind(src, e) < 0)
 		goto fail;
-	while ((r = spool_read(src, &x, &rec, e)) > 0) {
+	while ((r = ahead_next(j, src, &a, &y, &rp, e)) > 0) {
 		uint64_t *p;
 
-		if (!(x.flags & F_KEY)) {
+		if (!(y->flags & F_KEY)) {
 			if (j->o->merge)
-				set_number(j, &rec, (size_t)j->dup_count, 0);
-			r = emit(j, to, x.row, &rec, 0, e);
+				set_number(j, rp, (size_t)j->dup_count, 0);
+			r = emit(j, to, y->row, rp, 0, e);
 		} else {
-			p = keytab_get(j->t, &x.h);
-			if (p[0] == x.row)
-				r = emit(j, to, x.row, survivor(j, &rec, p), 0, e);
+			p = keytab_get(j->t, &y->h);
+			if (p[0] == y->row)
+				r = emit(j, to, y->row, survivor(j, rp, p), 0, e);
 			else
-				r = emit(j, to, x.row, &rec, p[0], e);
+				r = emit(j, to, y->row, rp, p[0], e);
 		}
 		if (r < 0)
 			goto fail;
@@ -863,10 +922,12 @@ static int run_spool(struct job *j, struct spool *src, int table_ready,
 	if (r < 0)
 		goto fail;
 	rec_release(&rec);
+	ahead_free(&a);
 	groups_free(j);
 	return 0;
 fail:
 	rec_release(&rec);
+	ahead_free(&a);
 	groups_free(j);
 	return -1;
 }
