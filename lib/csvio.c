@@ -354,13 +354,18 @@ static int take_header(struct reader *r, struct record *hdr, int k,
 	return k < 0 ? -1 : 0;
 }
 
+void csv_reader_init(struct reader *r)
+{
+	csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI);
+	csv_set_space_func(&r->csv, no_space);
+	csv_set_term_func(&r->csv, lf_only);
+}
+
 int csv_read_header(struct reader *r, struct cov_err *e)
 {
 	struct record hdr = RECORD_INIT;
 
-	csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI);
-	csv_set_space_func(&r->csv, no_space);
-	csv_set_term_func(&r->csv, lf_only);
+	csv_reader_init(r);
 	return take_header(r, &hdr, csv_record(r, &hdr, e), e);
 }
 

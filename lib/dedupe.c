@@ -35,6 +35,7 @@
 #include <utf8proc.h>
 #include <xxhash.h>
 
+#include "csvscan.h"
 #include "norm_company.h"
 #include "norm_email.h"
 #include "norm_header.h"
@@ -146,9 +147,27 @@ int keyer_bind(struct keyer *k, const struct schema *s, int ndjson,
 	return 0;
 }
 
+/* Where a key's field values come from: a record, or arrays of values
+ * indexed like the schema (a record csvscan did not build). */
+struct kvals {
+	const struct record *rec;
+	const char *const *v;
+	const size_t *n;
+};
+
 /* The value of field i, empty for an absent field and for JSON null. */
-static const char *value(const struct record *rec, int i, size_t *n)
+static const char *value(const struct kvals *kv, int i, size_t *n)
 {
+	const struct record *rec = kv->rec;
+
+	if (!rec) {
+		if (i < 0) {
+			*n = 0;
+			return "";
+		}
+		*n = kv->n[i];
+		return kv->v[i];
+	}
 	if (i < 0 || (size_t)i >= rec->nf || rec->f[i].kind == VAL_ABSENT) {
 		*n = 0;
 		return "";
@@ -160,6 +179,13 @@ static const char *value(const struct record *rec, int i, size_t *n)
 		return "";
 	}
 	return rec_val(rec, i);
+}
+
+static const char *rec_value(const struct record *rec, int i, size_t *n)
+{
+	struct kvals kv = {rec, NULL, NULL};
+
+	return value(&kv, i, n);
 }
 
 /* Clean and case-fold s into out: NFC, trimmed, inner white space runs one
@@ -223,7 +249,7 @@ static void add_part(struct buf *key, const char *s, size_t n)
 	buf_add(key, s, n);
 }
 
-static int contact_key(struct keyer *k, const struct record *rec)
+static int contact_key(struct keyer *k, const struct kvals *rec)
 {
 	size_t n, fn, ln;
 	const char *v = value(rec, k->email, &n);
@@ -266,13 +292,11 @@ static int contact_key(struct keyer *k, const struct record *rec)
 	return fn || ln;
 }
 
-int keyer_hash(struct keyer *k, const struct schema *s,
-	       const struct record *rec, struct key128 *h)
+static int hash_key(struct keyer *k, const struct kvals *rec,
+		    struct key128 *h)
 {
 	int any = 0;
 
-	if (s->n != k->bound_for)
-		keyer_bind(k, s, 1, "", NULL);
 	if (k->contact)
 		any = contact_key(k, rec);
 	else {
@@ -297,6 +321,42 @@ int keyer_hash(struct keyer *k, const struct schema *s,
 		h->hi = x.high64;
 	}
 	return any;
+}
+
+int keyer_hash(struct keyer *k, const struct schema *s,
+	       const struct record *rec, struct key128 *h)
+{
+	struct kvals kv = {rec, NULL, NULL};
+
+	if (s->n != k->bound_for)
+		keyer_bind(k, s, 1, "", NULL);
+	return hash_key(k, &kv, h);
+}
+
+int keyer_hash_values(struct keyer *k, const char *const *v, const size_t *n,
+		      struct key128 *h)
+{
+	struct kvals kv = {NULL, v, n};
+
+	return hash_key(k, &kv, h);
+}
+
+size_t keyer_fields(const struct keyer *k, int *out)
+{
+	size_t m = 0;
+
+	if (k->contact) {
+		const int f[5] = {k->email, k->first, k->last, k->ckey,
+				  k->company};
+		for (size_t i = 0; i < 5; i++)
+			if (f[i] >= 0)
+				out[m++] = f[i];
+		return m;
+	}
+	for (size_t i = 0; i < k->n; i++)
+		if (k->idx[i] >= 0)
+			out[m++] = k->idx[i];
+	return m;
 }
 
 const char *keyer_bytes(const struct keyer *k, size_t *n)
@@ -419,6 +479,7 @@ struct job {
 	struct group *g;
 	size_t ng, gcap;
 	struct buf num, date;
+	struct out_file *raw; /* csvscan: the output */
 };
 
 static size_t default_budget(void)
@@ -437,7 +498,7 @@ static int is_empty(const struct record *rec, size_t i)
 
 	if (i >= rec->nf || rec->f[i].kind == VAL_ABSENT)
 		return 1;
-	v = value(rec, (int)i, &n);
+	v = rec_value(rec, (int)i, &n);
 	for (size_t j = 0; j < n; j++)
 		if (!isspace((unsigned char)v[j]))
 			return 0;
@@ -466,7 +527,7 @@ static uint64_t policy_value(struct job *j, const struct record *rec)
 			j->newest = find(&j->st->schema, j->o->newest_field);
 			j->newest_for = j->st->schema.n;
 		}
-		s = value(rec, j->newest, &n);
+		s = rec_value(rec, j->newest, &n);
 		if (n && value_date(s, n, DATE_MDY, &j->date) == 0) {
 			/* YYYY-MM-DD[THH:MM:SS]: the digits, in order, padded
 			 * to seconds; a zone is ignored */
@@ -1177,6 +1238,122 @@ static int first_one(struct job *j, const struct spool_entry *x,
 	}
 }
 
+/* ---- first, by csvscan --------------------------------------------------- */
+
+static void *scan_keyer(void *arg)
+{
+	struct job *j = arg;
+	struct keyer *k = keyer_new(j->o->key, j->o->exact, NULL);
+
+	keyer_bind(k, &j->st->schema, 0, "", NULL);
+	return k;
+}
+
+static void scan_keyer_free(void *t)
+{
+	keyer_free(t);
+	text_thread_release();
+	email_thread_release();
+	company_thread_release();
+}
+
+static void scan_key(void *t, const char *const *v, const size_t *n,
+		     const struct record *rec, struct scan_rec *r)
+{
+	struct keyer *k = t;
+	int any = rec ? hash_key(k, &(struct kvals){rec, NULL, NULL}, &r->h)
+		      : keyer_hash_values(k, v, n, &r->h);
+
+	r->flags = any ? F_KEY : 0;
+}
+
+/* first_one for a chunk of records, written as they are: a run of
+ * records next to one another in the chunk with LF line ends goes out in
+ * one copy (of at most SCAN_RUN_MAX bytes, well under the output buffer,
+ * which is flushed only between writes).  A record whose key would pass --memory stops it: the record
+ * path takes over there and spills. */
+enum { SCAN_RUN_MAX = 256 << 10 };
+
+static long scan_commit(void *arg, const struct scan_chunk *c,
+			struct cov_err *e)
+{
+	struct job *j = arg;
+	struct stream *st = j->st;
+	uint64_t empty = 0, run_n = 0;
+	size_t i, run = 0, run_end = 0;
+
+	for (i = 0; i < c->n; i++) {
+		const struct scan_rec *r = &c->rec[i];
+
+		if (i + 8 < c->n && (c->rec[i + 8].flags & F_KEY))
+			keytab_prefetch(j->t, &c->rec[i + 8].h);
+		if (r->flags & F_KEY) {
+			uint64_t *p;
+			int k = keytab_put(j->t, &r->h, &p);
+
+			if (k < 0)
+				break;
+			if (k == 0) {
+				stream_count_aside(st);
+				continue;
+			}
+		} else {
+			empty++;
+		}
+		if (r->slow < 0 && r->end == r->off + r->len + 1) {
+			if (run_n && run_end == r->off &&
+			    r->end - run <= SCAN_RUN_MAX) {
+				run_end = r->end;
+				run_n++;
+				continue;
+			}
+			if (run_n)
+				stream_write_raw_lines(st, j->raw, c->buf + run,
+						       run_end - run, run_n);
+			run = r->off;
+			run_end = r->end;
+			run_n = 1;
+			continue;
+		}
+		if (run_n)
+			stream_write_raw_lines(st, j->raw, c->buf + run,
+					       run_end - run, run_n);
+		run_n = 0;
+		if (r->slow < 0)
+			stream_write_raw(st, j->raw, c->buf + r->off, r->len);
+		else if (stream_write(st, &c->slow[r->slow], e) < 0)
+			return -1;
+	}
+	if (run_n)
+		stream_write_raw_lines(st, j->raw, c->buf + run, run_end - run,
+				       run_n);
+	if (empty)
+		stream_count_reason(st, "key_empty", empty);
+	return (long)i;
+}
+
+/* The records csvscan can take, when the job allows: first, no --dupes,
+ * a CSV input whose records can go out as they are. */
+static int run_scan(struct job *j, struct cov_err *e)
+{
+	int fields[64];
+	struct scan_ops ops = {0};
+
+	if (j->o->dupes || j->S || !csvscan_enabled() ||
+	    j->st->in_fmt != FMT_CSV ||
+	    (!j->k->contact && j->k->n > sizeof fields / sizeof *fields) ||
+	    !(j->raw = stream_raw_out(j->st)))
+		return 0;
+	ops.fields = fields;
+	ops.nfields = keyer_fields(j->k, fields);
+	ops.thread_new = scan_keyer;
+	ops.thread_free = scan_keyer_free;
+	ops.key = scan_key;
+	ops.commit = scan_commit;
+	ops.arg = j;
+	return csvscan_run(j->st, &ops, e);
+}
+
 /* first without --merge: one pass.  Each record is decided one record
  * late, so the table slot of its key, prefetched when it was read, has
  * arrived from memory by the time it is probed. */
@@ -1186,6 +1363,8 @@ static int run_stream_first(struct job *j, struct cov_err *e)
 	struct spool_entry x[2];
 	int k, r = 0, cur = 0, have = 0;
 
+	if (run_scan(j, e) < 0)
+		return -1;
 	while ((k = stream_next(j->st, &rec[cur], e)) > 0) {
 		struct spool_entry *c = &x[cur];
 

@@ -75,6 +75,16 @@ int keyer_bind(struct keyer *k, const struct schema *s, int ndjson,
 int keyer_hash(struct keyer *k, const struct schema *s,
 	       const struct record *rec, struct key128 *h);
 
+/* keyer_hash for a record given as values v[i], n[i] indexed like the
+ * schema the keyer was bound to (only the fields keyer_fields lists are
+ * read). */
+int keyer_hash_values(struct keyer *k, const char *const *v, const size_t *n,
+		      struct key128 *h);
+
+/* The schema indices of the fields the key reads, into out (room for 5,
+ * or for the -k fields); returns their number. */
+size_t keyer_fields(const struct keyer *k, int *out);
+
 /* The bytes hashed by the last keyer_hash (borrowed until the next call). */
 const char *keyer_bytes(const struct keyer *k, size_t *n);
 

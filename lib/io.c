@@ -162,6 +162,10 @@ long in_fill(struct in_file *f, size_t keep, struct cov_err *e)
 {
 	long n;
 
+	if (f->err_pending) {
+		*e = f->err;
+		return -1;
+	}
 	if (f->eof)
 		return 0;
 	if (keep > f->end)
@@ -193,6 +197,35 @@ long in_fill(struct in_file *f, size_t keep, struct cov_err *e)
 		f->eof = 1;
 	f->end += (size_t)n;
 	return n;
+}
+
+long in_read(struct in_file *f, char *dst, size_t room, struct cov_err *e)
+{
+	long n;
+
+	if (f->eof)
+		return 0;
+	n = f->gz ? fill_gz(f, dst, room, e) : fill_plain(f, dst, room, e);
+	if (n == 0)
+		f->eof = 1;
+	return n;
+}
+
+void in_unread(struct in_file *f, const char *p, size_t n)
+{
+	if (f->cap - f->end < n) {
+		while (f->cap - f->end < n)
+			f->cap *= 2;
+		f->buf = xrealloc(f->buf, f->cap);
+	}
+	memcpy(f->buf + f->end, p, n);
+	f->end += n;
+}
+
+void in_fail(struct in_file *f, const struct cov_err *e)
+{
+	f->err = *e;
+	f->err_pending = 1;
 }
 
 void in_close(struct in_file *f)

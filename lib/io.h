@@ -37,6 +37,8 @@ struct in_file {
 	uint64_t bytes_in; /* bytes read from the file (compressed size) */
 	/* private */
 	int fd, gz, gz_done;
+	int err_pending;  /* in_fill fails with err (in_fail) */
+	struct cov_err err;
 	void *zs;         /* z_stream when gz */
 	unsigned char *zbuf;
 	size_t zlen, zpos;
@@ -55,6 +57,19 @@ struct in_file *in_open(const char *path, struct cov_err *e);
 long in_fill(struct in_file *f, size_t keep, struct cov_err *e);
 
 void in_close(struct in_file *f);
+
+/* For a caller that takes over reading (csvscan.h): the next bytes of the
+ * file, past the window, straight into dst (at most room).  The number
+ * read (0 at end of input, which sets eof), or -1 with e filled. */
+long in_read(struct in_file *f, char *dst, size_t room, struct cov_err *e);
+
+/* Append p[0..n) to the window, as if read from the file: how such a
+ * caller gives back the bytes it did not use. */
+void in_unread(struct in_file *f, const char *p, size_t n);
+
+/* Make the next in_fill fail with e, once the window's bytes are used:
+ * an error in_read met, reported where the file's reader would meet it. */
+void in_fail(struct in_file *f, const struct cov_err *e);
 
 struct out_file {
 	char *buf;

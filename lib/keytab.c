@@ -55,7 +55,12 @@ static void norm_hash(const struct key128 *h, uint64_t *lo, uint64_t *hi)
 /* Move every entry of s into a new array of cap slots. */
 static void shard_resize(struct keytab *t, struct shard *s, size_t cap)
 {
-	uint64_t *slot = xcalloc(cap, t->stride * sizeof(uint64_t));
+	/* zeroed by writing, not calloc: calloc's fresh pages map the zero
+	 * page on the first read (a probe), and the first write then costs a
+	 * copy and, with other threads running, a TLB shootdown */
+	uint64_t *slot = xmalloc(cap * t->stride * sizeof(uint64_t));
+
+	memset(slot, 0, cap * t->stride * sizeof(uint64_t));
 
 	for (size_t i = 0; i < s->cap; i++) {
 		const uint64_t *e = s->slot + i * t->stride;

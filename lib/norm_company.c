@@ -30,6 +30,7 @@
  */
 #include "norm_company.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -86,10 +87,11 @@ static struct form forms[NFORMS];
 /* forms by the first byte of their last word: by_last[first[c]..first[c+1]) */
 static unsigned char by_last[NFORMS];
 static size_t first[257];
-static int forms_ready;
-static struct buf folded = BUF_INIT, words = BUF_INIT;
-static struct word *wv;
-static size_t wv_len, wv_cap;
+static pthread_once_t forms_once = PTHREAD_ONCE_INIT;
+/* per thread: the key threads of csvscan.h call company_key at once */
+static _Thread_local struct buf folded = BUF_INIT, words = BUF_INIT;
+static _Thread_local struct word *wv;
+static _Thread_local size_t wv_len, wv_cap;
 
 static void forms_init(void)
 {
@@ -125,7 +127,6 @@ static void forms_init(void)
 		}
 	}
 	first[256] = k;
-	forms_ready = 1;
 }
 
 static int is_alnum(unsigned char c)
@@ -296,8 +297,7 @@ int company_key(const char *s, size_t n, struct buf *out)
 	size_t first = 0, left, i, end;
 
 	buf_reset(out);
-	if (!forms_ready)
-		forms_init();
+	pthread_once(&forms_once, forms_init);
 	if (text_fold(&folded, s, n) < 0)
 		return -1;
 	tokenize(folded.p, folded.len);
@@ -347,4 +347,13 @@ int company_key(const char *s, size_t n, struct buf *out)
 		buf_add(out, words.p + wv[i].off, wv[i].len);
 	}
 	return 0;
+}
+
+void company_thread_release(void)
+{
+	buf_release(&folded);
+	buf_release(&words);
+	free(wv);
+	wv = NULL;
+	wv_len = wv_cap = 0;
 }

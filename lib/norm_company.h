@@ -25,4 +25,8 @@
  * space.  Returns 0, or -1 on invalid UTF-8 (out then empty). */
 int company_key(const char *s, size_t n, struct buf *out);
 
+/* Free the calling thread's buffers (one set per thread); for a thread
+ * about to end. */
+void company_thread_release(void);
+
 #endif

@@ -35,7 +35,7 @@
 
 #include "norm_text.h"
 
-static struct buf scratch = BUF_INIT;
+static _Thread_local struct buf scratch = BUF_INIT; /* per thread */
 
 struct provider {
 	const char *domain;
@@ -241,4 +241,9 @@ int email_key(const char *s, size_t n, struct buf *out)
 	}
 	out->len = w;
 	return 0;
+}
+
+void email_thread_release(void)
+{
+	buf_release(&scratch);
 }

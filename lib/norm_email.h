@@ -31,4 +31,8 @@ int email_domain(const char *email, size_t n, const char **dom, size_t *dn);
  * no '@' (out then empty). */
 int email_key(const char *s, size_t n, struct buf *out);
 
+/* Free the calling thread's scratch buffer (one per thread); for a thread
+ * about to end. */
+void email_thread_release(void);
+
 #endif

@@ -19,8 +19,9 @@
 
 #include "err.h"
 
-static utf8proc_int32_t *cp_buf;
-static size_t cp_cap;
+/* per thread: the key threads of csvscan.h call these functions at once */
+static _Thread_local utf8proc_int32_t *cp_buf;
+static _Thread_local size_t cp_cap;
 
 int text_is_ascii(const char *s, size_t n)
 {
@@ -225,7 +226,7 @@ static int nfc_stable_uncached(utf8proc_int32_t c)
 	return 1;
 }
 
-static unsigned char nfc_cache[0x10000]; /* 0 unknown, 1 stable, 2 not */
+static _Thread_local unsigned char nfc_cache[0x10000]; /* 0 unknown, 1 stable, 2 not */
 
 static int nfc_stable(utf8proc_int32_t c)
 {
@@ -412,3 +413,10 @@ static int text_map(struct buf *out, const char *s, size_t n, int fold)
 	return 0;
 }
 
+
+void text_thread_release(void)
+{
+	free(cp_buf);
+	cp_buf = NULL;
+	cp_cap = 0;
+}

@@ -38,4 +38,8 @@ int text_fold(struct buf *out, const char *s, size_t n);
 /* 1 when s[0..n) is only ASCII. */
 int text_is_ascii(const char *s, size_t n);
 
+/* Free the calling thread's buffers (the functions here keep one per
+ * thread); for a thread about to end. */
+void text_thread_release(void);
+
 #endif

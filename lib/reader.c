@@ -173,6 +173,41 @@ int reader_next(struct reader *r, struct record *rec, struct cov_err *e)
 	}
 }
 
+struct reader *reader_mem(const char *name, size_t ncols)
+{
+	struct reader *r = xcalloc(1, sizeof *r);
+
+	r->in = xcalloc(1, sizeof *r->in);
+	r->in->name = xstrdup(name);
+	r->in->fd = -1;
+	r->in->eof = 1;
+	r->fmt = FMT_CSV;
+	r->ncols = ncols;
+	csv_reader_init(r);
+	return r;
+}
+
+long reader_parse(struct reader *r, const char *p, size_t n,
+		  struct record *rec, long *lines)
+{
+	struct cov_err e;
+	int k;
+
+	r->in->buf = (char *)p; /* only read */
+	r->in->end = r->in->cap = n;
+	r->pos = r->rec_start = 0;
+	r->line = 0;
+	k = reader_next(r, rec, &e);
+	r->in->buf = NULL;
+	r->in->end = r->in->cap = 0;
+	*lines = r->line;
+	if (k > 0)
+		return (long)r->pos;
+	csv_free(&r->csv); /* whatever state the error left */
+	csv_reader_init(r);
+	return -1;
+}
+
 void reader_close(struct reader *r)
 {
 	if (!r)

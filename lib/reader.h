@@ -73,6 +73,18 @@ void reader_raw(const struct reader *r, const char **p, size_t *n, long *line);
 
 void reader_close(struct reader *r);
 
+/* A CSV reader over bytes in memory, for parsing records one at a time
+ * with reader_parse: name is the file they came from, ncols the number of
+ * fields a record must have. */
+struct reader *reader_mem(const char *name, size_t ncols);
+
+/* Parse the first record of p[0..n) (whole lines) into rec as reader_next
+ * would.  Returns the bytes it took, blank lines before it and its line
+ * end included, with *lines set to the lines they hold; or -1 when the
+ * record is malformed or p holds none. */
+long reader_parse(struct reader *r, const char *p, size_t n,
+		  struct record *rec, long *lines);
+
 /* Shared by the format parsers: the next line (with its '\n', if any) as a
  * pointer into the window, valid until the next call.  1, 0 at end, -1 on
  * error. */
@@ -85,6 +97,7 @@ void reader_reject(struct reader *r, struct cov_err *e, long line,
 	__attribute__((format(printf, 5, 6)));
 
 /* Format-specific parts (csvio.c, ndjson.c). */
+void csv_reader_init(struct reader *r);
 int csv_read_header(struct reader *r, struct cov_err *e);
 int csv_next(struct reader *r, struct record *rec, struct cov_err *e);
 int tsv_read_header(struct reader *r, struct cov_err *e);

@@ -660,6 +660,8 @@ static void progress(struct stream *st, int final)
 	bytes = st->bytes_done;
 	if (st->pf && st->pf->running)
 		bytes += st->pf_bytes;
+	else if (st->raw_on)
+		bytes += st->raw_bytes;
 	else if (st->r)
 		bytes += st->r->in->bytes_in;
 	fprintf(stderr, "\r%s: %llu rows, %.1f MB, %.0f rows/s", cov_progname,
@@ -880,6 +882,34 @@ int stream_next(struct stream *st, struct record *rec, struct cov_err *e)
 			return -1;
 		st->pf_pending = 1;
 	}
+}
+
+struct out_file *stream_raw_out(struct stream *st)
+{
+	struct writer *w = st->out;
+
+	if (st->order_for != st->schema.n || !st->order)
+		update_order(st);
+	if (!st->r || st->r->fmt != FMT_CSV || w->fmt != FMT_CSV ||
+	    w->excel_safe || (st->pf && st->pf->running) ||
+	    st->schema.n < 2 || st->norder != st->schema.n ||
+	    st->r->ncols != st->schema.n)
+		return NULL;
+	for (size_t i = 0; i < st->norder; i++)
+		if (st->order[i] != (int)i)
+			return NULL;
+	if (!w->started)
+		write_header(w, &st->schema, st->order, st->norder);
+	return w->header_n == st->schema.n ? w->o : NULL;
+}
+
+void stream_raw_in(struct stream *st, uint64_t n)
+{
+	uint64_t before = st->rows_in;
+
+	st->rows_in += n;
+	if ((before >> 16) != (st->rows_in >> 16))
+		progress(st, 0);
 }
 
 int stream_write(struct stream *st, const struct record *rec,

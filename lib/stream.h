@@ -85,6 +85,8 @@ struct stream {
 	struct prefetch *pf; /* STREAM_PREFETCH: the reading thread */
 	uint64_t pf_bytes;   /* bytes of the current input read so far */
 	int pf_pending;      /* start the thread at the next stream_next */
+	int raw_on;          /* csvscan.h reads: raw_bytes read so far */
+	uint64_t raw_bytes;
 };
 
 /* Open the inputs (nfiles names, none = stdin) and, once the first input's
@@ -144,6 +146,41 @@ int stream_close(struct stream *st, struct cov_err *e);
 
 /* Remove temporaries and free after a fatal error. */
 void stream_abort(struct stream *st);
+
+/* For a tool that copies CSV records through as they are (csvscan.h):
+ * the output, when a record of the current input can be written as its
+ * own canonical bytes (CSV in and out, no --excel-safe, more than one
+ * field, no field added, the reading thread not started), with the header
+ * written; else NULL. */
+struct out_file *stream_raw_out(struct stream *st);
+
+/* Count n records read (and show --progress). */
+void stream_raw_in(struct stream *st, uint64_t n);
+
+/* Write one record's canonical CSV bytes p[0..n) (no line end) to o, the
+ * output stream_raw_out returned. */
+static inline void stream_write_raw(struct stream *st, struct out_file *o,
+				    const char *p, size_t n)
+{
+	char *d = out_reserve(o, n + 1);
+
+	memcpy(d, p, n);
+	d[n] = '\n';
+	o->len += n + 1;
+	st->rows_out++;
+}
+
+/* Write nrec records whose canonical CSV lines, line ends included, are
+ * the n bytes at p, to o (stream_raw_out's).  Like every write, in one
+ * piece: what reaches the file is always whole records. */
+static inline void stream_write_raw_lines(struct stream *st,
+					  struct out_file *o, const char *p,
+					  size_t n, uint64_t nrec)
+{
+	memcpy(out_reserve(o, n), p, n);
+	o->len += n;
+	st->rows_out += nrec;
+}
 
 /* Seconds since stream_open. */
 double stream_seconds(const struct stream *st);

@@ -196,21 +196,13 @@ static char *run(const char *in, struct dedupe_opts *o)
 	struct stream st;
 	struct cov_err e = {0};
 	char *files[1] = {path}, *text;
-	FILE *f;
-	long n;
 
 	close(mkstemp(outp));
 	opt.output = outp;
 	cr_assert_eq(stream_open(&st, &opt, 1, files, &e), 0, "%s", e.msg);
 	cr_assert_eq(dedupe_run(&st, o, &e), 0, "%s", e.msg);
 	cr_assert_eq(stream_close(&st, &e), 0, "%s", e.msg);
-	f = fopen(outp, "rb");
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	text = calloc(1, (size_t)n + 1);
-	cr_assert_eq(fread(text, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
+	text = tmp_read(outp);
 	unlink(outp);
 	free(outp);
 	tmp_remove(path);

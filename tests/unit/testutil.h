@@ -6,6 +6,7 @@
 #define COV_TESTUTIL_H
 
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,6 +29,25 @@ static inline char *tmp_write(const char *s, size_t n)
 	}
 	close(fd);
 	return path;
+}
+
+/* The whole file at path as a string (malloc'd), or "(none)" when it
+ * cannot be opened. */
+static inline char *tmp_read(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	long n;
+	char *text;
+
+	if (!f)
+		return strdup("(none)");
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	text = calloc(1, (size_t)n + 1);
+	cr_assert_eq(fread(text, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return text;
 }
 
 static inline void tmp_remove(char *path)

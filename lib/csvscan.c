@@ -1,0 +1,694 @@
+/*
+ * csvscan: see csvscan.h.
+ *
+ * Turns.  A thread takes the read turn to fill the next free chunk slot
+ * (the bytes after the previous chunk's cut, then the file), lets it go,
+ * scans its chunk, then waits for the commit turn of that chunk.  Each
+ * thread holds at most one chunk, and the chunk next to commit is always
+ * held by a thread that can commit it, so the turns cannot deadlock.  A
+ * slot is refilled only after its chunk was committed, and the chunk being
+ * read is at most nslot - 1 ahead of the next to commit, so the previous
+ * chunk's tail is still there when the next one copies it.
+ *
+ * Cutting.  A chunk ends after the last LF before which the number of
+ * double quotes since the chunk's start is even: outside quotes, if the
+ * file is well formed.  If it is not, the scan finds the record that
+ * breaks the rule malformed and stops there, which is what the reader
+ * does with it anyway.
+ */
+#include "csvscan.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "norm_text.h"
+#include "reader.h"
+
+enum { PAD = 64, MAX_THREADS = 4 };
+
+struct chunk {
+	char *buf; /* cap + PAD bytes */
+	size_t cap, len, cut;
+	int eof;  /* the input ended in this chunk */
+	int rerr; /* reading failed after len bytes (err) */
+	struct cov_err err;
+	uint64_t bytes_in; /* the input's bytes read when it was filled */
+	struct scan_rec *rec;
+	size_t n, rcap;
+	int hard;         /* the record after rec[n - 1] is malformed */
+	uint32_t lines;   /* line ends in [0, cut) */
+	struct record *slow;
+	size_t nslow, slowcap;
+};
+
+struct scan;
+
+struct worker {
+	struct scan *s;
+	pthread_t tid;
+	int started;
+	void *t; /* the tool's */
+	struct reader *mem;
+	uint32_t *sep; /* field i ends at sep[i] (its comma or line end) */
+	const char **v;
+	size_t *vn;
+	struct buf *unesc; /* one per key field */
+};
+
+struct scan {
+	struct stream *st;
+	const struct scan_ops *ops;
+	struct in_file *in;
+	size_t ncols;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct chunk *c;
+	size_t nslot;
+	uint64_t next_read, committed;
+	int reading, read_over, halted, failed;
+	uint64_t halt_chunk;
+	size_t halt_off;     /* the bytes handed back begin there */
+	uint32_t halt_lines; /* line ends in the chunk before halt_off */
+	struct cov_err err;
+	uint64_t lines_base; /* commit turn: lines before the chunk */
+	long last_line;      /* first line of the last record committed */
+};
+
+size_t csvscan_chunk = CSVSCAN_CHUNK;
+
+int csvscan_enabled(void)
+{
+	const char *env = getenv("COV_FASTSCAN");
+
+	return !(env && strcmp(env, "0") == 0);
+}
+
+static size_t nthreads(void)
+{
+	const char *env = getenv("COV_PREFETCH");
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if ((env && strcmp(env, "0") == 0) || n < 2)
+		return 1;
+	return n > MAX_THREADS ? MAX_THREADS : (size_t)n;
+}
+
+/* ---- reading and cutting ------------------------------------------------ */
+
+static size_t count_quotes(const char *p, size_t n)
+{
+	size_t k = 0, i = 0;
+
+#ifdef __SSE2__
+	const __m128i q = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
+
+	while (i + 16 <= n) {
+		/* per byte lane, up to 255 matches; then summed */
+		__m128i acc = zero, sum;
+		size_t stop = i + 255 * 16 < n ? i + 255 * 16 : n;
+
+		for (; i + 16 <= stop; i += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(p + i));
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(x, q));
+		}
+		sum = _mm_sad_epu8(acc, zero);
+		k += (size_t)_mm_cvtsi128_si32(sum) +
+		     (size_t)_mm_extract_epi16(sum, 4);
+	}
+#endif
+	for (; i < n; i++)
+		k += p[i] == '"';
+	return k;
+}
+
+/* The end of the last whole record in b[0..len), or 0. */
+static size_t cut_point(const char *b, size_t len)
+{
+	size_t total = count_quotes(b, len), pos = len, after = 0;
+
+	for (;;) {
+		const char *nl = memrchr(b, '\n', pos);
+		size_t at;
+
+		if (!nl)
+			return 0;
+		at = (size_t)(nl - b);
+		after += count_quotes(b + at + 1, pos - at - 1);
+		if (((total - after) & 1) == 0)
+			return at + 1;
+		pos = at;
+	}
+}
+
+static void read_chunk(struct scan *s, struct chunk *c, struct chunk *prev)
+{
+	struct in_file *in = s->in;
+
+	c->len = 0;
+	c->eof = c->rerr = c->hard = 0;
+	c->n = c->nslow = 0;
+	c->lines = 0;
+	if (prev) {
+		c->len = prev->len - prev->cut;
+		if (c->len > c->cap) { /* after a first chunk made larger */
+			c->cap = c->len;
+			c->buf = xrealloc(c->buf, c->cap + PAD);
+		}
+		memcpy(c->buf, prev->buf + prev->cut, c->len);
+	} else {
+		/* the first: what the reader holds after the header */
+		struct reader *r = s->st->r;
+		size_t n = in->end - r->pos;
+
+		if (n > c->cap) {
+			c->cap = n;
+			c->buf = xrealloc(c->buf, c->cap + PAD);
+		}
+		memcpy(c->buf, in->buf + r->pos, n);
+		c->len = n;
+		in->end = 0;
+		r->pos = 0;
+	}
+	while (c->len < c->cap) {
+		long k = in_read(in, c->buf + c->len, c->cap - c->len, &c->err);
+
+		if (k < 0) {
+			c->rerr = 1;
+			break;
+		}
+		if (k == 0) {
+			c->eof = 1;
+			break;
+		}
+		c->len += (size_t)k;
+	}
+	memset(c->buf + c->len, 0, PAD);
+	c->bytes_in = in->bytes_in;
+	c->cut = cut_point(c->buf, c->len);
+}
+
+/* ---- scanning ----------------------------------------------------------- */
+
+/* The state of scan_record in a stretch with quotes or CR. */
+struct qstate {
+	size_t nf, fs, close; /* fields done, field start, closing quote */
+	int quoted, inq, special;
+	uint32_t nl;
+};
+
+/* One special byte (comma, quote, LF, CR) of a record, at b[at], in q:
+ * 1 at the record's end (*endp set), 0 go on, -1 not canonical (or
+ * malformed: the reader will say). */
+static int special_byte(struct worker *w, const char *b, size_t at,
+			struct qstate *q, size_t *endp)
+{
+	char c = b[at];
+
+	if (q->inq) {
+		if (c == '"') {
+			q->inq = 0;
+			q->close = at;
+		} else if (c == '\r') {
+			return -1;
+		} else {
+			q->special = 1;
+			q->nl += c == '\n';
+		}
+		return 0;
+	}
+	if (q->quoted && at != q->close + 1)
+		return -1; /* text after a closing quote */
+	if (c == '"') {
+		if (at == q->fs)
+			q->quoted = q->inq = 1, q->special = 0;
+		else if (q->quoted)
+			q->inq = q->special = 1; /* "" */
+		else
+			return -1; /* a quote inside an unquoted field */
+		return 0;
+	}
+	if (c == '\r' && b[at + 1] != '\n')
+		return -1;
+	if (q->nf == w->s->ncols || (q->quoted && !q->special))
+		return -1; /* too many fields; quotes the writer would drop */
+	w->sep[q->nf++] = (uint32_t)at;
+	q->quoted = 0;
+	if (c == ',') {
+		q->fs = at + 1;
+		return 0;
+	}
+	*endp = at + 1 + (c == '\r');
+	return 1;
+}
+
+#ifdef __SSE2__
+static const unsigned char pop8[256] = {
+#define P2(n) n, n + 1, n + 1, n + 2
+#define P4(n) P2(n), P2(n + 1), P2(n + 1), P2(n + 2)
+#define P6(n) P4(n), P4(n + 1), P4(n + 1), P4(n + 2)
+	P6(0), P6(1), P6(1), P6(2)
+#undef P2
+#undef P4
+#undef P6
+};
+#endif
+
+/* The record at b[pos..): 1 when its bytes are canonical CSV (see
+ * csvscan.h), with its field ends in w->sep, its length without the line
+ * end in *lenp, its end in *endp and its line ends in *nlp; else 0.  16
+ * bytes at a time: in a stretch without quotes or CR only the commas are
+ * looked at, four at a time without a branch. */
+static int scan_record(struct worker *w, const char *b, size_t pos,
+		       size_t cut, size_t *lenp, size_t *endp, uint32_t *nlp)
+{
+	size_t ncols = w->s->ncols;
+	struct qstate q = {0, pos, 0, 0, 0, 0, 1};
+	size_t first_hi = (size_t)-1;
+#ifdef __SSE2__
+	uint32_t *sep = w->sep;
+	const char *p = b + pos;
+	const __m128i vn = _mm_set1_epi8('\n'), vc = _mm_set1_epi8(','),
+		      vq = _mm_set1_epi8('"'), vr = _mm_set1_epi8('\r');
+
+	for (;; p += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)p);
+		unsigned mn = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vn));
+		unsigned mc = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vc));
+		unsigned ms = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			_mm_cmpeq_epi8(x, vq), _mm_cmpeq_epi8(x, vr)));
+		unsigned mh = (unsigned)_mm_movemask_epi8(x);
+		uint32_t base = (uint32_t)(p - b);
+		unsigned before = mn ? (mn & -mn) - 1 : 0xffff;
+
+		if (base >= cut)
+			return 0; /* no line end: a quote left open */
+		if (!(ms & before) && !q.quoted) {
+			/* commas and perhaps the line end, outside quotes: in
+			 * locals, not q, whose address special_byte takes */
+			size_t nf = q.nf, cnt;
+			uint32_t *d;
+
+			mc &= before;
+			mh &= before;
+			if (mh && first_hi == (size_t)-1)
+				first_hi = base + (size_t)__builtin_ctz(mh);
+			cnt = (size_t)pop8[mc & 0xff] + pop8[mc >> 8];
+			if (nf + cnt >= ncols)
+				return 0; /* too many fields */
+			d = sep + nf;
+			mc |= 0xf0000; /* past the block once they run out */
+			d[0] = base + (uint32_t)__builtin_ctz(mc);
+			mc &= mc - 1;
+			d[1] = base + (uint32_t)__builtin_ctz(mc);
+			mc &= mc - 1;
+			d[2] = base + (uint32_t)__builtin_ctz(mc);
+			mc &= mc - 1;
+			d[3] = base + (uint32_t)__builtin_ctz(mc);
+			for (size_t k = 4; k < cnt; k++) {
+				mc &= mc - 1;
+				d[k] = base + (uint32_t)__builtin_ctz(mc);
+			}
+			nf += cnt;
+			q.nf = nf;
+			if (cnt)
+				q.fs = sep[nf - 1] + 1;
+			if (mn) {
+				*endp = base + (size_t)__builtin_ctz(mn);
+				sep[q.nf++] = (uint32_t)*endp;
+				++*endp;
+				break;
+			}
+			continue;
+		}
+		{
+			unsigned m = mn | mc | ms;
+			int k = 0;
+
+			while (m) {
+				size_t at = base + (size_t)__builtin_ctz(m);
+
+				k = special_byte(w, b, at, &q, endp);
+				if (k < 0)
+					return 0;
+				if (k > 0) {
+					mh &= (2u << (at - base)) - 1;
+					break;
+				}
+				m &= m - 1;
+			}
+			if (mh && first_hi == (size_t)-1)
+				first_hi = base + (size_t)__builtin_ctz(mh);
+			if (k > 0)
+				break;
+		}
+	}
+#else
+	for (size_t at = pos;; at++) {
+		char c;
+		int k;
+
+		if (at >= cut)
+			return 0;
+		c = b[at];
+		if ((c & 0x80) && first_hi == (size_t)-1)
+			first_hi = at;
+		if (c != ',' && c != '"' && c != '\n' && c != '\r')
+			continue;
+		k = special_byte(w, b, at, &q, endp);
+		if (k < 0)
+			return 0;
+		if (k > 0)
+			break;
+	}
+#endif
+	if (q.nf != ncols)
+		return 0;
+	/* the bytes before the first non-ASCII one are valid */
+	if (first_hi != (size_t)-1 &&
+	    !text_utf8_valid(b + first_hi, *endp - first_hi))
+		return 0;
+	*lenp = *endp - pos - 1 - (b[*endp - 2] == '\r');
+	*nlp = q.nl;
+	return 1;
+}
+
+static struct scan_rec *new_rec(struct chunk *c)
+{
+	if (c->n == c->rcap) {
+		c->rcap = c->rcap ? c->rcap * 2 : 4096;
+		c->rec = xrealloc(c->rec, c->rcap * sizeof *c->rec);
+	}
+	return &c->rec[c->n++];
+}
+
+static struct record *new_slow(struct chunk *c)
+{
+	if (c->nslow == c->slowcap) {
+		size_t old = c->slowcap;
+
+		c->slowcap = old ? old * 2 : 64;
+		c->slow = xrealloc(c->slow, c->slowcap * sizeof *c->slow);
+		for (size_t i = old; i < c->slowcap; i++)
+			c->slow[i] = (struct record)RECORD_INIT;
+	}
+	return &c->slow[c->nslow++];
+}
+
+/* The key fields' values of the record at b[pos..) (its field ends in
+ * w->sep), quotes undoubled. */
+static void key_values(struct worker *w, const char *b, size_t pos)
+{
+	const struct scan_ops *ops = w->s->ops;
+
+	for (size_t j = 0; j < ops->nfields; j++) {
+		int i = ops->fields[j];
+		size_t s = i ? w->sep[i - 1] + 1 : pos, e = w->sep[i];
+
+		int quoted = b[s] == '"';
+
+		if (quoted) {
+			s++;
+			e--;
+		}
+		if (!quoted || !memchr(b + s, '"', e - s)) {
+			w->v[i] = b + s;
+			w->vn[i] = e - s;
+			continue;
+		}
+		buf_reset(&w->unesc[j]);
+		for (size_t k = s; k < e; k++) {
+			buf_addc(&w->unesc[j], b[k]);
+			k += b[k] == '"';
+		}
+		w->v[i] = w->unesc[j].p;
+		w->vn[i] = w->unesc[j].len;
+	}
+}
+
+static void scan_chunk(struct worker *w, struct chunk *c)
+{
+	const struct scan_ops *ops = w->s->ops;
+	const char *b = c->buf;
+	size_t pos = 0, cut = c->cut;
+	uint32_t line = 0;
+
+	while (pos < cut) {
+		struct scan_rec *r;
+		size_t len, end;
+		uint32_t nl;
+
+		if (b[pos] == '\n' || (b[pos] == '\r' && b[pos + 1] == '\n')) {
+			pos += b[pos] == '\n' ? 1 : 2; /* a blank line */
+			line++;
+			continue;
+		}
+		r = new_rec(c);
+		r->off = (uint32_t)pos;
+		r->line0 = line;
+		r->flags = 0;
+		if (scan_record(w, b, pos, cut, &len, &end, &nl)) {
+			r->len = (uint32_t)len;
+			r->slow = -1;
+			key_values(w, b, pos);
+			ops->key(w->t, w->v, w->vn, NULL, r);
+		} else {
+			struct record *rec = new_slow(c);
+			long lines, k;
+
+			k = reader_parse(w->mem, b + pos, cut - pos, rec, &lines);
+			if (k <= 0) {
+				c->nslow--;
+				c->n--;
+				c->hard = 1;
+				return;
+			}
+			end = pos + (size_t)k;
+			nl = (uint32_t)lines;
+			r->len = 0;
+			r->slow = (int32_t)(c->nslow - 1);
+			ops->key(w->t, NULL, NULL, rec, r);
+		}
+		r->end = (uint32_t)end;
+		line += nl;
+		r->lines_end = line;
+		pos = end;
+	}
+	c->lines = line;
+}
+
+/* ---- turns -------------------------------------------------------------- */
+
+static void commit_chunk(struct scan *s, struct chunk *c, uint64_t idx)
+{
+	struct scan_chunk sc = {c->buf, c->rec, c->n, c->slow};
+	long k;
+
+	s->st->raw_bytes = c->bytes_in;
+	k = s->ops->commit(s->ops->arg, &sc, &s->err);
+	if (k < 0) {
+		s->failed = 1;
+		return;
+	}
+	stream_raw_in(s->st, (uint64_t)k);
+	if (k > 0)
+		s->last_line = (long)s->lines_base + c->rec[k - 1].line0 + 1;
+	if ((size_t)k < c->n || c->hard) {
+		s->halted = 1;
+		s->halt_chunk = idx;
+		s->halt_off = k ? c->rec[k - 1].end : 0;
+		s->halt_lines = k ? c->rec[k - 1].lines_end : 0;
+		return;
+	}
+	s->lines_base += c->lines;
+}
+
+static void *run(void *arg)
+{
+	struct worker *w = arg;
+	struct scan *s = w->s;
+
+	for (;;) {
+		uint64_t i;
+		struct chunk *c, *prev;
+		int skip;
+
+		pthread_mutex_lock(&s->mu);
+		while (!s->read_over &&
+		       (s->reading || s->next_read - s->committed >= s->nslot))
+			pthread_cond_wait(&s->cv, &s->mu);
+		if (s->read_over) {
+			pthread_mutex_unlock(&s->mu);
+			break;
+		}
+		i = s->next_read;
+		s->reading = 1;
+		pthread_mutex_unlock(&s->mu);
+
+		c = &s->c[i % s->nslot];
+		prev = i ? &s->c[(i - 1) % s->nslot] : NULL;
+		read_chunk(s, c, prev);
+
+		pthread_mutex_lock(&s->mu);
+		s->next_read = i + 1;
+		s->reading = 0;
+		/* no more after the end, an error, or a full chunk without a
+		 * whole record (one longer than a chunk: the reader takes it) */
+		if (c->eof || c->rerr || c->cut == 0)
+			s->read_over = 1;
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+
+		scan_chunk(w, c);
+
+		pthread_mutex_lock(&s->mu);
+		if (c->hard)
+			s->read_over = 1;
+		while (s->committed != i)
+			pthread_cond_wait(&s->cv, &s->mu);
+		skip = s->halted || s->failed;
+		pthread_mutex_unlock(&s->mu);
+		if (!skip)
+			commit_chunk(s, c, i);
+		pthread_mutex_lock(&s->mu);
+		if (s->halted || s->failed)
+			s->read_over = 1; /* keep the chunks to hand back */
+		s->committed = i + 1;
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+	}
+	return NULL;
+}
+
+/* A thread's own state goes with it, so what it keeps per thread can be
+ * freed in it. */
+static void *run_thread(void *arg)
+{
+	struct worker *w = arg;
+
+	run(w);
+	if (w->t && w->s->ops->thread_free)
+		w->s->ops->thread_free(w->t);
+	w->t = NULL;
+	return NULL;
+}
+
+/* Give the reader back every byte not taken, with the line count. */
+static void hand_back(struct scan *s, long line0)
+{
+	struct reader *r = s->st->r;
+	uint64_t h, last = s->next_read - 1;
+	size_t off;
+	uint64_t lines;
+
+	if (s->halted) {
+		h = s->halt_chunk;
+		off = s->halt_off;
+		lines = s->lines_base + s->halt_lines;
+	} else {
+		h = last;
+		off = s->c[h % s->nslot].cut;
+		lines = s->lines_base;
+	}
+	s->in->end = 0;
+	for (uint64_t j = h; j <= last; j++) {
+		struct chunk *c = &s->c[j % s->nslot];
+		size_t from = j == h ? off : 0;
+		size_t to = j == last ? c->len : c->cut;
+
+		if (to > from)
+			in_unread(s->in, c->buf + from, to - from);
+		if (j == last && c->rerr)
+			in_fail(s->in, &c->err);
+	}
+	r->pos = r->rec_start = 0;
+	r->in_record = 0;
+	r->line = line0 + (long)lines;
+	if (s->last_line)
+		r->rec_line = line0 + s->last_line;
+}
+
+static void worker_init(struct worker *w, struct scan *s)
+{
+	w->s = s;
+	w->t = s->ops->thread_new ? s->ops->thread_new(s->ops->arg) : NULL;
+	w->mem = reader_mem(s->in->name, s->ncols);
+	w->sep = xcalloc(s->ncols + 8, sizeof *w->sep);
+	w->v = xcalloc(s->ncols, sizeof *w->v);
+	w->vn = xcalloc(s->ncols, sizeof *w->vn);
+	w->unesc = xcalloc(s->ops->nfields ? s->ops->nfields : 1,
+			   sizeof *w->unesc);
+}
+
+static void worker_free(struct worker *w)
+{
+	if (w->t && w->s->ops->thread_free)
+		w->s->ops->thread_free(w->t);
+	reader_close(w->mem);
+	free(w->sep);
+	free(w->v);
+	free(w->vn);
+	for (size_t j = 0; j < (w->s->ops->nfields ? w->s->ops->nfields : 1);
+	     j++)
+		buf_release(&w->unesc[j]);
+	free(w->unesc);
+}
+
+int csvscan_run(struct stream *st, const struct scan_ops *ops,
+		struct cov_err *e)
+{
+	struct scan s;
+	struct worker w[MAX_THREADS];
+	size_t nt = nthreads();
+	long line0 = st->r->line;
+	int rc = 0;
+
+	memset(&s, 0, sizeof s);
+	memset(w, 0, sizeof w);
+	s.st = st;
+	s.ops = ops;
+	s.in = st->r->in;
+	s.ncols = st->r->ncols;
+	s.nslot = nt + 2;
+	s.c = xcalloc(s.nslot, sizeof *s.c);
+	for (size_t i = 0; i < s.nslot; i++) {
+		s.c[i].cap = csvscan_chunk;
+		s.c[i].buf = xmalloc(csvscan_chunk + PAD);
+	}
+	pthread_mutex_init(&s.mu, NULL);
+	pthread_cond_init(&s.cv, NULL);
+	for (size_t i = 0; i < nt; i++)
+		worker_init(&w[i], &s);
+	st->raw_on = 1;
+	for (size_t i = 1; i < nt; i++)
+		w[i].started =
+			pthread_create(&w[i].tid, NULL, run_thread, &w[i]) == 0;
+	run(&w[0]);
+	for (size_t i = 1; i < nt; i++)
+		if (w[i].started)
+			pthread_join(w[i].tid, NULL);
+	st->raw_on = 0;
+	if (s.failed) {
+		*e = s.err;
+		rc = -1;
+	} else {
+		hand_back(&s, line0);
+	}
+	for (size_t i = 0; i < nt; i++)
+		worker_free(&w[i]);
+	for (size_t i = 0; i < s.nslot; i++) {
+		free(s.c[i].buf);
+		free(s.c[i].rec);
+		for (size_t j = 0; j < s.c[i].slowcap; j++)
+			rec_release(&s.c[i].slow[j]);
+		free(s.c[i].slow);
+	}
+	free(s.c);
+	pthread_mutex_destroy(&s.mu);
+	pthread_cond_destroy(&s.cv);
+	return rc;
+}

@@ -1,0 +1,97 @@
+/*
+ * csvscan: a CSV input read in large chunks and scanned by several
+ * threads, for a tool that passes records through as they are and decides
+ * about each from a few of its fields (cov-dedupe --keep first).
+ *
+ * The file is read in chunks of whole records (a chunk ends at a line end
+ * outside quotes).  Threads take chunks in turn, scan them in parallel, and
+ * commit them in input order, one at a time: the tool's commit callback
+ * sees every record of a chunk, in order, with its decision data.
+ *
+ * A record whose bytes are already the CSV the stream's writer would write
+ * (fields unquoted, or quoted because they hold a comma, quote or LF; the
+ * header's number of fields; valid UTF-8; LF or CRLF line end) is taken
+ * from the chunk as it is: no record is built.  Any other record is
+ * parsed by the reader's own code (reader_parse) into a struct record.
+ * A record that is malformed, or that the tool declines at commit, ends
+ * the scan: it and everything after it are handed back to the stream's
+ * reader, with its line count, so stream_next goes on from there exactly
+ * as if it had read everything before itself.  So do the bytes after the
+ * last line end of the file, and a read error is reported where the
+ * reader would have met it.
+ *
+ * Threads: as many as processors, at most 4; one when COV_PREFETCH is "0".
+ * Memory: (threads + 2) chunks of CSVSCAN_CHUNK bytes, and their records.
+ */
+#ifndef COV_CSVSCAN_H
+#define COV_CSVSCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "keytab.h"
+#include "record.h"
+#include "stream.h"
+
+#define CSVSCAN_CHUNK (2u << 20)
+
+/* The chunk size (CSVSCAN_CHUNK).  Tests set it small to sweep records
+ * across chunk edges. */
+extern size_t csvscan_chunk;
+
+/* One record of a chunk. */
+struct scan_rec {
+	uint32_t off;       /* its first byte in the chunk */
+	uint32_t len;       /* its CSV bytes, without the line end */
+	uint32_t end;       /* the byte after its line end */
+	uint32_t line0;     /* line ends in the chunk before its first byte */
+	uint32_t lines_end; /* line ends in the chunk up to its end */
+	int32_t slow;       /* -1: bytes [off, off+len) are its CSV; else its
+			     * index in the chunk's parsed records */
+	uint32_t flags;     /* the tool's */
+	struct key128 h;    /* the tool's */
+};
+
+/* A chunk, as the commit callback sees it. */
+struct scan_chunk {
+	const char *buf;
+	const struct scan_rec *rec;
+	size_t n;
+	const struct record *slow; /* parsed records (scan_rec.slow) */
+};
+
+struct scan_ops {
+	/* The fields the key callback reads (indices into the schema). */
+	const int *fields;
+	size_t nfields;
+	/* Per-thread state for key, made in the calling thread and freed
+	 * in the thread that used it (so it may free what the functions it
+	 * called keep per thread). */
+	void *(*thread_new)(void *arg);
+	void (*thread_free)(void *t);
+	/* Fill r->flags and r->h from a record: either its field values
+	 * v[i], n[i] (only the fields listed above are set) or, when rec is
+	 * not NULL, the parsed record.  Called in any thread. */
+	void (*key)(void *t, const char *const *v, const size_t *n,
+		    const struct record *rec, struct scan_rec *r);
+	/* Commit c's records in order, from the first.  Returns how many it
+	 * took (fewer than c->n hands the rest back to the stream), or -1
+	 * with e filled.  Called in input order, one chunk at a time. */
+	long (*commit)(void *arg, const struct scan_chunk *c,
+		       struct cov_err *e);
+	void *arg;
+};
+
+/* Scan the rest of st's current input (which must be CSV, with
+ * stream_raw_out not NULL, and not yet read past its header by
+ * stream_next).  Returns 0 when it stopped and the bytes it did not take
+ * are back in st's reader (stream_next goes on with them), or -1 with e
+ * filled (a commit failed). */
+int csvscan_run(struct stream *st, const struct scan_ops *ops,
+		struct cov_err *e);
+
+/* 1 when csvscan is allowed: COV_FASTSCAN is not "0". */
+int csvscan_enabled(void);
+
+#endif

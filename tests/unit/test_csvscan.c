@@ -1,0 +1,184 @@
+/*
+ * csvscan: cov-dedupe's job run through the chunked scan must give what
+ * the record path gives (COV_FASTSCAN=0), byte for byte and count for
+ * count, with chunks so small that every record meets chunk edges at
+ * every offset, in one thread and in several, on records the scan takes
+ * as they are and records it must leave to the reader.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csvscan.h"
+#include "dedupe.h"
+#include "stream.h"
+#include "testutil.h"
+
+/* The job on the file at path: its output, rejects and counts, as one
+ * text.  budget: --memory (0: none). */
+static char *job(char *path, const char *key, int exact, size_t budget)
+{
+	char outp[] = "/tmp/cov-scan-out-XXXXXX", rejp[] = "/tmp/cov-scan-rej-XXXXXX";
+	struct cli_common opt = {0};
+	struct dedupe_opts o = {0};
+	struct stream st;
+	struct cov_err e = {0};
+	char *files[1] = {path}, *out, *rej;
+	struct buf b = BUF_INIT;
+	int rc;
+
+	close(mkstemp(outp));
+	close(mkstemp(rejp));
+	opt.output = outp;
+	opt.rejects = rejp;
+	o.key = key;
+	o.exact = exact;
+	o.memory = budget;
+	cr_assert_eq(stream_open_flags(&st, &opt, 1, files,
+				       STREAM_REJECT_RECORDS | STREAM_PREFETCH, &e),
+		     0, "%s", e.msg);
+	rc = dedupe_run(&st, &o, &e);
+	buf_addf(&b, "rc %d %s:%ld %s\n", rc, rc ? e.reason : "", e.line,
+		 rc ? e.msg : "");
+	buf_addf(&b, "in %llu out %llu rejected %llu aside %llu\n",
+		 (unsigned long long)st.rows_in, (unsigned long long)st.rows_out,
+		 (unsigned long long)st.rows_rejected,
+		 (unsigned long long)st.rows_set_aside);
+	for (size_t i = 0; i < st.nreasons; i++)
+		buf_addf(&b, "%s %llu\n", st.reason[i].name,
+			 (unsigned long long)st.reason[i].n);
+	if (rc == 0)
+		cr_assert_eq(stream_close(&st, &e), 0, "%s", e.msg);
+	else
+		stream_abort(&st);
+	out = tmp_read(outp);
+	rej = tmp_read(rejp);
+	buf_addf(&b, "--- out\n%s--- rejects\n%s", out, rej);
+	free(out);
+	free(rej);
+	unlink(outp);
+	unlink(rejp);
+	buf_addc(&b, '\0');
+	return b.p;
+}
+
+/* Contacts with every shape the scan meets; dirty adds malformed ones. */
+static char *contacts(int n, int dirty, unsigned seed)
+{
+	static const char *first[] = {"Ann", "Bo", "J\xc3\xbcrgen", "Zo\xc3\xab ",
+				      "\"Ann\"", "Lee"};
+	static const char *company[] = {
+		"Acme", "\"Acme, Inc.\"", "\"A \"\"B\"\" Co\"", "",
+		"\"Ol\xc3\xa9 \"\"Big\"\"\"", "\"\"", "\"x\ny\""};
+	static const char *email[] = {"ann@x.org", "ANN@X.ORG", "a.n.n+1@gmail.com",
+				      "ann@googlemail.com", "", "bo@y.com",
+				      "\"bo@y.com\"", "c@z.com"};
+	struct buf b = BUF_INIT;
+
+	buf_addf(&b, "id,first_name,last_name,email,company,title\n");
+	for (int i = 0; i < n; i++) {
+		unsigned r = seed = seed * 1103515245u + 12345u;
+		const char *eol = (r >> 20) % 5 == 0 ? "\r\n" : "\n";
+
+		buf_addf(&b, "%d,%s,L%u,%s,%s,%s%s", i, first[(r >> 3) % 6],
+			 (r >> 6) % 7, email[(r >> 9) % 8], company[(r >> 12) % 7],
+			 (r >> 15) % 6 == 0 ? "\"VP,\nSales\"" : "T", eol);
+		if ((r >> 24) % 17 == 0)
+			buf_addf(&b, "%s", (r >> 28) % 2 ? "\n" : "\r\n");
+		if (dirty && (r >> 23) % 29 == 0) {
+			static const char *bad[] = {
+				"\"a\"b,x,y,z,w,v\n", "short,row\n",
+				"9,\xff\xfe,L,e@e.com,C,T\n", "9,a\"b,L,q@q.com,C,T\n",
+				"9,A,L,r@r.com,C,T\rX\n"};
+			buf_addf(&b, "%s", bad[(r >> 26) % 5]);
+		}
+	}
+	buf_addc(&b, '\0');
+	return b.p;
+}
+
+/* The first line where got and want differ, for the report. */
+static void report(const char *name, const char *got, const char *want)
+{
+	size_t i = 0, line = 1, from = 0;
+
+	while (got[i] && got[i] == want[i]) {
+		if (got[i] == '\n')
+			line++, from = i + 1;
+		i++;
+	}
+	cr_log_error("%s: from line %zu\n--- got\n%.200s\n--- want\n%.200s",
+		     name, line, got + from, want + from);
+}
+
+static void sweep(const char *name, const char *in, const char *key, int exact,
+		  size_t budget)
+{
+	static const size_t chunks[] = {16, 33, 64, 100, 257, 1000, 4096,
+					CSVSCAN_CHUNK};
+	char *want, *path = tmp_write(in, strlen(in));
+
+	setenv("COV_FASTSCAN", "0", 1);
+	want = job(path, key, exact, budget);
+	unsetenv("COV_FASTSCAN");
+	for (size_t c = 0; c < sizeof chunks / sizeof *chunks; c++)
+		for (int threads = 0; threads < 2; threads++) {
+			char *got;
+
+			csvscan_chunk = chunks[c];
+			if (threads)
+				unsetenv("COV_PREFETCH");
+			else
+				setenv("COV_PREFETCH", "0", 1);
+			got = job(path, key, exact, budget);
+			if (strcmp(got, want) != 0)
+				report(name, got, want);
+			cr_expect_str_eq(got, want, "%s: chunk %zu, %s", name,
+					 chunks[c], threads ? "threads" : "one thread");
+			free(got);
+		}
+	unsetenv("COV_PREFETCH");
+	csvscan_chunk = CSVSCAN_CHUNK;
+	free(want);
+	tmp_remove(path);
+}
+
+Test(csvscan, same_as_record_path_clean)
+{
+	char *in = contacts(600, 0, 1);
+
+	sweep("contact key", in, NULL, 0, 0);
+	sweep("-k company --exact", in, "company", 1, 0);
+	sweep("-k company,last_name", in, "company,last_name", 0, 0);
+	free(in);
+}
+
+Test(csvscan, same_as_record_path_dirty)
+{
+	char *in = contacts(600, 1, 7);
+
+	sweep("dirty, contact key", in, NULL, 0, 0);
+	sweep("dirty, -k email --exact", in, "email", 1, 0);
+	free(in);
+}
+
+Test(csvscan, table_full_hands_over_to_spill)
+{
+	char *in = contacts(400, 0, 3);
+
+	/* a few shards' worth: the table fills during the scan */
+	sweep("--memory 2K", in, NULL, 0, 2048);
+	free(in);
+}
+
+Test(csvscan, end_without_line_end_and_empty)
+{
+	sweep("no final LF", "id,email\n1,a@x.org\n2,a@x.org\n3,b@x.org", NULL,
+	      0, 0);
+	sweep("unterminated", "id,email\n1,a@x.org\n2,\"b@x.org\n", NULL, 0, 0);
+	sweep("header only", "id,email\n", NULL, 0, 0);
+	sweep("blank lines", "id,email\n\n\r\n1,a@x.org\n\n2,a@x.org\n\n", NULL,
+	      0, 0);
+}
