@@ -220,6 +220,11 @@ static void fold(struct keyer *k, const char *s, size_t n, struct buf *out)
 		buf_add(out, s, n);
 		return;
 	}
+	if (!k->cps) {
+		/* reencode writes a terminator even for no code point */
+		k->cpcap = 64;
+		k->cps = xmalloc(k->cpcap * sizeof *k->cps);
+	}
 	for (;;) {
 		m = utf8proc_decompose((const utf8proc_uint8_t *)k->tmp.p,
 				       (utf8proc_ssize_t)k->tmp.len, k->cps,

@@ -127,6 +127,17 @@ Test(dedupe_key, fold_and_exact)
 	cr_assert(!same(&a, &b), "exact compares bytes");
 }
 
+Test(dedupe_key, fold_to_nothing)
+{
+	struct key128 a;
+
+	/* a BOM and a form feed clean and fold to no code point at all, so
+	 * no key; the first such value used to crash utf8proc_reencode,
+	 * which had no buffer yet to write its terminator into */
+	cr_assert_eq(key_of("n", 0, "n", "\xef\xbb\xbf\x0c", &a), 0);
+	cr_assert_eq(key_of("n", 0, "n", "\xef\xbb\xbf", &a), 0);
+}
+
 Test(dedupe_key, bind_errors)
 {
 	struct schema s = SCHEMA_INIT;
