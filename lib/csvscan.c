@@ -366,7 +366,9 @@ static int scan_record(struct worker *w, const char *b, size_t pos,
 			break;
 	}
 #endif
-	if (q.nf != ncols)
+	/* past the cut: the cut, placed by counting quotes, is wrong here
+	 * (a quote inside an unquoted field earlier), and so may this be */
+	if (q.nf != ncols || *endp > cut)
 		return 0;
 	/* the bytes before the first non-ASCII one are valid */
 	if (first_hi != (size_t)-1 &&

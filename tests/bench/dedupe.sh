@@ -31,6 +31,7 @@ bench_run "cov-dedupe (default key)" "$BYTES" "$RECS" "$BIN/cov-dedupe" --stats 
 KB=$BENCH_LAST_KB
 bench_run "cov-dedupe -k email --exact" "$BYTES" "$RECS" "$BIN/cov-dedupe" -k email --exact "$F"
 bench_run "cov-dedupe, one thread" "$BYTES" "$RECS" env COV_PREFETCH=0 "$BIN/cov-dedupe" "$F"
+bench_run "cov-dedupe, record by record" "$BYTES" "$RECS" env COV_FASTSCAN=0 "$BIN/cov-dedupe" "$F"
 bench_run "cov-dedupe --keep last" "$BYTES" "$RECS" "$BIN/cov-dedupe" --keep last "$F"
 bench_run "sort -t, -k email -u" "$BYTES" "$RECS" sh -c "LC_ALL=C sort -t, -k$COL,$COL -u \"$F\""
 bench_run "awk '!seen[\$email]++'" "$BYTES" "$RECS" awk -F, "!seen[\$$COL]++" "$F"

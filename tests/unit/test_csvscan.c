@@ -179,6 +179,11 @@ Test(csvscan, end_without_line_end_and_empty)
 	      0, 0);
 	sweep("unterminated", "id,email\n1,a@x.org\n2,\"b@x.org\n", NULL, 0, 0);
 	sweep("header only", "id,email\n", NULL, 0, 0);
+	/* the bare quote on line 3 makes the quote count place the cut
+	 * inside the quoted field of lines 4-5 (found by fuzzing) */
+	sweep("bare quote, then a quoted LF",
+	      "id,email,name\n1,a@x.Org,\"A, /\"\n2,A@X.OR, /\"\n"
+	      "2,A@X.ORG,\"!!!!!!!x\n,\"\n\n3\xc3\xab\n", NULL, 0, 0);
 	sweep("blank lines", "id,email\n\n\r\n1,a@x.org\n\n2,a@x.org\n\n", NULL,
 	      0, 0);
 }
