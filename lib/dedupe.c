@@ -233,7 +233,7 @@ static void fold(struct keyer *k, const char *s, size_t n, struct buf *out)
 			buf_add(out, k->tmp.p, k->tmp.len);
 			return;
 		}
-		if ((size_t)m <= k->cpcap)
+		if ((size_t)m < k->cpcap) /* and room for the terminator */
 			break;
 		k->cpcap = (size_t)m + 64;
 		k->cps = xrealloc(k->cps, k->cpcap * sizeof *k->cps);

@@ -189,9 +189,11 @@ static utf8proc_ssize_t uni_map(const char *s, size_t n, int opts)
 				       (utf8proc_ssize_t)cp_cap, opts);
 		if (r < 0)
 			return -1;
-		if ((size_t)r <= cp_cap)
+		/* reencode writes a terminator after the code points, even
+		 * when there are none: room for one more */
+		if ((size_t)r < cp_cap)
 			break;
-		cp_cap = (size_t)r * 2;
+		cp_cap = (size_t)r * 2 + 8;
 		free(cp_buf);
 		cp_buf = xmalloc(cp_cap * sizeof *cp_buf);
 	}

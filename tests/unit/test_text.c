@@ -265,3 +265,21 @@ Test(text_is_clean, fast_paths_agree_unicode)
 	cr_assert(text_is_clean("", 0));
 	cr_assert(text_is_clean("a b c d e f g h i", 17));
 }
+
+/* Text that maps to no code point at all (a BOM is ignored), when the
+ * thread has no code point buffer yet, or after it gave it back: utf8proc
+ * still writes a terminator, so there must be room for one. */
+Test(text_fold, maps_to_nothing_without_a_buffer)
+{
+	struct buf b = BUF_INIT;
+
+	text_thread_release();
+	cr_assert_eq(text_fold(&b, "\xef\xbb\xbf", 3), 0);
+	cr_assert_eq(b.len, 0);
+	text_thread_release();
+	cr_assert_eq(text_fold(&b, "\xef\xbb\xbf\xc3\xa9", 5), 0);
+	cr_assert_eq(b.len, 1);
+	cr_assert_eq(b.p[0], 'e');
+	buf_release(&b);
+	text_thread_release();
+}
