@@ -55,6 +55,7 @@ struct worker {
 	void *t; /* the tool's */
 	struct reader *mem;
 	uint32_t *sep; /* field i ends at sep[i] (its comma or line end) */
+	int avx2;      /* scan 32 bytes at a time */
 	const char **v;
 	size_t *vn;
 	struct buf *unesc; /* one per key field */
@@ -256,97 +257,73 @@ static const unsigned char pop8[256] = {
 #undef P4
 #undef P6
 };
+
+/* 16 bytes a block, SSE2 (every x86-64) */
+#define SCAN_NAME blocks16
+#define SCAN_W 16
+#define SCAN_ATTR
+#define SCAN_POPCOUNT(m) (pop8[(m) & 0xff] + pop8[((m) >> 8) & 0xff])
+#define SCAN_MASKS(p, n, c, s, h)                                              \
+	do {                                                                   \
+		__m128i x_ = _mm_loadu_si128((const __m128i *)(p));            \
+		n = (unsigned)_mm_movemask_epi8(                               \
+			_mm_cmpeq_epi8(x_, _mm_set1_epi8('\n')));              \
+		c = (unsigned)_mm_movemask_epi8(                               \
+			_mm_cmpeq_epi8(x_, _mm_set1_epi8(',')));               \
+		s = (unsigned)_mm_movemask_epi8(_mm_or_si128(                  \
+			_mm_cmpeq_epi8(x_, _mm_set1_epi8('"')),                \
+			_mm_cmpeq_epi8(x_, _mm_set1_epi8('\r'))));             \
+		h = (unsigned)_mm_movemask_epi8(x_);                           \
+	} while (0)
+#include "csvscan_blocks.h"
+
+/* 32 bytes a block, AVX2, on processors that have it */
+#include <immintrin.h>
+#define SCAN_NAME blocks32
+#define SCAN_W 32
+#define SCAN_ATTR __attribute__((target("avx2,popcnt")))
+#define SCAN_POPCOUNT(m) __builtin_popcountll(m)
+#define SCAN_MASKS(p, n, c, s, h)                                              \
+	do {                                                                   \
+		__m256i x_ = _mm256_loadu_si256((const __m256i *)(p));         \
+		n = (uint32_t)_mm256_movemask_epi8(                            \
+			_mm256_cmpeq_epi8(x_, _mm256_set1_epi8('\n')));        \
+		c = (uint32_t)_mm256_movemask_epi8(                            \
+			_mm256_cmpeq_epi8(x_, _mm256_set1_epi8(',')));         \
+		s = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(            \
+			_mm256_cmpeq_epi8(x_, _mm256_set1_epi8('"')),          \
+			_mm256_cmpeq_epi8(x_, _mm256_set1_epi8('\r'))));       \
+		h = (uint32_t)_mm256_movemask_epi8(x_);                        \
+	} while (0)
+#include "csvscan_blocks.h"
+
+/* blocks32 when the processor has AVX2 and COV_AVX2 is not "0" (which
+ * tests use to run blocks16 too) */
+static int use_avx2(void)
+{
+	const char *env = getenv("COV_AVX2");
+
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("avx2") &&
+	       __builtin_cpu_supports("popcnt") &&
+	       !(env && strcmp(env, "0") == 0);
+}
 #endif
 
 /* The record at b[pos..): 1 when its bytes are canonical CSV (see
  * csvscan.h), with its field ends in w->sep, its length without the line
- * end in *lenp, its end in *endp and its line ends in *nlp; else 0.  16
- * bytes at a time: in a stretch without quotes or CR only the commas are
- * looked at, four at a time without a branch. */
+ * end in *lenp, its end in *endp and its line ends in *nlp; else 0.  A
+ * block at a time (csvscan_blocks.h): in a stretch without quotes or CR
+ * only the commas are looked at, four at a time without a branch. */
 static int scan_record(struct worker *w, const char *b, size_t pos,
 		       size_t cut, size_t *lenp, size_t *endp, uint32_t *nlp)
 {
-	size_t ncols = w->s->ncols;
 	struct qstate q = {0, pos, 0, 0, 0, 0, 1};
 	size_t first_hi = (size_t)-1;
 #ifdef __SSE2__
-	uint32_t *sep = w->sep;
-	const char *p = b + pos;
-	const __m128i vn = _mm_set1_epi8('\n'), vc = _mm_set1_epi8(','),
-		      vq = _mm_set1_epi8('"'), vr = _mm_set1_epi8('\r');
-
-	for (;; p += 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)p);
-		unsigned mn = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vn));
-		unsigned mc = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vc));
-		unsigned ms = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-			_mm_cmpeq_epi8(x, vq), _mm_cmpeq_epi8(x, vr)));
-		unsigned mh = (unsigned)_mm_movemask_epi8(x);
-		uint32_t base = (uint32_t)(p - b);
-		unsigned before = mn ? (mn & -mn) - 1 : 0xffff;
-
-		if (base >= cut)
-			return 0; /* no line end: a quote left open */
-		if (!(ms & before) && !q.quoted) {
-			/* commas and perhaps the line end, outside quotes: in
-			 * locals, not q, whose address special_byte takes */
-			size_t nf = q.nf, cnt;
-			uint32_t *d;
-
-			mc &= before;
-			mh &= before;
-			if (mh && first_hi == (size_t)-1)
-				first_hi = base + (size_t)__builtin_ctz(mh);
-			cnt = (size_t)pop8[mc & 0xff] + pop8[mc >> 8];
-			if (nf + cnt >= ncols)
-				return 0; /* too many fields */
-			d = sep + nf;
-			mc |= 0xf0000; /* past the block once they run out */
-			d[0] = base + (uint32_t)__builtin_ctz(mc);
-			mc &= mc - 1;
-			d[1] = base + (uint32_t)__builtin_ctz(mc);
-			mc &= mc - 1;
-			d[2] = base + (uint32_t)__builtin_ctz(mc);
-			mc &= mc - 1;
-			d[3] = base + (uint32_t)__builtin_ctz(mc);
-			for (size_t k = 4; k < cnt; k++) {
-				mc &= mc - 1;
-				d[k] = base + (uint32_t)__builtin_ctz(mc);
-			}
-			nf += cnt;
-			q.nf = nf;
-			if (cnt)
-				q.fs = sep[nf - 1] + 1;
-			if (mn) {
-				*endp = base + (size_t)__builtin_ctz(mn);
-				sep[q.nf++] = (uint32_t)*endp;
-				++*endp;
-				break;
-			}
-			continue;
-		}
-		{
-			unsigned m = mn | mc | ms;
-			int k = 0;
-
-			while (m) {
-				size_t at = base + (size_t)__builtin_ctz(m);
-
-				k = special_byte(w, b, at, &q, endp);
-				if (k < 0)
-					return 0;
-				if (k > 0) {
-					mh &= (2u << (at - base)) - 1;
-					break;
-				}
-				m &= m - 1;
-			}
-			if (mh && first_hi == (size_t)-1)
-				first_hi = base + (size_t)__builtin_ctz(mh);
-			if (k > 0)
-				break;
-		}
-	}
+	if (!(w->avx2 ? blocks32 : blocks16)(w, b, pos, cut, &q, &first_hi,
+					     endp))
+		return 0;
 #else
 	for (size_t at = pos;; at++) {
 		char c;
@@ -368,7 +345,7 @@ static int scan_record(struct worker *w, const char *b, size_t pos,
 #endif
 	/* past the cut: the cut, placed by counting quotes, is wrong here
 	 * (a quote inside an unquoted field earlier), and so may this be */
-	if (q.nf != ncols || *endp > cut)
+	if (q.nf != w->s->ncols || *endp > cut)
 		return 0;
 	/* the bytes before the first non-ASCII one are valid */
 	if (first_hi != (size_t)-1 &&
@@ -620,6 +597,9 @@ static void worker_init(struct worker *w, struct scan *s)
 	w->t = s->ops->thread_new ? s->ops->thread_new(s->ops->arg) : NULL;
 	w->mem = reader_mem(s->in->name, s->ncols);
 	w->sep = xcalloc(s->ncols + 8, sizeof *w->sep);
+#ifdef __SSE2__
+	w->avx2 = use_avx2();
+#endif
 	w->v = xcalloc(s->ncols, sizeof *w->v);
 	w->vn = xcalloc(s->ncols, sizeof *w->vn);
 	w->unesc = xcalloc(s->ops->nfields ? s->ops->nfields : 1,

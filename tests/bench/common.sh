@@ -7,7 +7,9 @@
 # The two ratio columns are the command's throughput relative to the
 # commands labelled $REF1 and $REF2 (their seconds / this one's: 0.80 = 80%
 # of its speed, 0.20 = five times slower).  Each reference is taken from
-# the first run with its label.  BENCH_LAST_S and
+# the first run with its label.  Each command runs BENCH_REPEAT times
+# (default 3; once when a run takes a minute or more): the row shows the
+# median time and the largest peak memory.  BENCH_LAST_S and
 # BENCH_LAST_KB hold the last run's wall seconds and peak RSS.
 #   bench_contacts STYLE [ROWS]   the path of a generated contacts file
 #                                 (made once, seed 42, kept in $DIR)
@@ -16,6 +18,7 @@
 ROWS=${BENCH_ROWS:-10000000}
 DIR=${BENCH_DIR:-$ROOT/bench-data}
 SLOW=${BENCH_SLOW:-1}
+REPEAT=${BENCH_REPEAT:-3}
 mkdir -p "$DIR"
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "bench: GNU time (/usr/bin/time) is needed: make deps-bench" >&2; exit 3; }
@@ -25,30 +28,41 @@ REF1_S="" REF2_S=""
 
 bench_header() {
 	REF1_S="" REF2_S=""
-	printf '%-40s %9s %10s %12s %9s %9s %9s\n' command seconds "MB/s" "rows/s" "peak MB" "$1" "$2"
+	printf '%-40s %9s %10s %12s %9s %9s %9s %5s\n' command seconds "MB/s" "rows/s" "peak MB" "$1" "$2" runs
 }
 
 bench_run() {
 	label=$1 bytes=$2 recs=$3
 	shift 3
-	if ! $TIME -f '%e %M' -o "$BENCH_OUT" "$@" >/dev/null 2>"$BENCH_OUT.err"; then
-		why=$(grep -v '^Command\|^	' "$BENCH_OUT.err" | tail -n 1)
-		[ "$1" = timeout ] && grep -q 'status 124' "$BENCH_OUT" &&
-			why="did not finish in $2 s"
-		printf '%-40s failed: %s\n' "$label" "${why:-exit status $(tail -n 1 "$BENCH_OUT")}"
-		BENCH_LAST_S="" BENCH_LAST_KB=""
-		return 0
-	fi
-	set -- $(tail -n 1 "$BENCH_OUT")
+	runs=""
+	i=0
+	while [ "$i" -lt "$REPEAT" ]; do
+		i=$((i + 1))
+		if ! $TIME -f '%e %M' -o "$BENCH_OUT" "$@" >/dev/null 2>"$BENCH_OUT.err"; then
+			why=$(grep -v '^Command\|^	' "$BENCH_OUT.err" | tail -n 1)
+			[ "$1" = timeout ] && grep -q 'status 124' "$BENCH_OUT" &&
+				why="did not finish in $2 s"
+			printf '%-40s failed: %s\n' "$label" "${why:-exit status $(tail -n 1 "$BENCH_OUT")}"
+			BENCH_LAST_S="" BENCH_LAST_KB=""
+			return 0
+		fi
+		runs="$runs$(tail -n 1 "$BENCH_OUT")
+"
+		# one run of a command that takes minutes is enough
+		[ "$(tail -n 1 "$BENCH_OUT" | cut -d' ' -f1 | cut -d. -f1)" -ge 60 ] && break
+	done
+	# the median time of the runs, and the largest peak
+	set -- $(printf '%s' "$runs" | sort -n | awk '{ s[NR] = $1; if ($2 > kb) kb = $2 }
+		END { print s[int((NR + 1) / 2)], kb, NR }')
 	BENCH_LAST_S=$1 BENCH_LAST_KB=$2
 	[ "$label" = "${REF1:-}" ] && [ -z "$REF1_S" ] && REF1_S=$1
 	[ "$label" = "${REF2:-}" ] && [ -z "$REF2_S" ] && REF2_S=$1
 	awk -v l="$label" -v s="$1" -v kb="$2" -v b="$bytes" -v r="$recs" \
-		-v r1="${REF1_S:-0}" -v r2="${REF2_S:-0}" 'BEGIN {
+		-v r1="${REF1_S:-0}" -v r2="${REF2_S:-0}" -v n="$3" 'BEGIN {
 		if (s <= 0) s = 0.001
 		c1 = (r1 > 0) ? sprintf("%.2f", r1 / s) : "-"
 		c2 = (r2 > 0) ? sprintf("%.2f", r2 / s) : "-"
-		printf "%-40s %9.2f %10.1f %12.0f %9.1f %9s %9s\n", l, s, b / s / 1e6, r / s, kb / 1024, c1, c2
+		printf "%-40s %9.2f %10.1f %12.0f %9.1f %9s %9s %5d\n", l, s, b / s / 1e6, r / s, kb / 1024, c1, c2, n
 	}'
 }
 

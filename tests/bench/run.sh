@@ -8,7 +8,8 @@
 #   BENCH_PARTS  the tools' own benchmarks to run after (default: dedupe
 #                match; tests/bench/TOOL.sh)
 #
-# Each command runs once on a file already in the page cache; wall time and
+# Each command runs BENCH_REPEAT times (default 3; see common.sh) on a file
+# already in the page cache and the median is shown; wall time and
 # peak RSS come from GNU time.  The tools that read in a second thread are
 # also run with COV_PREFETCH=0 (one thread), for the figure on one core.
 # Ratios are against the bare libcsv parse loop (the ceiling for a

@@ -1,8 +1,9 @@
 #!/bin/sh
 # cov-dedupe's chunked scan (lib/csvscan) changes nothing but speed: each
-# case runs the record path (COV_FASTSCAN=0), the scan with its threads
-# and the scan in one thread (COV_PREFETCH=0), and stdout, stderr, the
-# exit status, --rejects and --stats must be byte-identical.  The inputs
+# case runs the record path (COV_FASTSCAN=0), the scan with its threads,
+# the scan in one thread (COV_PREFETCH=0) and with 16-byte blocks where the
+# processor has 32-byte ones (COV_AVX2=0); stdout, stderr, the exit
+# status, --rejects and --stats must be byte-identical.  The inputs
 # span several 2 MiB chunks and hold what the scan must leave to the
 # reader: malformed records (bad quotes, wrong width, invalid UTF-8, an
 # unterminated quote), quoted line breaks and CRs, quotes the writer would
@@ -54,17 +55,18 @@ gzip -c "$T/odd.csv" >"$T/odd.csv.gz"
 # no line end after the last record
 head -c -1 "$T/hs.csv" >"$T/noeol.csv"
 
-# run NAME CMD...: the command each way, in $T/NAME.{0,1,2}
+# run NAME CMD...: the command each way, in $T/NAME.{0,1,2,3}
 run() {
 	name=$1
 	shift
-	for mode in 0 1 2; do
+	for mode in 0 1 2 3; do
 		d="$T/$name.$mode"
 		mkdir -p "$d"
 		case $mode in
 		0) (cd "$d" && COV_FASTSCAN=0 "$@" >out 2>err; echo $? >rc) ;;
 		1) (cd "$d" && "$@" >out 2>err; echo $? >rc) ;;
 		2) (cd "$d" && COV_PREFETCH=0 "$@" >out 2>err; echo $? >rc) ;;
+		3) (cd "$d" && COV_AVX2=0 "$@" >out 2>err; echo $? >rc) ;;
 		esac
 		# compressed bytes depend on when the buffer was flushed
 		[ -f "$d/out.csv.gz" ] && gzip -d "$d/out.csv.gz"
@@ -73,15 +75,17 @@ run() {
 			"$d/stats.json" >"$d/stats" && rm "$d/stats.json"
 	done
 	if diff -r "$T/$name.0" "$T/$name.1" >/dev/null &&
-		diff -r "$T/$name.0" "$T/$name.2" >/dev/null; then
+		diff -r "$T/$name.0" "$T/$name.2" >/dev/null &&
+		diff -r "$T/$name.0" "$T/$name.3" >/dev/null; then
 		echo "  ok: $name ($(cat "$T/$name.1/rc"), $(wc -l <"$T/$name.1/out") lines)"
 	else
 		echo "  FAIL: $name differs between the record path and the scan"
 		diff -r "$T/$name.0" "$T/$name.1" | head -n 10
 		diff -r "$T/$name.0" "$T/$name.2" | head -n 10
+		diff -r "$T/$name.0" "$T/$name.3" | head -n 10
 		fail=1
 	fi
-	rm -rf "$T/$name.0" "$T/$name.1" "$T/$name.2"
+	rm -rf "$T/$name.0" "$T/$name.1" "$T/$name.2" "$T/$name.3"
 }
 
 S="--stats stats.json"

@@ -1,0 +1,102 @@
+/*
+ * csvscan_blocks: the block loop of csvscan.c's scan_record, included once
+ * per block width.  The includer defines:
+ *   SCAN_NAME            the function's name
+ *   SCAN_W               bytes a block (16 or 32)
+ *   SCAN_MASKS(p, n, c, s, h)  uint64_t bit masks of the block at p: LF,
+ *                        comma, quote or CR, byte >= 0x80
+ *   SCAN_POPCOUNT(m)     set bits of m (m < 2^SCAN_W)
+ *   SCAN_ATTR            attributes of the function (a target, or nothing)
+ * and this undefines them at its end.  Not a header of its own: it is part
+ * of csvscan.c.
+ */
+
+/* The blocks of the record at b[pos..), in q (field ends in w->sep):
+ * 1 at its end (*endp), 0 when it is not canonical or has no end before
+ * cut.  *first_hi: the first byte >= 0x80, if any. */
+SCAN_ATTR static int SCAN_NAME(struct worker *w, const char *b, size_t pos,
+			       size_t cut, struct qstate *q, size_t *first_hi,
+			       size_t *endp)
+{
+	const uint64_t full = (UINT64_C(1) << SCAN_W) - 1;
+	size_t ncols = w->s->ncols;
+	uint32_t *sep = w->sep;
+	const char *p = b + pos;
+
+	for (;; p += SCAN_W) {
+		uint64_t mn, mc, ms, mh, before;
+		uint32_t base = (uint32_t)(p - b);
+
+		if (base >= cut)
+			return 0; /* no line end: a quote left open */
+		SCAN_MASKS(p, mn, mc, ms, mh);
+		before = mn ? (mn & -mn) - 1 : full;
+		if (!(ms & before) && !q->quoted) {
+			/* commas and perhaps the line end, outside quotes: in
+			 * locals, not q, whose address special_byte takes */
+			size_t nf = q->nf, cnt;
+			uint32_t *d;
+
+			mc &= before;
+			mh &= before;
+			if (mh && *first_hi == (size_t)-1)
+				*first_hi = base + (size_t)__builtin_ctzll(mh);
+			cnt = (size_t)SCAN_POPCOUNT(mc);
+			if (nf + cnt >= ncols)
+				return 0; /* too many fields */
+			d = sep + nf;
+			/* four without a branch: past the block once they run
+			 * out (sep has room) */
+			mc |= UINT64_C(0xf) << SCAN_W;
+			d[0] = base + (uint32_t)__builtin_ctzll(mc);
+			mc &= mc - 1;
+			d[1] = base + (uint32_t)__builtin_ctzll(mc);
+			mc &= mc - 1;
+			d[2] = base + (uint32_t)__builtin_ctzll(mc);
+			mc &= mc - 1;
+			d[3] = base + (uint32_t)__builtin_ctzll(mc);
+			for (size_t k = 4; k < cnt; k++) {
+				mc &= mc - 1;
+				d[k] = base + (uint32_t)__builtin_ctzll(mc);
+			}
+			nf += cnt;
+			q->nf = nf;
+			if (cnt)
+				q->fs = sep[nf - 1] + 1;
+			if (mn) {
+				*endp = base + (size_t)__builtin_ctzll(mn);
+				sep[q->nf++] = (uint32_t)*endp;
+				++*endp;
+				return 1;
+			}
+			continue;
+		}
+		{
+			uint64_t m = mn | mc | ms;
+			int k = 0;
+
+			while (m) {
+				size_t at = base + (size_t)__builtin_ctzll(m);
+
+				k = special_byte(w, b, at, q, endp);
+				if (k < 0)
+					return 0;
+				if (k > 0) {
+					mh &= (UINT64_C(2) << (at - base)) - 1;
+					break;
+				}
+				m &= m - 1;
+			}
+			if (mh && *first_hi == (size_t)-1)
+				*first_hi = base + (size_t)__builtin_ctzll(mh);
+			if (k > 0)
+				return 1;
+		}
+	}
+}
+
+#undef SCAN_NAME
+#undef SCAN_W
+#undef SCAN_ATTR
+#undef SCAN_POPCOUNT
+#undef SCAN_MASKS
