@@ -195,7 +195,8 @@ static const struct provider *provider_find(const char *d, size_t n)
 	size_t i;
 
 	for (i = 0; i < sizeof providers / sizeof providers[0]; i++)
-		if (providers[i].len == n && memcmp(providers[i].domain, d, n) == 0)
+		if (providers[i].len == n && providers[i].domain[0] == d[0] &&
+		    memcmp(providers[i].domain, d, n) == 0)
 			return &providers[i];
 	return NULL;
 }
