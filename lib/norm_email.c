@@ -120,9 +120,27 @@ static void add_lower(struct buf *out, const char *s, size_t n)
 int email_clean(const char *s, size_t n, struct buf *out)
 {
 	const char *p;
-	size_t m;
+	size_t m, i;
 
 	buf_reset(out);
+	/* the common address: printable ASCII without spaces, no <...> or
+	 * mailto: (what the general way below would only lower-case), in
+	 * one pass */
+	if (n && s[0] != '<' && s[n - 1] != '>' &&
+	    !(n >= 7 && (s[0] | 0x20) == 'm' && strncasecmp(s, "mailto:", 7) == 0)) {
+		buf_grow(out, n);
+		for (i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+
+			if (c < 0x21 || c > 0x7e)
+				break;
+			out->p[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		}
+		if (i == n) {
+			out->len = n;
+			return 0;
+		}
+	}
 	if (text_is_clean(s, n)) {
 		/* the common address needs no cleaning: no copy */
 		p = s;
