@@ -55,38 +55,11 @@ gzip -c "$T/odd.csv" >"$T/odd.csv.gz"
 # no line end after the last record
 head -c -1 "$T/hs.csv" >"$T/noeol.csv"
 
-# run NAME CMD...: the command each way, in $T/NAME.{0,1,2,3}
-run() {
-	name=$1
-	shift
-	for mode in 0 1 2 3; do
-		d="$T/$name.$mode"
-		mkdir -p "$d"
-		case $mode in
-		0) (cd "$d" && COV_FASTSCAN=0 "$@" >out 2>err; echo $? >rc) ;;
-		1) (cd "$d" && "$@" >out 2>err; echo $? >rc) ;;
-		2) (cd "$d" && COV_PREFETCH=0 "$@" >out 2>err; echo $? >rc) ;;
-		3) (cd "$d" && COV_AVX2=0 "$@" >out 2>err; echo $? >rc) ;;
-		esac
-		# compressed bytes depend on when the buffer was flushed
-		[ -f "$d/out.csv.gz" ] && gzip -d "$d/out.csv.gz"
-		# the one figure that may differ: the run's duration
-		[ -f "$d/stats.json" ] && sed 's/"seconds":[0-9.e+-]*/"seconds":S/' \
-			"$d/stats.json" >"$d/stats" && rm "$d/stats.json"
-	done
-	if diff -r "$T/$name.0" "$T/$name.1" >/dev/null &&
-		diff -r "$T/$name.0" "$T/$name.2" >/dev/null &&
-		diff -r "$T/$name.0" "$T/$name.3" >/dev/null; then
-		echo "  ok: $name ($(cat "$T/$name.1/rc"), $(wc -l <"$T/$name.1/out") lines)"
-	else
-		echo "  FAIL: $name differs between the record path and the scan"
-		diff -r "$T/$name.0" "$T/$name.1" | head -n 10
-		diff -r "$T/$name.0" "$T/$name.2" | head -n 10
-		diff -r "$T/$name.0" "$T/$name.3" | head -n 10
-		fail=1
-	fi
-	rm -rf "$T/$name.0" "$T/$name.1" "$T/$name.2" "$T/$name.3"
-}
+# each case four ways (lib/ways.sh)
+. "$(dirname "$0")/lib/ways.sh"
+WAYS="COV_FASTSCAN=0 - COV_PREFETCH=0 COV_AVX2=0"
+WHAT="between the record path and the scan"
+run() { ways "$@"; }
 
 S="--stats stats.json"
 run clean cov-dedupe $S "$T/clean.csv"

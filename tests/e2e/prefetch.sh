@@ -39,26 +39,11 @@ cov-cat --to tsv "$T/clean.csv" |
 	awk 'NR == 256 || NR == 1100 { print "a\tb" } { print }' >"$T/dirty.tsv"
 awk 'NR == 700 { print "\"x\"y" } { print }' "$T/norm.csv" >"$T/norm-dirty.csv"
 
-# run NAME CMD...: the command once each way, in $T/NAME.{0,1}
-run() {
-	name=$1
-	shift
-	for mode in 0 1; do
-		d="$T/$name.$mode"
-		mkdir -p "$d"
-		(cd "$d" && COV_PREFETCH=$mode "$@" >out 2>err; echo $? >rc)
-		# the one figure that may differ: the run's duration
-		[ -f "$d/stats.json" ] && sed 's/"seconds":[0-9.e+-]*/"seconds":S/' \
-			"$d/stats.json" >"$d/stats" && rm "$d/stats.json"
-	done
-	if diff -r "$T/$name.0" "$T/$name.1" >/dev/null; then
-		echo "  ok: $name ($(cat "$T/$name.1/rc"), $(wc -l <"$T/$name.1/out") lines)"
-	else
-		echo "  FAIL: $name differs with and without the reading thread"
-		diff -r "$T/$name.0" "$T/$name.1" | head -n 10
-		fail=1
-	fi
-}
+# each case once without the thread and once with it (lib/ways.sh)
+. "$(dirname "$0")/lib/ways.sh"
+WAYS="COV_PREFETCH=0 COV_PREFETCH=1"
+WHAT="with and without the reading thread"
+run() { ways "$@"; }
 
 D=$T/dirty.csv
 run cat-rejects cov-cat --rejects rej.csv --stats stats.json "$D"
