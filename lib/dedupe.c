@@ -1366,34 +1366,43 @@ static int run_stream_first(struct job *j, struct cov_err *e)
 {
 	struct record rec[2] = {RECORD_INIT, RECORD_INIT};
 	struct spool_entry x[2];
-	int k, r = 0, cur = 0, have = 0;
+	int k = 0, r = 0, cur = 0, have = 0;
 
-	if (run_scan(j, e) < 0)
-		return -1;
-	while ((k = stream_next(j->st, &rec[cur], e)) > 0) {
-		struct spool_entry *c = &x[cur];
-
-		memset(c, 0, sizeof *c);
-		c->row = j->st->rows_in;
-		if (keyer_hash(j->k, &j->st->schema, &rec[cur], &c->h)) {
-			c->flags = F_KEY;
-			if (j->t)
-				keytab_prefetch(j->t, &c->h);
-		} else
-			stream_count_reason(j->st, "key_empty", 1);
-		cur ^= 1;
-		if (have && (r = first_one(j, &x[cur], &rec[cur], e)) < 0)
+	for (;;) {
+		/* each input from its start by csvscan when it can, the rest
+		 * (and inputs it cannot take) record by record */
+		if ((r = run_scan(j, e)) < 0)
 			break;
-		have = 1;
-	}
-	/* the record read last is decided even when reading then failed, so
-	 * the output holds every record before a malformed one */
-	if (r >= 0 && have) {
-		struct cov_err e2 = {0};
+		while ((k = stream_next_in(j->st, &rec[cur], e)) > 0) {
+			struct spool_entry *c = &x[cur];
 
-		r = first_one(j, &x[cur ^ 1], &rec[cur ^ 1], k < 0 ? &e2 : e);
-		if (k < 0 && r < 0)
-			*e = e2;
+			memset(c, 0, sizeof *c);
+			c->row = j->st->rows_in;
+			if (keyer_hash(j->k, &j->st->schema, &rec[cur], &c->h)) {
+				c->flags = F_KEY;
+				if (j->t)
+					keytab_prefetch(j->t, &c->h);
+			} else
+				stream_count_reason(j->st, "key_empty", 1);
+			cur ^= 1;
+			if (have && (r = first_one(j, &x[cur], &rec[cur], e)) < 0)
+				break;
+			have = 1;
+		}
+		/* the record read last is decided before anything of the next
+		 * input, and even when reading failed, so the output holds
+		 * every record before a malformed one */
+		if (r >= 0 && have) {
+			struct cov_err e2 = {0};
+
+			r = first_one(j, &x[cur ^ 1], &rec[cur ^ 1],
+				      k < 0 ? &e2 : e);
+			if (k < 0 && r < 0)
+				*e = e2;
+			have = 0;
+		}
+		if (k < 0 || r < 0 || (k = stream_next_input(j->st, e)) <= 0)
+			break;
 	}
 	rec_release(&rec[0]);
 	rec_release(&rec[1]);

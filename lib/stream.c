@@ -851,36 +851,49 @@ static int next_here(struct stream *st, struct record *rec, struct cov_err *e)
 	}
 }
 
+int stream_next_in(struct stream *st, struct record *rec, struct cov_err *e)
+{
+	int k;
+
+	if (st->pf_pending) {
+		/* started on the first read, so a tool that fails before
+		 * reading leaves no thread behind */
+		st->pf_pending = 0;
+		pf_start(st);
+	}
+	k = next_here(st, rec, e);
+	if (k > 0) {
+		st->rows_in++;
+		if ((st->rows_in & 0xffff) == 0)
+			progress(st, 0);
+	}
+	return k;
+}
+
+int stream_next_input(struct stream *st, struct cov_err *e)
+{
+	if (st->cur + 1 >= st->nfiles)
+		return 0;
+	st->bytes_done += st->r->in->bytes_in;
+	st->pf_bytes = 0;
+	reader_close(st->r);
+	st->r = NULL;
+	if (open_input(st, ++st->cur, e) < 0)
+		return -1;
+	st->pf_pending = 1;
+	return 1;
+}
+
 int stream_next(struct stream *st, struct record *rec, struct cov_err *e)
 {
 	for (;;) {
-		int k;
+		int k = stream_next_in(st, rec, e);
 
-		if (st->pf_pending) {
-			/* started on the first read, so a tool that fails
-			 * before reading leaves no thread behind */
-			st->pf_pending = 0;
-			pf_start(st);
-		}
-		k = next_here(st, rec, e);
-		if (k > 0) {
-			st->rows_in++;
-			if ((st->rows_in & 0xffff) == 0)
-				progress(st, 0);
-			return 1;
-		}
-		if (k < 0)
-			return -1;
+		if (k != 0)
+			return k;
 		/* end of this input: on to the next */
-		if (st->cur + 1 >= st->nfiles)
-			return 0;
-		st->bytes_done += st->r->in->bytes_in;
-		st->pf_bytes = 0;
-		reader_close(st->r);
-		st->r = NULL;
-		if (open_input(st, ++st->cur, e) < 0)
-			return -1;
-		st->pf_pending = 1;
+		if ((k = stream_next_input(st, e)) <= 0)
+			return k;
 	}
 }
 

@@ -122,6 +122,13 @@ int stream_add_field(struct stream *st, const char *name);
  * otherwise they end the run.  1, 0 at end, -1 with e filled. */
 int stream_next(struct stream *st, struct record *rec, struct cov_err *e);
 
+/* stream_next in two halves, for a tool that takes each input from its
+ * start (csvscan.h): stream_next_in gives the next record of the current
+ * input only (0 at its end); stream_next_input then opens the next input
+ * and reads its header (1), or says there is none (0), or fails (-1). */
+int stream_next_in(struct stream *st, struct record *rec, struct cov_err *e);
+int stream_next_input(struct stream *st, struct cov_err *e);
+
 /* Write rec to the output. */
 int stream_write(struct stream *st, const struct record *rec,
 		 struct cov_err *e);

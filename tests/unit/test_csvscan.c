@@ -16,16 +16,17 @@
 #include "stream.h"
 #include "testutil.h"
 
-/* The job on the file at path: its output, rejects and counts, as one
- * text.  budget: --memory (0: none). */
-static char *job(char *path, const char *key, int exact, size_t budget)
+/* The job on the files at paths (nfiles of them): its output, rejects
+ * and counts, as one text.  budget: --memory (0: none). */
+static char *job(char **paths, int nfiles, const char *key, int exact,
+		 size_t budget)
 {
 	char outp[] = "/tmp/cov-scan-out-XXXXXX", rejp[] = "/tmp/cov-scan-rej-XXXXXX";
 	struct cli_common opt = {0};
 	struct dedupe_opts o = {0};
 	struct stream st;
 	struct cov_err e = {0};
-	char *files[1] = {path}, *out, *rej;
+	char *out, *rej;
 	struct buf b = BUF_INIT;
 	int rc;
 
@@ -36,7 +37,7 @@ static char *job(char *path, const char *key, int exact, size_t budget)
 	o.key = key;
 	o.exact = exact;
 	o.memory = budget;
-	cr_assert_eq(stream_open_flags(&st, &opt, 1, files,
+	cr_assert_eq(stream_open_flags(&st, &opt, nfiles, paths,
 				       STREAM_REJECT_RECORDS | STREAM_PREFETCH, &e),
 		     0, "%s", e.msg);
 	rc = dedupe_run(&st, &o, &e);
@@ -113,15 +114,36 @@ static void report(const char *name, const char *got, const char *want)
 		     name, line, got + from, want + from);
 }
 
-static void sweep(const char *name, const char *in, const char *key, int exact,
-		  size_t budget)
+/* The job on in (split into two files after line split, when not 0) by
+ * the record path, then by the scan with every chunk size, thread count
+ * and block width: the same text each time. */
+static void sweep2(const char *name, const char *in, size_t split,
+		   const char *key, int exact, size_t budget)
 {
 	static const size_t chunks[] = {16, 33, 64, 100, 257, 1000, 4096,
 					CSVSCAN_CHUNK};
-	char *want, *path = tmp_write(in, strlen(in));
+	char *paths[2], *want;
+	int nfiles = 1;
 
+	if (split) {
+		/* the second file: the header, then the lines after split */
+		const char *hdr_end = strchr(in, '\n') + 1, *p = in;
+		struct buf b = BUF_INIT;
+
+		for (size_t l = 0; l < split && (p = strchr(p, '\n')); l++)
+			p++;
+		cr_assert_not_null(p);
+		paths[0] = tmp_write(in, (size_t)(p - in));
+		buf_add(&b, in, (size_t)(hdr_end - in));
+		buf_add(&b, p, strlen(p));
+		paths[1] = tmp_write(b.p, b.len);
+		buf_release(&b);
+		nfiles = 2;
+	} else {
+		paths[0] = tmp_write(in, strlen(in));
+	}
 	setenv("COV_FASTSCAN", "0", 1);
-	want = job(path, key, exact, budget);
+	want = job(paths, nfiles, key, exact, budget);
 	unsetenv("COV_FASTSCAN");
 	for (size_t c = 0; c < sizeof chunks / sizeof *chunks; c++)
 		for (int threads = 0; threads < 2; threads++) {
@@ -135,7 +157,7 @@ static void sweep(const char *name, const char *in, const char *key, int exact,
 			/* 16-byte blocks on odd chunk sizes, 32 (where the
 			 * processor can) on the others */
 			setenv("COV_AVX2", c % 2 ? "0" : "1", 1);
-			got = job(path, key, exact, budget);
+			got = job(paths, nfiles, key, exact, budget);
 			if (strcmp(got, want) != 0)
 				report(name, got, want);
 			cr_expect_str_eq(got, want, "%s: chunk %zu, %s, %s", name,
@@ -147,7 +169,14 @@ static void sweep(const char *name, const char *in, const char *key, int exact,
 	unsetenv("COV_AVX2");
 	csvscan_chunk = CSVSCAN_CHUNK;
 	free(want);
-	tmp_remove(path);
+	for (int i = 0; i < nfiles; i++)
+		tmp_remove(paths[i]);
+}
+
+static void sweep(const char *name, const char *in, const char *key, int exact,
+		  size_t budget)
+{
+	sweep2(name, in, 0, key, exact, budget);
 }
 
 Test(csvscan, same_as_record_path_clean)
@@ -167,6 +196,18 @@ Test(csvscan, same_as_record_path_dirty)
 	sweep("dirty, contact key", in, NULL, 0, 0);
 	sweep("dirty, -k email --exact", in, "email", 1, 0);
 	free(in);
+}
+
+Test(csvscan, two_inputs_each_scanned)
+{
+	char *in = contacts(500, 0, 11), *dirty = contacts(500, 1, 13);
+
+	/* split at line 300: perhaps inside a quoted line break, so the
+	 * first file may end in a malformed record */
+	sweep2("two files", in, 300, NULL, 0, 0);
+	sweep2("two files, dirty", dirty, 300, NULL, 0, 0);
+	free(in);
+	free(dirty);
 }
 
 Test(csvscan, table_full_hands_over_to_spill)
