@@ -11,10 +11,12 @@
  * chunk's tail is still there when the next one copies it.
  *
  * Cutting.  A chunk ends after the last LF before which the number of
- * double quotes since the chunk's start is even: outside quotes, if the
- * file is well formed.  If it is not, the scan finds the record that
- * breaks the rule malformed and stops there, which is what the reader
- * does with it anyway.
+ * double quotes since the chunk's start is even: outside quotes, unless an
+ * earlier quote was not one (a quote inside an unquoted field is data, or
+ * the file is malformed).  Then a record may seem to run past the cut;
+ * scan_record refuses it, the reader's parse of the chunk's bytes finds it
+ * cut short, and the scan stops there: from that record on, the reader
+ * reads the file itself.
  */
 #include "csvscan.h"
 
