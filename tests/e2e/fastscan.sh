@@ -12,13 +12,8 @@
 # with a small --memory (the table fills during the scan).
 # Run by tests/e2e/run.sh (exit 0 = pass); prints one line per check.
 set -u
-BIN=${COV_BIN:?COV_BIN must name the folder holding the tools}
-PATH="$BIN:$PATH"
-LC_ALL=C
-export LC_ALL
-T=$(mktemp -d "${TMPDIR:-/tmp}/cov-fastscan.XXXXXX") || exit 1
-trap 'rm -rf "$T"' EXIT
-fail=0
+. "$(dirname "$0")/lib/ways.sh"
+ways_setup fastscan
 
 cov-gen contacts --rows 40000 --seed 5 -o "$T/clean.csv" || exit 1
 cov-gen contacts --rows 30000 --seed 6 --style salesforce --crlf \
@@ -56,7 +51,6 @@ gzip -c "$T/odd.csv" >"$T/odd.csv.gz"
 head -c -1 "$T/hs.csv" >"$T/noeol.csv"
 
 # each case four ways (lib/ways.sh)
-. "$(dirname "$0")/lib/ways.sh"
 WAYS="COV_FASTSCAN=0 - COV_PREFETCH=0 COV_AVX2=0"
 WHAT="between the record path and the scan"
 run() { ways "$@"; }

@@ -9,13 +9,8 @@
 # malformed record ends the run.
 # Run by tests/e2e/run.sh (exit 0 = pass); prints one line per check.
 set -u
-BIN=${COV_BIN:?COV_BIN must name the folder holding the tools}
-PATH="$BIN:$PATH"
-LC_ALL=C
-export LC_ALL
-T=$(mktemp -d "${TMPDIR:-/tmp}/cov-prefetch.XXXXXX") || exit 1
-trap 'rm -rf "$T"' EXIT
-fail=0
+. "$(dirname "$0")/lib/ways.sh"
+ways_setup prefetch
 
 cov-gen contacts --rows 3000 --seed 3 --style salesforce -o "$T/clean.csv" || exit 1
 cov-gen accounts --accounts 300 --seed 3 --style salesforce -o "$T/acc.csv" || exit 1
@@ -40,7 +35,6 @@ cov-cat --to tsv "$T/clean.csv" |
 awk 'NR == 700 { print "\"x\"y" } { print }' "$T/norm.csv" >"$T/norm-dirty.csv"
 
 # each case once without the thread and once with it (lib/ways.sh)
-. "$(dirname "$0")/lib/ways.sh"
 WAYS="COV_PREFETCH=0 COV_PREFETCH=1"
 WHAT="with and without the reading thread"
 run() { ways "$@"; }

@@ -6,6 +6,18 @@
 #   WHAT   how a failure is described ("differs $WHAT")
 #   T      the scratch folder; fail is set to 1 on a failure
 #
+# ways_setup NAME: how such a script starts: the tools of $COV_BIN first
+# on PATH, the C locale, a scratch folder $T (removed at exit), fail=0.
+ways_setup() {
+	BIN=${COV_BIN:?COV_BIN must name the folder holding the tools}
+	PATH="$BIN:$PATH"
+	LC_ALL=C
+	export LC_ALL
+	T=$(mktemp -d "${TMPDIR:-/tmp}/cov-$1.XXXXXX") || exit 1
+	trap 'rm -rf "$T"' EXIT
+	fail=0
+}
+
 # ways NAME CMD...: run CMD in $T/NAME.K once for each setting K of $WAYS;
 # stdout (out), stderr (err), the exit status (rc) and every file it wrote
 # must be byte-identical to the first setting's.  Files compared after
