@@ -148,32 +148,32 @@ static size_t cut_point(const char *b, size_t len)
 	}
 }
 
+/* Begin c with p[0..n): the previous chunk's tail, or the reader's
+ * window (which a large header may have made larger than a chunk). */
+static void chunk_start(struct chunk *c, const char *p, size_t n)
+{
+	if (n > c->cap) {
+		c->cap = n;
+		c->buf = xrealloc(c->buf, c->cap + PAD);
+	}
+	memcpy(c->buf, p, n);
+	c->len = n;
+}
+
 static void read_chunk(struct scan *s, struct chunk *c, struct chunk *prev)
 {
 	struct in_file *in = s->in;
 
-	c->len = 0;
 	c->eof = c->rerr = c->hard = 0;
 	c->n = c->nslow = 0;
 	c->lines = 0;
 	if (prev) {
-		c->len = prev->len - prev->cut;
-		if (c->len > c->cap) { /* after a first chunk made larger */
-			c->cap = c->len;
-			c->buf = xrealloc(c->buf, c->cap + PAD);
-		}
-		memcpy(c->buf, prev->buf + prev->cut, c->len);
+		chunk_start(c, prev->buf + prev->cut, prev->len - prev->cut);
 	} else {
 		/* the first: what the reader holds after the header */
 		struct reader *r = s->st->r;
-		size_t n = in->end - r->pos;
 
-		if (n > c->cap) {
-			c->cap = n;
-			c->buf = xrealloc(c->buf, c->cap + PAD);
-		}
-		memcpy(c->buf, in->buf + r->pos, n);
-		c->len = n;
+		chunk_start(c, in->buf + r->pos, in->end - r->pos);
 		in->end = 0;
 		r->pos = 0;
 	}

@@ -1272,20 +1272,36 @@ static void scan_key(void *t, const char *const *v, const size_t *n,
 	r->flags = any ? F_KEY : 0;
 }
 
-/* first_one for a chunk of records, written as they are: a run of
+/* first_one for a chunk of records, written as they are.  A run of
  * records next to one another in the chunk with LF line ends goes out in
- * one copy (of at most SCAN_RUN_MAX bytes, well under the output buffer,
- * which is flushed only between writes).  A record whose key would pass --memory stops it: the record
- * path takes over there and spills. */
+ * one copy, of at most SCAN_RUN_MAX bytes (well under the output buffer,
+ * which is flushed only between writes, so only whole records ever reach
+ * the file).  A record whose key would pass --memory stops the chunk: the
+ * record path takes over there and spills. */
 enum { SCAN_RUN_MAX = 256 << 10 };
+
+struct run {
+	size_t start, end; /* bytes of the chunk */
+	uint64_t n;        /* records in them */
+};
+
+static void run_flush(struct job *j, const struct scan_chunk *c,
+		      struct run *run)
+{
+	if (run->n)
+		stream_write_raw_lines(j->st, j->raw, c->buf + run->start,
+				       run->end - run->start, run->n);
+	run->n = 0;
+}
 
 static long scan_commit(void *arg, const struct scan_chunk *c,
 			struct cov_err *e)
 {
 	struct job *j = arg;
 	struct stream *st = j->st;
-	uint64_t empty = 0, run_n = 0;
-	size_t i, run = 0, run_end = 0;
+	uint64_t empty = 0;
+	struct run run = {0, 0, 0};
+	size_t i;
 
 	for (i = 0; i < c->n; i++) {
 		const struct scan_rec *r = &c->rec[i];
@@ -1306,32 +1322,23 @@ static long scan_commit(void *arg, const struct scan_chunk *c,
 			empty++;
 		}
 		if (r->slow < 0 && r->end == r->off + r->len + 1) {
-			if (run_n && run_end == r->off &&
-			    r->end - run <= SCAN_RUN_MAX) {
-				run_end = r->end;
-				run_n++;
-				continue;
+			/* canonical, LF: joins the run, or starts one */
+			if (!run.n || run.end != r->off ||
+			    r->end - run.start > SCAN_RUN_MAX) {
+				run_flush(j, c, &run);
+				run.start = r->off;
 			}
-			if (run_n)
-				stream_write_raw_lines(st, j->raw, c->buf + run,
-						       run_end - run, run_n);
-			run = r->off;
-			run_end = r->end;
-			run_n = 1;
+			run.end = r->end;
+			run.n++;
 			continue;
 		}
-		if (run_n)
-			stream_write_raw_lines(st, j->raw, c->buf + run,
-					       run_end - run, run_n);
-		run_n = 0;
-		if (r->slow < 0)
+		run_flush(j, c, &run);
+		if (r->slow < 0) /* canonical, CRLF */
 			stream_write_raw(st, j->raw, c->buf + r->off, r->len);
 		else if (stream_write(st, &c->slow[r->slow], e) < 0)
 			return -1;
 	}
-	if (run_n)
-		stream_write_raw_lines(st, j->raw, c->buf + run, run_end - run,
-				       run_n);
+	run_flush(j, c, &run);
 	if (empty)
 		stream_count_reason(st, "key_empty", empty);
 	return (long)i;

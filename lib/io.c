@@ -158,6 +158,18 @@ static long fill_gz(struct in_file *f, char *dst, size_t room,
 	return (long)(room - zs->avail_out);
 }
 
+long in_read(struct in_file *f, char *dst, size_t room, struct cov_err *e)
+{
+	long n;
+
+	if (f->eof)
+		return 0;
+	n = f->gz ? fill_gz(f, dst, room, e) : fill_plain(f, dst, room, e);
+	if (n == 0)
+		f->eof = 1;
+	return n;
+}
+
 long in_fill(struct in_file *f, size_t keep, struct cov_err *e)
 {
 	long n;
@@ -188,26 +200,11 @@ long in_fill(struct in_file *f, size_t keep, struct cov_err *e)
 		size_t room = f->cap - f->end;
 		if (in_chunk_limit && room > in_chunk_limit)
 			room = in_chunk_limit;
-		n = f->gz ? fill_gz(f, f->buf + f->end, room, e)
-			  : fill_plain(f, f->buf + f->end, room, e);
+		n = in_read(f, f->buf + f->end, room, e);
 	}
 	if (n < 0)
 		return -1;
-	if (n == 0)
-		f->eof = 1;
 	f->end += (size_t)n;
-	return n;
-}
-
-long in_read(struct in_file *f, char *dst, size_t room, struct cov_err *e)
-{
-	long n;
-
-	if (f->eof)
-		return 0;
-	n = f->gz ? fill_gz(f, dst, room, e) : fill_plain(f, dst, room, e);
-	if (n == 0)
-		f->eof = 1;
 	return n;
 }
 
