@@ -1,14 +1,16 @@
 /*
  * csvscan: see csvscan.h.
  *
- * Turns.  A thread takes the read turn to fill the next free chunk slot
- * (the bytes after the previous chunk's cut, then the file), lets it go,
- * scans its chunk, then waits for the commit turn of that chunk.  Each
- * thread holds at most one chunk, and the chunk next to commit is always
- * held by a thread that can commit it, so the turns cannot deadlock.  A
- * slot is refilled only after its chunk was committed, and the chunk being
- * read is at most nslot - 1 ahead of the next to commit, so the previous
- * chunk's tail is still there when the next one copies it.
+ * Tasks.  A free thread commits the next chunk when it is scanned (one
+ * thread at a time, in input order); else it fills the next free chunk
+ * slot (one thread at a time: the bytes after the previous chunk's cut,
+ * then the file) and scans that chunk, while it is in its cache; else it
+ * waits.  No thread waits for a turn while holding work another needs:
+ * the next chunk to commit is being scanned, or is committable, so the
+ * tasks cannot deadlock.  A slot is refilled only after its chunk was
+ * committed, and the chunk being read is at most nslot - 1 ahead of the
+ * next to commit, so the previous chunk's tail is still there when the
+ * next one copies it.
  *
  * Cutting.  A chunk ends after the last LF before which the number of
  * double quotes since the chunk's start is even: outside quotes, unless an
@@ -33,7 +35,12 @@
 
 enum { PAD = 64, MAX_THREADS = 4 };
 
+/* A chunk slot's state: read and scanned by one thread, committed by
+ * any, in input order. */
+enum { C_FREE, C_SCANNING, C_SCANNED };
+
 struct chunk {
+	int state;
 	char *buf; /* cap + PAD bytes */
 	size_t cap, len, cut;
 	int eof;  /* the input ended in this chunk */
@@ -73,7 +80,7 @@ struct scan {
 	struct chunk *c;
 	size_t nslot;
 	uint64_t next_read, committed;
-	int reading, read_over, halted, failed;
+	int reading, committing, read_over, halted, failed;
 	uint64_t halt_chunk;
 	size_t halt_off;     /* the bytes handed back begin there */
 	uint32_t halt_lines; /* line ends in the chunk before halt_off */
@@ -488,60 +495,71 @@ static void commit_chunk(struct scan *s, struct chunk *c, uint64_t idx)
 	s->lines_base += c->lines;
 }
 
+/* Take tasks until the scan is over: commit the next chunk when it is
+ * scanned; else read the next chunk, when a slot is free, and scan it
+ * (while its bytes are in this thread's cache); else wait. */
 static void *run(void *arg)
 {
 	struct worker *w = arg;
 	struct scan *s = w->s;
 
+	pthread_mutex_lock(&s->mu);
 	for (;;) {
+		struct chunk *c;
 		uint64_t i;
-		struct chunk *c, *prev;
-		int skip;
 
-		pthread_mutex_lock(&s->mu);
-		while (!s->read_over &&
-		       (s->reading || s->next_read - s->committed >= s->nslot))
-			pthread_cond_wait(&s->cv, &s->mu);
-		if (s->read_over) {
-			pthread_mutex_unlock(&s->mu);
-			break;
+		if (!s->committing && s->committed < s->next_read &&
+		    s->c[s->committed % s->nslot].state == C_SCANNED) {
+			i = s->committed;
+			c = &s->c[i % s->nslot];
+			s->committing = 1;
+			if (!(s->halted || s->failed)) {
+				pthread_mutex_unlock(&s->mu);
+				commit_chunk(s, c, i);
+				pthread_mutex_lock(&s->mu);
+			}
+			if (s->halted || s->failed)
+				s->read_over = 1; /* keep the chunks to hand back */
+			c->state = C_FREE;
+			s->committed = i + 1;
+			s->committing = 0;
+			pthread_cond_broadcast(&s->cv);
+			continue;
 		}
-		i = s->next_read;
-		s->reading = 1;
+		if (!s->reading && !s->read_over &&
+		    s->next_read - s->committed < s->nslot) {
+			i = s->next_read;
+			c = &s->c[i % s->nslot];
+			s->reading = 1;
+			pthread_mutex_unlock(&s->mu);
+			read_chunk(s, c, i ? &s->c[(i - 1) % s->nslot] : NULL);
+			pthread_mutex_lock(&s->mu);
+			s->next_read = i + 1;
+			s->reading = 0;
+			/* no more after the end, an error, or a full chunk
+			 * without a whole record (one longer than a chunk:
+			 * the reader takes it) */
+			if (c->eof || c->rerr || c->cut == 0)
+				s->read_over = 1;
+			c->state = C_SCANNING;
+			pthread_cond_broadcast(&s->cv);
+		} else if (s->read_over && !s->reading &&
+			   s->committed == s->next_read) {
+			break;
+		} else {
+			pthread_cond_wait(&s->cv, &s->mu);
+			continue;
+		}
 		pthread_mutex_unlock(&s->mu);
-
-		c = &s->c[i % s->nslot];
-		prev = i ? &s->c[(i - 1) % s->nslot] : NULL;
-		read_chunk(s, c, prev);
-
-		pthread_mutex_lock(&s->mu);
-		s->next_read = i + 1;
-		s->reading = 0;
-		/* no more after the end, an error, or a full chunk without a
-		 * whole record (one longer than a chunk: the reader takes it) */
-		if (c->eof || c->rerr || c->cut == 0)
-			s->read_over = 1;
-		pthread_cond_broadcast(&s->cv);
-		pthread_mutex_unlock(&s->mu);
-
 		scan_chunk(w, c);
-
 		pthread_mutex_lock(&s->mu);
 		if (c->hard)
 			s->read_over = 1;
-		while (s->committed != i)
-			pthread_cond_wait(&s->cv, &s->mu);
-		skip = s->halted || s->failed;
-		pthread_mutex_unlock(&s->mu);
-		if (!skip)
-			commit_chunk(s, c, i);
-		pthread_mutex_lock(&s->mu);
-		if (s->halted || s->failed)
-			s->read_over = 1; /* keep the chunks to hand back */
-		s->committed = i + 1;
+		c->state = C_SCANNED;
 		pthread_cond_broadcast(&s->cv);
-		pthread_mutex_unlock(&s->mu);
 	}
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
 	return NULL;
 }
 
@@ -637,7 +655,7 @@ int csvscan_run(struct stream *st, const struct scan_ops *ops,
 	s.ops = ops;
 	s.in = st->r->in;
 	s.ncols = st->r->ncols;
-	s.nslot = nt + 2;
+	s.nslot = 2 * nt + 2;
 	s.c = xcalloc(s.nslot, sizeof *s.c);
 	for (size_t i = 0; i < s.nslot; i++) {
 		s.c[i].cap = csvscan_chunk;

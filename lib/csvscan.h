@@ -4,9 +4,10 @@
  * about each from a few of its fields (cov-dedupe --keep first).
  *
  * The file is read in chunks of whole records (a chunk ends at a line end
- * outside quotes).  Threads take chunks in turn, scan them in parallel, and
- * commit them in input order, one at a time: the tool's commit callback
- * sees every record of a chunk, in order, with its decision data.
+ * outside quotes).  Each thread reads a chunk and scans it, in parallel
+ * with the others, and whichever thread is free commits the chunks in
+ * input order, one at a time: the tool's commit callback sees every record
+ * of a chunk, in order, with its decision data.
  *
  * A record whose bytes are already the CSV the stream's writer would write
  * (fields unquoted, or quoted because they hold a comma, quote or LF; the
@@ -21,7 +22,8 @@
  * reader would have met it.
  *
  * Threads: as many as processors, at most 4; one when COV_PREFETCH is "0".
- * Memory: (threads + 2) chunks of CSVSCAN_CHUNK bytes, and their records.
+ * Memory: 2 x threads + 2 chunks of CSVSCAN_CHUNK bytes, and their
+ * records.
  */
 #ifndef COV_CSVSCAN_H
 #define COV_CSVSCAN_H
