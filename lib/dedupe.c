@@ -1273,11 +1273,12 @@ static void scan_key(void *t, const char *const *v, const size_t *n,
 }
 
 /* first_one for a chunk of records, written as they are.  A run of
- * records next to one another in the chunk with LF line ends goes out in
- * one copy, of at most SCAN_RUN_MAX bytes (well under the output buffer,
- * which is flushed only between writes, so only whole records ever reach
- * the file).  A record whose key would pass --memory stops the chunk: the
- * record path takes over there and spills. */
+ * records next to one another in the chunk with LF line ends goes out as
+ * one piece, written from the chunk itself (out_write_ref; through gzip,
+ * copied into the output buffer, so at most SCAN_RUN_MAX bytes).  Only
+ * whole records ever reach the file.  A record whose key would pass
+ * --memory stops the chunk: the record path takes over there and
+ * spills. */
 enum { SCAN_RUN_MAX = 256 << 10 };
 
 struct run {
@@ -1341,6 +1342,9 @@ static long scan_commit(void *arg, const struct scan_chunk *c,
 	run_flush(j, c, &run);
 	if (empty)
 		stream_count_reason(st, "key_empty", empty);
+	/* the runs are written from the chunk, which goes after this */
+	if (out_flush(j->raw, e) < 0)
+		return -1;
 	return (long)i;
 }
 

@@ -10,15 +10,18 @@
 #include "io.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #define OUT_BUF (1u << 20)
+#define OUT_REFS 512 /* pieces of out_write_ref before a writev */
 
 size_t in_chunk_limit;
 
@@ -406,10 +409,55 @@ static int deflate_some(struct out_file *o, const void *p, size_t n, int flush,
 	return 0;
 }
 
+/* The buffer, then the pieces, in as few writev calls as it takes. */
+static int write_refs(struct out_file *o, struct cov_err *e)
+{
+	struct iovec *v = o->ref;
+	size_t nv = o->nref + 1;
+
+	v[0].iov_base = o->buf;
+	v[0].iov_len = o->len;
+	while (nv) {
+		ssize_t w = writev(o->fd, v, nv > IOV_MAX ? IOV_MAX : (int)nv);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			err_set(e, COV_EXIT_IO,
+				strcmp(o->path, "-") ? o->path : "stdout", 0,
+				"write", "write error: %s",
+				w < 0 ? strerror(errno) : "short write");
+			o->failed = 1;
+			return -1;
+		}
+		o->bytes_out += (uint64_t)w;
+		while (nv && (size_t)w >= v->iov_len) {
+			w -= (ssize_t)v->iov_len;
+			v++, nv--;
+		}
+		if (nv) {
+			v->iov_base = (char *)v->iov_base + w;
+			v->iov_len -= (size_t)w;
+		}
+	}
+	return 0;
+}
+
 int out_flush(struct out_file *o, struct cov_err *e)
 {
 	int r;
 
+	if (o->nref && !o->failed) {
+		r = write_refs(o, e);
+		o->nref = 0;
+		o->cap = o->buf_cap;
+		o->len = 0;
+		return r;
+	}
+	if (o->nref) {
+		o->nref = 0;
+		o->cap = o->buf_cap;
+	}
 	if (o->failed) {
 		err_set(e, COV_EXIT_IO, o->path, 0, "write", "write error");
 		return -1;
@@ -424,19 +472,46 @@ int out_flush(struct out_file *o, struct cov_err *e)
 
 static struct cov_err pending_err;
 
-char *out_reserve_slow(struct out_file *o, size_t n)
+/* Flush, or say why not and exit 3: a stream that cannot be written
+ * cannot go on, and writing on may never end. */
+static void flush_or_exit(struct out_file *o)
 {
 	if (out_flush(o, &pending_err) < 0) {
-		/* Report now: writing on is pointless and may never end. */
 		err_print(&pending_err);
 		out_abort_all();
 		exit(COV_EXIT_IO);
 	}
+}
+
+char *out_reserve_slow(struct out_file *o, size_t n)
+{
+	flush_or_exit(o);
 	if (o->cap < n) {
 		o->cap = n;
 		o->buf = xrealloc(o->buf, o->cap);
 	}
 	return o->buf + o->len;
+}
+
+void out_write_ref(struct out_file *o, const void *p, size_t n)
+{
+	if (o->gz) {
+		out_write(o, p, n);
+		return;
+	}
+	if (o->nref == OUT_REFS)
+		flush_or_exit(o);
+	if (!o->ref) /* the buffer, then the pieces */
+		o->ref = xmalloc((OUT_REFS + 1) * sizeof *o->ref);
+	if (!o->nref) {
+		/* no room in the buffer until out_flush: a write in between
+		 * takes out_reserve_slow, which flushes first */
+		o->buf_cap = o->cap;
+		o->cap = o->len;
+	}
+	o->nref++;
+	o->ref[o->nref].iov_base = (void *)p;
+	o->ref[o->nref].iov_len = n;
 }
 
 static void out_free(struct out_file *o)
@@ -446,6 +521,7 @@ static void out_free(struct out_file *o)
 		free(o->zs);
 	}
 	free(o->zbuf);
+	free(o->ref);
 	free(o->tmp);
 	free(o->path);
 	free(o->buf);

@@ -80,6 +80,8 @@ struct out_file {
 	unsigned char *zbuf;
 	char *path, *tmp;
 	uint64_t bytes_out;
+	struct iovec *ref; /* out_write_ref's pieces, after buf */
+	size_t nref, buf_cap;
 };
 
 /* Open path for writing ("-" or NULL for stdout).  NULL and e filled on
@@ -113,6 +115,12 @@ static inline void out_putc(struct out_file *o, char c)
 		out_reserve(o, 1);
 	o->buf[o->len++] = c;
 }
+
+/* Write p[0..n) from p itself, not copied into the buffer: out_flush
+ * writes the buffer and such pieces in one writev.  p must stay as it is
+ * until then; every other write flushes first (out_reserve does, since
+ * the buffer has no room while pieces wait).  Through gzip, a copy. */
+void out_write_ref(struct out_file *o, const void *p, size_t n);
 
 /* Flush, finish gzip, close, and rename a named file into place.  Returns 0,
  * or -1 with e filled (the temporary is removed).  Frees o. */

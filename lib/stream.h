@@ -178,14 +178,14 @@ static inline void stream_write_raw(struct stream *st, struct out_file *o,
 }
 
 /* Write nrec records whose canonical CSV lines, line ends included, are
- * the n bytes at p, to o (stream_raw_out's).  Like every write, in one
- * piece: what reaches the file is always whole records. */
+ * the n bytes at p, to o (stream_raw_out's), from p itself: p must stay
+ * as it is until out_flush(o) (out_write_ref).  What reaches the file is
+ * always whole records. */
 static inline void stream_write_raw_lines(struct stream *st,
 					  struct out_file *o, const char *p,
 					  size_t n, uint64_t nrec)
 {
-	memcpy(out_reserve(o, n), p, n);
-	o->len += n;
+	out_write_ref(o, p, n);
 	st->rows_out += nrec;
 }
 

@@ -586,3 +586,77 @@ Test(io_out, reserve_larger_than_buffer)
 	buf_release(&big);
 	buf_release(&got);
 }
+
+/* out_write_ref's pieces, between copies, come out in order (plain and
+ * gzip), across more pieces than one writev takes and across flushes;
+ * the pieces are read only at the flush. */
+Test(io_out, write_ref_keeps_order)
+{
+	for (int gz = 0; gz < 2; gz++) {
+		struct buf text = BUF_INIT, want = BUF_INIT, got = BUF_INIT;
+		struct cov_err e;
+		struct out_file *o;
+		const char *name = gz ? "ref.gz" : "ref";
+		size_t off = 0, step = 1;
+		int i = 0;
+
+		make_dir();
+		make_text(&text, 2 * IN_BLOCK);
+		o = out_open(in_dir(name), &e);
+		cr_assert_not_null(o);
+		for (; off < text.len; off += step, step = step * 7 % 1501 + 1, i++) {
+			size_t n = step < text.len - off ? step : text.len - off;
+
+			if (i % 3 == 0) {
+				out_write(o, text.p + off, n);
+			} else if (i % 3 == 1) {
+				out_putc(o, '[');
+				out_write_ref(o, text.p + off, n);
+				buf_addc(&want, '[');
+			} else {
+				out_write_ref(o, text.p + off, n);
+			}
+			buf_add(&want, text.p + off, n);
+			if (i % 997 == 0)
+				cr_assert_eq(out_flush(o, &e), 0, "%s", e.msg);
+		}
+		cr_assert_gt(i, 1500); /* more pieces than one writev */
+		cr_assert_eq(out_close(o, &e), 0, "%s", e.msg);
+		if (gz) {
+			gzFile g = gzopen(in_dir(name), "rb");
+			char tmp[65536];
+			int k;
+
+			cr_assert_not_null(g);
+			while ((k = gzread(g, tmp, sizeof tmp)) > 0)
+				buf_add(&got, tmp, (size_t)k);
+			gzclose(g);
+		} else {
+			read_all(in_dir(name), &got);
+		}
+		cr_assert_eq(got.len, want.len, "gz %d", gz);
+		cr_assert(memcmp(got.p, want.p, want.len) == 0, "gz %d", gz);
+		static const char *const left[] = {"ref", "ref.gz", NULL};
+		check_and_remove_dir(left);
+		buf_release(&text);
+		buf_release(&want);
+		buf_release(&got);
+	}
+}
+
+Test(io_out, write_ref_dev_full_fails_at_flush)
+{
+	struct cov_err e;
+	struct out_file *o = open_full(0);
+
+	memset(&e, 0, sizeof e);
+	out_write(o, "a,b\n", 4);
+	out_write_ref(o, "1,2\n", 4);
+	cr_assert_eq(out_flush(o, &e), -1);
+	cr_assert_eq(e.code, COV_EXIT_IO);
+	cr_assert(strstr(e.msg, "No space") != NULL, "%s", e.msg);
+	memset(&e, 0, sizeof e);
+	out_write_ref(o, "3,4\n", 4);
+	cr_assert_eq(out_close(o, &e), -1);
+	cr_assert_eq(e.code, COV_EXIT_IO);
+}
