@@ -260,11 +260,10 @@ static int contact_key(struct keyer *k, const struct kvals *rec)
 	const char *v = value(rec, k->email, &n);
 
 	buf_reset(&k->key);
-	if (n && email_key(v, n, &k->v1) == 0 && k->v1.len) {
-		buf_addc(&k->key, 'e');
-		buf_add(&k->key, k->v1.p, k->v1.len);
+	buf_addc(&k->key, 'e');
+	if (n && email_key_add(v, n, &k->key) == 0)
 		return 1;
-	}
+	buf_reset(&k->key);
 	/* company key: the field when present, else derived from company */
 	v = value(rec, k->ckey, &n);
 	if (n)

@@ -29,13 +29,15 @@
  */
 #include "norm_email.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 #include <utf8proc.h>
 
 #include "norm_text.h"
 
-static _Thread_local struct buf scratch = BUF_INIT; /* per thread */
+/* per thread */
+static _Thread_local struct buf scratch = BUF_INIT, key_scratch = BUF_INIT;
 
 struct provider {
 	const char *domain;
@@ -117,26 +119,42 @@ static void add_lower(struct buf *out, const char *s, size_t n)
 	}
 }
 
+/* Not "<...>" nor "mailto:...": if it is printable ASCII too, cleaning
+ * it only lower-cases it. */
+static int plain_address(const char *s, size_t n)
+{
+	return n && s[0] != '<' && s[n - 1] != '>' &&
+	       !(n >= 7 && (s[0] | 0x20) == 'm' &&
+		 strncasecmp(s, "mailto:", 7) == 0);
+}
+
+/* Lower-case s[0..n) into d while it is printable ASCII without spaces:
+ * the bytes done (n when all were). */
+static size_t lower_plain(char *d, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x21 || c > 0x7e)
+			break;
+		d[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	return i;
+}
+
 int email_clean(const char *s, size_t n, struct buf *out)
 {
 	const char *p;
-	size_t m, i;
+	size_t m;
 
 	buf_reset(out);
-	/* the common address: printable ASCII without spaces, no <...> or
-	 * mailto: (what the general way below would only lower-case), in
-	 * one pass */
-	if (n && s[0] != '<' && s[n - 1] != '>' &&
-	    !(n >= 7 && (s[0] | 0x20) == 'm' && strncasecmp(s, "mailto:", 7) == 0)) {
+	/* the common address: printable ASCII without spaces (what the
+	 * general way below would only lower-case), in one pass */
+	if (plain_address(s, n)) {
 		buf_grow(out, n);
-		for (i = 0; i < n; i++) {
-			unsigned char c = (unsigned char)s[i];
-
-			if (c < 0x21 || c > 0x7e)
-				break;
-			out->p[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-		}
-		if (i == n) {
+		if (lower_plain(out->p, s, n) == n) {
 			out->len = n;
 			return 0;
 		}
@@ -208,61 +226,107 @@ int email_domain(const char *email, size_t n, const char **dom, size_t *dn)
 	return 0;
 }
 
+/* The providers by domain length: indices + 1 into providers, 0 ends */
+enum { BY_LEN_MAX = 16, BY_LEN_EACH = 6 };
+static unsigned char by_len[BY_LEN_MAX][BY_LEN_EACH];
+static pthread_once_t by_len_once = PTHREAD_ONCE_INIT;
+
+static void by_len_init(void)
+{
+	for (size_t i = 0; i < sizeof providers / sizeof providers[0]; i++) {
+		unsigned char *b = by_len[providers[i].len];
+
+		while (*b)
+			b++; /* room: the table has few domains of a length */
+		*b = (unsigned char)(i + 1);
+	}
+}
+
 static const struct provider *provider_find(const char *d, size_t n)
 {
-	size_t i;
+	if (n >= BY_LEN_MAX)
+		return NULL;
+	pthread_once(&by_len_once, by_len_init);
+	for (const unsigned char *b = by_len[n]; *b; b++) {
+		const struct provider *pv = &providers[*b - 1];
 
-	for (i = 0; i < sizeof providers / sizeof providers[0]; i++)
-		if (providers[i].len == n && providers[i].domain[0] == d[0] &&
-		    memcmp(providers[i].domain, d, n) == 0)
-			return &providers[i];
+		if (pv->domain[0] == d[0] && memcmp(pv->domain, d, n) == 0)
+			return pv;
+	}
 	return NULL;
 }
 
-int email_key(const char *s, size_t n, struct buf *out)
+/* The key of the cleaned address p[0..n), rewritten in place (it only
+ * shrinks): its new length, or 0 when it has no '@' or no domain. */
+static size_t key_rewrite(char *p, size_t n)
 {
 	const struct provider *pv;
 	const char *dom;
 	size_t dn, at, w, i, local_end;
 
-	if (email_clean(s, n, out) < 0)
-		return -1;
-	if (email_domain(out->p, out->len, &dom, &dn) < 0) {
-		buf_reset(out);
-		return -1;
-	}
-	at = (size_t)(dom - out->p) - 1;
-	out->len = at + 1 + dn; /* drop the trailing dot */
-	pv = provider_find(dom, dn);
-	if (!pv || at == 0 || out->p[0] == '"')
+	if (email_domain(p, n, &dom, &dn) < 0)
 		return 0;
+	at = (size_t)(dom - p) - 1;
+	n = at + 1 + dn; /* drop the trailing dot */
+	pv = provider_find(dom, dn);
+	if (!pv || at == 0 || p[0] == '"')
+		return n;
 
 	local_end = at;
 	if (pv->tag) {
-		const char *t = memchr(out->p, pv->tag, at);
+		const char *t = memchr(p, pv->tag, at);
 		if (t)
-			local_end = (size_t)(t - out->p);
+			local_end = (size_t)(t - p);
 	}
 	w = 0;
 	for (i = 0; i < local_end; i++)
-		if (!(pv->drop_dots && out->p[i] == '.'))
-			out->p[w++] = out->p[i];
+		if (!(pv->drop_dots && p[i] == '.'))
+			p[w++] = p[i];
 	if (w == 0)
-		return 0; /* nothing left of the local part: keep it whole */
-	out->p[w++] = '@';
+		return n; /* nothing left of the local part: keep it whole */
+	p[w++] = '@';
 	if (pv->canon) {
 		size_t cn = strlen(pv->canon);
-		memcpy(out->p + w, pv->canon, cn); /* shorter than dom */
+		memcpy(p + w, pv->canon, cn); /* shorter than dom */
 		w += cn;
 	} else {
-		memmove(out->p + w, dom, dn);
+		memmove(p + w, dom, dn);
 		w += dn;
 	}
-	out->len = w;
+	return w;
+}
+
+int email_key(const char *s, size_t n, struct buf *out)
+{
+	if (email_clean(s, n, out) < 0)
+		return -1;
+	out->len = key_rewrite(out->p, out->len);
+	return out->len ? 0 : -1;
+}
+
+int email_key_add(const char *s, size_t n, struct buf *out)
+{
+	size_t len = out->len;
+	char *d;
+
+	/* the common address (see email_clean) cleaned straight into out */
+	if (plain_address(s, n)) {
+		buf_grow(out, n);
+		d = out->p + len;
+		if (lower_plain(d, s, n) == n) {
+			n = key_rewrite(d, n);
+			out->len = len + n;
+			return n ? 0 : -1;
+		}
+	}
+	if (email_key(s, n, &key_scratch) < 0)
+		return -1;
+	buf_add(out, key_scratch.p, key_scratch.len);
 	return 0;
 }
 
 void email_thread_release(void)
 {
 	buf_release(&scratch);
+	buf_release(&key_scratch);
 }

@@ -1,9 +1,9 @@
 /*
  * norm_email: e-mail address cleaning, domain extraction and the canonical
  * dedupe key.  Every function takes a pointer and a length (no NUL needed),
- * writes into a caller's buf (reset first) and allocates nothing per call
- * once the buffers have grown.  Not thread-safe (a static scratch buffer is
- * reused, as in norm_text).
+ * writes into a caller's buf (reset first, but by email_key_add) and
+ * allocates nothing per call once the buffers have grown.  Scratch
+ * buffers are per thread.
  */
 #ifndef COV_NORM_EMAIL_H
 #define COV_NORM_EMAIL_H
@@ -30,6 +30,9 @@ int email_domain(const char *email, size_t n, const char **dom, size_t *dn);
  * mapped to gmail.com.  Returns 0, or -1 when the input is not UTF-8 or has
  * no '@' (out then empty). */
 int email_key(const char *s, size_t n, struct buf *out);
+
+/* email_key, appended to what out holds (out is left as it was on -1). */
+int email_key_add(const char *s, size_t n, struct buf *out);
 
 /* Free the calling thread's scratch buffer (one per thread); for a thread
  * about to end. */

@@ -281,3 +281,42 @@ Test(email_clean, clean_input_path_agrees)
 	buf_release(&a);
 	buf_release(&b);
 }
+
+/* email_key_add appends what email_key writes, by the one-pass way for a
+ * plain address and the general way for the rest, and leaves the buffer
+ * as it was when there is no key. */
+Test(email_key, add_appends_the_same_key)
+{
+	static const char *const in[] = {
+		"J.Doe+news@GMail.com", "j.doe@googlemail.com.",
+		"Jane.Doe+x@outlook.com", "jane-x@yahoo.com", "+x@gmail.com",
+		"jane@acme.com", "mailto:Bob@X.io?x=1", "<Jane+a@GMAIL.com>",
+		"\"Jane\" <J.D@gmail.com>", "M\xc3\x9cLLER@B\xc3\x9c" "CHER.DE",
+		" jane@acme.com ", "a b@c.d", "\"a.b\"@gmail.com", "pm.me@pm.me",
+		"x@proton.me", "x.y+z@fastmail.fm", "", "x", "@", "a@",
+		"a@.", "j\xff@gmail.com", "nobody",
+	};
+	struct buf a = BUF_INIT, b = BUF_INIT;
+
+	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+		size_t n = strlen(in[i]);
+		int ka = email_key(in[i], n, &a);
+
+		buf_reset(&b);
+		buf_add(&b, "pre", 3);
+		cr_assert_eq(email_key_add(in[i], n, &b), ka, "%s", in[i]);
+		cr_assert(memcmp(b.p, "pre", 3) == 0, "%s", in[i]);
+		if (ka < 0) {
+			cr_assert_eq(b.len, 3, "%s", in[i]);
+			continue;
+		}
+		cr_assert(b.len == a.len + 3 && memcmp(b.p + 3, a.p, a.len) == 0,
+			  "%s: %.*s vs %.*s", in[i], (int)a.len, a.p,
+			  (int)b.len - 3, b.p + 3);
+	}
+	cr_assert_str_eq(key("J.Doe+news@GMail.com"), "jdoe@gmail.com");
+	cr_assert_str_eq(key("x.y+z@fastmail.fm"), "x.y@fastmail.fm");
+	cr_assert_str_eq(key("pm.me+a@pm.me"), "pm.me@pm.me");
+	buf_release(&a);
+	buf_release(&b);
+}
