@@ -64,6 +64,8 @@ struct worker {
 	void *t; /* the tool's */
 	struct reader *mem;
 	uint32_t *sep; /* field i ends at sep[i] (its comma or line end) */
+	size_t need;   /* kept for the fields before the last key field's
+			* end (the others are only counted) */
 	int avx2;      /* scan 32 bytes at a time */
 	const char **v;
 	size_t *vn;
@@ -617,6 +619,9 @@ static void worker_init(struct worker *w, struct scan *s)
 	w->t = s->ops->thread_new ? s->ops->thread_new(s->ops->arg) : NULL;
 	w->mem = reader_mem(s->in->name, s->ncols);
 	w->sep = xcalloc(s->ncols + 8, sizeof *w->sep);
+	for (size_t j = 0; j < s->ops->nfields; j++)
+		if ((size_t)s->ops->fields[j] + 1 > w->need)
+			w->need = (size_t)s->ops->fields[j] + 1;
 #ifdef __SSE2__
 	w->avx2 = use_avx2();
 #endif

@@ -11,7 +11,8 @@
  * of csvscan.c.
  */
 
-/* The blocks of the record at b[pos..), in q (field ends in w->sep):
+/* The blocks of the record at b[pos..), in q (the ends of the fields the
+ * key reads in w->sep, those after them only counted):
  * 1 at its end (*endp), 0 when it is not canonical or has no end before
  * cut.  *first_hi: the first byte >= 0x80, if any. */
 SCAN_ATTR static int SCAN_NAME(struct worker *w, const char *b, size_t pos,
@@ -19,7 +20,7 @@ SCAN_ATTR static int SCAN_NAME(struct worker *w, const char *b, size_t pos,
 			       size_t *endp)
 {
 	const uint64_t full = (UINT64_C(1) << SCAN_W) - 1;
-	size_t ncols = w->s->ncols;
+	size_t ncols = w->s->ncols, need = w->need;
 	uint32_t *sep = w->sep;
 	const char *p = b + pos;
 
@@ -44,25 +45,28 @@ SCAN_ATTR static int SCAN_NAME(struct worker *w, const char *b, size_t pos,
 			cnt = (size_t)SCAN_POPCOUNT(mc);
 			if (nf + cnt >= ncols)
 				return 0; /* too many fields */
-			d = sep + nf;
-			/* four without a branch: past the block once they run
-			 * out (sep has room) */
-			mc |= UINT64_C(0xf) << SCAN_W;
-			d[0] = base + (uint32_t)__builtin_ctzll(mc);
-			mc &= mc - 1;
-			d[1] = base + (uint32_t)__builtin_ctzll(mc);
-			mc &= mc - 1;
-			d[2] = base + (uint32_t)__builtin_ctzll(mc);
-			mc &= mc - 1;
-			d[3] = base + (uint32_t)__builtin_ctzll(mc);
-			for (size_t k = 4; k < cnt; k++) {
+			if (cnt)
+				q->fs = base + 64 - (size_t)__builtin_clzll(mc);
+			if (nf < need) {
+				/* four without a branch: past the block once
+				 * they run out (sep has room) */
+				d = sep + nf;
+				mc |= UINT64_C(0xf) << SCAN_W;
+				d[0] = base + (uint32_t)__builtin_ctzll(mc);
 				mc &= mc - 1;
-				d[k] = base + (uint32_t)__builtin_ctzll(mc);
+				d[1] = base + (uint32_t)__builtin_ctzll(mc);
+				mc &= mc - 1;
+				d[2] = base + (uint32_t)__builtin_ctzll(mc);
+				mc &= mc - 1;
+				d[3] = base + (uint32_t)__builtin_ctzll(mc);
+				for (size_t k = 4; k < cnt; k++) {
+					mc &= mc - 1;
+					d[k] = base +
+					       (uint32_t)__builtin_ctzll(mc);
+				}
 			}
 			nf += cnt;
 			q->nf = nf;
-			if (cnt)
-				q->fs = sep[nf - 1] + 1;
 			if (mn) {
 				*endp = base + (size_t)__builtin_ctzll(mn);
 				sep[q->nf++] = (uint32_t)*endp;
