@@ -22,9 +22,14 @@
  */
 #include "csvscan.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -41,7 +46,11 @@ enum { C_FREE, C_SCANNING, C_SCANNED };
 
 struct chunk {
 	int state;
-	char *buf; /* cap + PAD bytes */
+	char *buf; /* its bytes: mem, or in map */
+	char *mem; /* cap + PAD bytes */
+	void *map; /* mapped: maplen bytes of the file, PAD after len */
+	size_t maplen;
+	uint64_t off; /* mapped: the file offset of buf[0] */
 	size_t cap, len, cut;
 	int eof;  /* the input ended in this chunk */
 	int rerr; /* reading failed after len bytes (err) */
@@ -76,6 +85,11 @@ struct scan {
 	struct stream *st;
 	const struct scan_ops *ops;
 	struct in_file *in;
+	int fd;          /* mapped: the file's descriptor, else -1 */
+	uint64_t fsize;  /* mapped: the file's size at the start */
+	uint64_t off0;   /* mapped: the offset of the first chunk */
+	uint64_t end0, bytes0; /* mapped: in's offset and bytes_in then */
+	size_t page;
 	size_t ncols;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -163,10 +177,64 @@ static void chunk_start(struct chunk *c, const char *p, size_t n)
 {
 	if (n > c->cap) {
 		c->cap = n;
-		c->buf = xrealloc(c->buf, c->cap + PAD);
+		c->mem = xrealloc(c->mem, c->cap + PAD);
 	}
+	c->buf = c->mem;
 	memcpy(c->buf, p, n);
 	c->len = n;
+}
+
+static void unmap_chunk(struct chunk *c)
+{
+	if (c->map)
+		munmap(c->map, c->maplen);
+	c->map = NULL;
+}
+
+/* Mapped: c is the file's bytes from off, up to cap of them (read into
+ * mem instead where no PAD bytes of the file follow them, at its end, or
+ * if the mapping fails). */
+static void map_chunk(struct scan *s, struct chunk *c, uint64_t off)
+{
+	uint64_t left = s->fsize > off ? s->fsize - off : 0;
+	size_t len = left < c->cap ? (size_t)left : c->cap;
+	ssize_t k = 0;
+
+	unmap_chunk(c);
+	c->off = off;
+	if (left >= (uint64_t)len + PAD) {
+		uint64_t a = off - off % s->page;
+		size_t ml = (size_t)(off - a) + len + PAD;
+		void *m = mmap(NULL, ml, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+			       s->fd, (off_t)a);
+
+		if (m != MAP_FAILED) {
+			c->map = m;
+			c->maplen = ml;
+			c->buf = (char *)m + (off - a);
+			c->len = len;
+			c->eof = len < c->cap;
+			return;
+		}
+	}
+	c->buf = c->mem;
+	c->len = 0;
+	while (c->len < len) {
+		k = pread(s->fd, c->mem + c->len, len - c->len,
+			  (off_t)(off + c->len));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		c->len += (size_t)k;
+	}
+	if (k < 0) {
+		c->rerr = 1;
+		err_set(&c->err, COV_EXIT_IO, s->in->name, 0, "read",
+			"read error: %s", strerror(errno));
+	}
+	c->eof = c->len < c->cap;
+	memset(c->mem + c->len, 0, PAD);
 }
 
 static void read_chunk(struct scan *s, struct chunk *c, struct chunk *prev)
@@ -176,6 +244,12 @@ static void read_chunk(struct scan *s, struct chunk *c, struct chunk *prev)
 	c->eof = c->rerr = c->hard = 0;
 	c->n = c->nslow = 0;
 	c->lines = 0;
+	if (s->fd >= 0) {
+		map_chunk(s, c, prev ? prev->off + prev->cut : s->off0);
+		c->bytes_in = s->bytes0 + (c->off + c->len - s->end0);
+		c->cut = cut_point(c->buf, c->len);
+		return;
+	}
 	if (prev) {
 		chunk_start(c, prev->buf + prev->cut, prev->len - prev->cut);
 	} else {
@@ -606,6 +680,14 @@ static void hand_back(struct scan *s, long line0)
 		if (j == last && c->rerr)
 			in_fail(s->in, &c->err);
 	}
+	if (s->fd >= 0) {
+		/* the reader reads on after the bytes mapped */
+		const struct chunk *c = &s->c[last % s->nslot];
+		struct cov_err err;
+
+		if (in_seek(s->in, c->off + c->len, &err) < 0)
+			in_fail(s->in, &err);
+	}
 	r->pos = r->rec_start = 0;
 	r->in_record = 0;
 	r->line = line0 + (long)lines;
@@ -645,6 +727,62 @@ static void worker_free(struct worker *w)
 	free(w->unesc);
 }
 
+/* A mapped file that shrinks under the scan: SIGBUS on its lost pages.
+ * Say so, as a read error, instead of dying silently. */
+static char bus_msg[512];
+static size_t bus_len;
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	if (write(2, bus_msg, bus_len) < 0)
+		_exit(COV_EXIT_IO);
+	_exit(COV_EXIT_IO);
+}
+
+static void catch_sigbus(const char *name)
+{
+	struct sigaction sa;
+	int n = snprintf(bus_msg, sizeof bus_msg,
+			 "%s: %s: read error: the file shrank while it was read\n",
+			 cov_progname, name);
+
+	bus_len = n < 0				  ? 0
+		  : (size_t)n < sizeof bus_msg ? (size_t)n
+					       : sizeof bus_msg - 1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sigbus;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+}
+
+/* Map the input when it is a regular file (and COV_MMAP is not "0"): the
+ * chunks are then the file's pages, not copies.  The first begins at the
+ * reader's place, whose window is dropped. */
+static void map_input(struct scan *s)
+{
+	const char *env = getenv("COV_MMAP");
+	struct reader *r = s->st->r;
+	struct stat sb;
+	uint64_t end;
+	int fd;
+
+	s->fd = -1;
+	if ((env && strcmp(env, "0") == 0) ||
+	    (fd = in_plain_file(s->in, &end)) < 0 || fstat(fd, &sb) != 0 ||
+	    end < s->in->end - r->pos)
+		return;
+	s->fd = fd;
+	s->fsize = (uint64_t)sb.st_size;
+	s->end0 = end;
+	s->bytes0 = s->in->bytes_in;
+	s->off0 = end - (s->in->end - r->pos);
+	s->page = (size_t)sysconf(_SC_PAGESIZE);
+	catch_sigbus(s->in->name);
+	s->in->end = 0;
+	r->pos = 0;
+}
+
 int csvscan_run(struct stream *st, const struct scan_ops *ops,
 		struct cov_err *e)
 {
@@ -660,11 +798,12 @@ int csvscan_run(struct stream *st, const struct scan_ops *ops,
 	s.ops = ops;
 	s.in = st->r->in;
 	s.ncols = st->r->ncols;
+	map_input(&s);
 	s.nslot = 2 * nt + 2;
 	s.c = xcalloc(s.nslot, sizeof *s.c);
 	for (size_t i = 0; i < s.nslot; i++) {
 		s.c[i].cap = csvscan_chunk;
-		s.c[i].buf = xmalloc(csvscan_chunk + PAD);
+		s.c[i].mem = xmalloc(csvscan_chunk + PAD);
 	}
 	pthread_mutex_init(&s.mu, NULL);
 	pthread_cond_init(&s.cv, NULL);
@@ -688,7 +827,8 @@ int csvscan_run(struct stream *st, const struct scan_ops *ops,
 	for (size_t i = 0; i < nt; i++)
 		worker_free(&w[i]);
 	for (size_t i = 0; i < s.nslot; i++) {
-		free(s.c[i].buf);
+		unmap_chunk(&s.c[i]);
+		free(s.c[i].mem);
 		free(s.c[i].rec);
 		for (size_t j = 0; j < s.c[i].slowcap; j++)
 			rec_release(&s.c[i].slow[j]);

@@ -21,6 +21,9 @@
  * last line end of the file, and a read error is reported where the
  * reader would have met it.
  *
+ * A regular file is mapped (COV_MMAP "0": read), a chunk at a time: a
+ * chunk's bytes are then the file's pages, not a copy.
+ *
  * Threads: as many as processors, at most 4; one when COV_PREFETCH is "0".
  * Memory: 2 x threads + 2 chunks of CSVSCAN_CHUNK bytes, and their
  * records.

@@ -222,6 +222,38 @@ void in_unread(struct in_file *f, const char *p, size_t n)
 	f->end += n;
 }
 
+int in_plain_file(struct in_file *f, uint64_t *off)
+{
+	struct stat st;
+	off_t at;
+
+	if (f->gz || f->err_pending || f->eof || fstat(f->fd, &st) != 0 ||
+	    !S_ISREG(st.st_mode) || (at = lseek(f->fd, 0, SEEK_CUR)) < 0 ||
+	    (uint64_t)at < f->zlen - f->zpos)
+		return -1;
+	/* the peeked bytes not yet handed out come before the offset */
+	*off = (uint64_t)at - (f->zlen - f->zpos);
+	return f->fd;
+}
+
+int in_seek(struct in_file *f, uint64_t off, struct cov_err *e)
+{
+	uint64_t now;
+
+	if (in_plain_file(f, &now) < 0) {
+		err_set(e, COV_EXIT_IO, f->name, 0, "read", "cannot seek");
+		return -1;
+	}
+	if (lseek(f->fd, (off_t)off, SEEK_SET) < 0) {
+		err_set(e, COV_EXIT_IO, f->name, 0, "read", "cannot seek: %s",
+			strerror(errno));
+		return -1;
+	}
+	f->bytes_in += off - now;
+	f->zpos = f->zlen;
+	return 0;
+}
+
 void in_fail(struct in_file *f, const struct cov_err *e)
 {
 	f->err = *e;

@@ -1,14 +1,16 @@
 #!/bin/sh
 # cov-dedupe's chunked scan (lib/csvscan) changes nothing but speed: each
 # case runs the record path (COV_FASTSCAN=0), the scan with its threads,
-# the scan in one thread (COV_PREFETCH=0) and with 16-byte blocks where the
-# processor has 32-byte ones (COV_AVX2=0); stdout, stderr, the exit
+# the scan in one thread (COV_PREFETCH=0), with 16-byte blocks where the
+# processor has 32-byte ones (COV_AVX2=0) and reading a file where it
+# would map it (COV_MMAP=0); stdout, stderr, the exit
 # status, --rejects and --stats must be byte-identical.  The inputs
 # span several 2 MiB chunks and hold what the scan must leave to the
 # reader: malformed records (bad quotes, wrong width, invalid UTF-8, an
 # unterminated quote), quoted line breaks and CRs, quotes the writer would
 # not write, blank and CRLF lines, a record longer than a chunk, a last
-# line without a line end; read as one file, two files, a pipe, gzip'd,
+# line without a line end; read as one file, two files, a pipe, stdin
+# (from its start, and from a later line), gzip'd,
 # with a small --memory (the table fills during the scan).
 # Run by tests/e2e/run.sh (exit 0 = pass); prints one line per check.
 set -u
@@ -50,8 +52,8 @@ gzip -c "$T/odd.csv" >"$T/odd.csv.gz"
 # no line end after the last record
 head -c -1 "$T/hs.csv" >"$T/noeol.csv"
 
-# each case four ways (lib/ways.sh)
-WAYS="COV_FASTSCAN=0 - COV_PREFETCH=0 COV_AVX2=0"
+# each case five ways (lib/ways.sh)
+WAYS="COV_FASTSCAN=0 - COV_PREFETCH=0 COV_AVX2=0 COV_MMAP=0"
 WHAT="between the record path and the scan"
 run() { ways "$@"; }
 
@@ -71,6 +73,11 @@ run late-stop cov-dedupe -o out.csv $S "$T/late.csv"
 run two cov-dedupe $S "$T/a.csv" "$T/b.csv"
 run gz cov-dedupe $S "$T/odd.csv.gz"
 run pipe sh -c "cat '$T/odd.csv' | cov-dedupe --stats stats.json"
+run stdin sh -c "cov-dedupe --stats stats.json <'$T/odd.csv'"
+# stdin a file whose first lines another program read: the scan maps from
+# the header after them
+{ printf 'note %s\n' 1 2 3 4 5; cat "$T/clean.csv"; } >"$T/pre.csv"
+run offset sh -c "{ head -n 5 >/dev/null; cov-dedupe --stats stats.json; } <'$T/pre.csv'"
 run big cov-dedupe $S "$T/big.csv"
 run noeol cov-dedupe $S "$T/noeol.csv"
 run memory cov-dedupe --memory 256K $S "$T/clean.csv"

@@ -2,7 +2,8 @@
  * libFuzzer target for cov-dedupe's chunked scan (csvscan.h).  The first
  * input byte picks the chunk size (16 to 143 bytes, so records meet chunk
  * edges everywhere) and one thread or several; the second picks the key
- * (contact, or the first field byte for byte, or the first two folded);
+ * (contact, or the first field byte for byte, or the first two folded),
+ * the block width (16 or 32) and whether the file is mapped;
  * the rest is the file.  The job runs the record path (COV_FASTSCAN=0)
  * and the scan, with --rejects; the exit code, error, counts, output and
  * rejects must be the same.  Any difference aborts.
@@ -117,6 +118,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		setenv("COV_PREFETCH", "0", 1);
 	else
 		unsetenv("COV_PREFETCH");
+	setenv("COV_AVX2", data[1] & 4 ? "0" : "1", 1);
+	setenv("COV_MMAP", data[1] & 8 ? "0" : "1", 1);
 	job(&got, path, key, data[1] & 2);
 	csvscan_chunk = CSVSCAN_CHUNK;
 	if (got.len != want.len || memcmp(got.p, want.p, got.len) != 0) {

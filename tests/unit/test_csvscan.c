@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "csvscan.h"
@@ -157,16 +158,20 @@ static void sweep2(const char *name, const char *in, size_t split,
 			/* 16-byte blocks on odd chunk sizes, 32 (where the
 			 * processor can) on the others */
 			setenv("COV_AVX2", c % 2 ? "0" : "1", 1);
+			/* the file read, not mapped, on every third */
+			setenv("COV_MMAP", c % 3 ? "1" : "0", 1);
 			got = job(paths, nfiles, key, exact, budget);
 			if (strcmp(got, want) != 0)
 				report(name, got, want);
-			cr_expect_str_eq(got, want, "%s: chunk %zu, %s, %s", name,
+			cr_expect_str_eq(got, want, "%s: chunk %zu, %s, %s, %s", name,
 					 chunks[c], threads ? "threads" : "one thread",
-					 c % 2 ? "16-byte blocks" : "32-byte blocks");
+					 c % 2 ? "16-byte blocks" : "32-byte blocks",
+					 c % 3 ? "mapped" : "read");
 			free(got);
 		}
 	unsetenv("COV_PREFETCH");
 	unsetenv("COV_AVX2");
+	unsetenv("COV_MMAP");
 	csvscan_chunk = CSVSCAN_CHUNK;
 	free(want);
 	for (int i = 0; i < nfiles; i++)
@@ -232,4 +237,67 @@ Test(csvscan, end_without_line_end_and_empty)
 	      "2,A@X.ORG,\"!!!!!!!x\n,\"\n\n3\xc3\xab\n", NULL, 0, 0);
 	sweep("blank lines", "id,email\n\n\r\n1,a@x.org\n\n2,a@x.org\n\n", NULL,
 	      0, 0);
+}
+
+/* A mapped file cut short while the scan runs: the pages gone raise
+ * SIGBUS, which must end the run as a read error naming the file. */
+static long truncating_commit(void *arg, const struct scan_chunk *c,
+			      struct cov_err *e)
+{
+	(void)e;
+	cr_assert_eq(truncate(arg, 10), 0);
+	return (long)c->n;
+}
+
+static void no_key(void *t, const char *const *v, const size_t *n,
+		   const struct record *rec, struct scan_rec *r)
+{
+	(void)t, (void)v, (void)n, (void)rec;
+	r->flags = 0;
+}
+
+Test(csvscan, file_shrinking_under_the_map_is_a_read_error)
+{
+	char *in = contacts(20000, 0, 11), *path = tmp_write(in, strlen(in));
+	int errp[2], status;
+	char msg[512];
+	ssize_t k;
+	pid_t pid;
+
+	cr_assert_eq(pipe(errp), 0);
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		struct cli_common opt = {0};
+		struct stream st;
+		struct cov_err e = {0};
+		struct scan_ops ops = {0};
+		char *paths[] = {path};
+
+		close(errp[0]);
+		dup2(errp[1], 2);
+		setenv("COV_PREFETCH", "0", 1);
+		unsetenv("COV_MMAP");
+		csvscan_chunk = 4096;
+		opt.output = "/dev/null";
+		if (stream_open_flags(&st, &opt, 1, paths, 0, &e) != 0 ||
+		    !stream_raw_out(&st))
+			_exit(10);
+		ops.key = no_key;
+		ops.commit = truncating_commit;
+		ops.arg = path;
+		csvscan_run(&st, &ops, &e);
+		_exit(0); /* not reached: the next chunk is gone */
+	}
+	close(errp[1]);
+	k = read(errp[0], msg, sizeof msg - 1);
+	close(errp[0]);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status), "killed by signal %d", WTERMSIG(status));
+	cr_assert_eq(WEXITSTATUS(status), COV_EXIT_IO);
+	cr_assert_gt(k, 0);
+	msg[k] = 0;
+	cr_assert(strstr(msg, path) && strstr(msg, "shrank"), "stderr: %s", msg);
+	tmp_remove(path);
+	free(in);
 }
