@@ -731,6 +731,7 @@ static void worker_free(struct worker *w)
  * Say so, as a read error, instead of dying silently. */
 static char bus_msg[512];
 static size_t bus_len;
+static struct sigaction bus_old; /* put back when the scan ends */
 
 static void on_sigbus(int sig)
 {
@@ -753,7 +754,7 @@ static void catch_sigbus(const char *name)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_sigbus;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGBUS, &sa, &bus_old);
 }
 
 /* Map the input when it is a regular file (and COV_MMAP is not "0"): the
@@ -826,6 +827,8 @@ int csvscan_run(struct stream *st, const struct scan_ops *ops,
 	}
 	for (size_t i = 0; i < nt; i++)
 		worker_free(&w[i]);
+	if (s.fd >= 0)
+		sigaction(SIGBUS, &bus_old, NULL); /* hand_back read the last */
 	for (size_t i = 0; i < s.nslot; i++) {
 		unmap_chunk(&s.c[i]);
 		free(s.c[i].mem);
