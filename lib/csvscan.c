@@ -22,7 +22,6 @@
  */
 #include "csvscan.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -40,12 +39,9 @@
 
 enum { PAD = 64, MAX_THREADS = 4 };
 
-/* A chunk slot's state: read and scanned by one thread, committed by
- * any, in input order. */
-enum { C_FREE, C_SCANNING, C_SCANNED };
-
 struct chunk {
-	int state;
+	int scanned; /* and not yet committed: read and scanned by one
+		      * thread, committed by any, in input order */
 	char *buf; /* its bytes: mem, or in map */
 	char *mem; /* cap + PAD bytes */
 	void *map; /* mapped: maplen bytes of the file, PAD after len */
@@ -198,7 +194,7 @@ static void map_chunk(struct scan *s, struct chunk *c, uint64_t off)
 {
 	uint64_t left = s->fsize > off ? s->fsize - off : 0;
 	size_t len = left < c->cap ? (size_t)left : c->cap;
-	ssize_t k = 0;
+	long k;
 
 	unmap_chunk(c);
 	c->off = off;
@@ -213,27 +209,13 @@ static void map_chunk(struct scan *s, struct chunk *c, uint64_t off)
 			c->maplen = ml;
 			c->buf = (char *)m + (off - a);
 			c->len = len;
-			c->eof = len < c->cap;
 			return;
 		}
 	}
 	c->buf = c->mem;
-	c->len = 0;
-	while (c->len < len) {
-		k = pread(s->fd, c->mem + c->len, len - c->len,
-			  (off_t)(off + c->len));
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		c->len += (size_t)k;
-	}
-	if (k < 0) {
-		c->rerr = 1;
-		err_set(&c->err, COV_EXIT_IO, s->in->name, 0, "read",
-			"read error: %s", strerror(errno));
-	}
-	c->eof = c->len < c->cap;
+	k = in_pread(s->in, c->mem, len, off, &c->err);
+	c->rerr = k < 0;
+	c->len = k < 0 ? 0 : (size_t)k;
 	memset(c->mem + c->len, 0, PAD);
 }
 
@@ -246,6 +228,7 @@ static void read_chunk(struct scan *s, struct chunk *c, struct chunk *prev)
 	c->lines = 0;
 	if (s->fd >= 0) {
 		map_chunk(s, c, prev ? prev->off + prev->cut : s->off0);
+		c->eof = c->len < c->cap;
 		c->bytes_in = s->bytes0 + (c->off + c->len - s->end0);
 		c->cut = cut_point(c->buf, c->len);
 		return;
@@ -585,7 +568,7 @@ static void *run(void *arg)
 		uint64_t i;
 
 		if (!s->committing && s->committed < s->next_read &&
-		    s->c[s->committed % s->nslot].state == C_SCANNED) {
+		    s->c[s->committed % s->nslot].scanned) {
 			i = s->committed;
 			c = &s->c[i % s->nslot];
 			s->committing = 1;
@@ -596,7 +579,7 @@ static void *run(void *arg)
 			}
 			if (s->halted || s->failed)
 				s->read_over = 1; /* keep the chunks to hand back */
-			c->state = C_FREE;
+			c->scanned = 0;
 			s->committed = i + 1;
 			s->committing = 0;
 			pthread_cond_broadcast(&s->cv);
@@ -617,7 +600,6 @@ static void *run(void *arg)
 			 * the reader takes it) */
 			if (c->eof || c->rerr || c->cut == 0)
 				s->read_over = 1;
-			c->state = C_SCANNING;
 			pthread_cond_broadcast(&s->cv);
 		} else if (s->read_over && !s->reading &&
 			   s->committed == s->next_read) {
@@ -631,7 +613,7 @@ static void *run(void *arg)
 		pthread_mutex_lock(&s->mu);
 		if (c->hard)
 			s->read_over = 1;
-		c->state = C_SCANNED;
+		c->scanned = 1;
 		pthread_cond_broadcast(&s->cv);
 	}
 	pthread_cond_broadcast(&s->cv);
@@ -736,21 +718,18 @@ static struct sigaction bus_old; /* put back when the scan ends */
 static void on_sigbus(int sig)
 {
 	(void)sig;
-	if (write(2, bus_msg, bus_len) < 0)
-		_exit(COV_EXIT_IO);
+	(void)!write(2, bus_msg, bus_len);
 	_exit(COV_EXIT_IO);
 }
 
 static void catch_sigbus(const char *name)
 {
 	struct sigaction sa;
-	int n = snprintf(bus_msg, sizeof bus_msg,
-			 "%s: %s: read error: the file shrank while it was read\n",
-			 cov_progname, name);
 
-	bus_len = n < 0				  ? 0
-		  : (size_t)n < sizeof bus_msg ? (size_t)n
-					       : sizeof bus_msg - 1;
+	snprintf(bus_msg, sizeof bus_msg,
+		 "%s: %s: read error: the file shrank while it was read\n",
+		 cov_progname, name);
+	bus_len = strlen(bus_msg);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_sigbus;
 	sigemptyset(&sa.sa_mask);

@@ -254,6 +254,28 @@ int in_seek(struct in_file *f, uint64_t off, struct cov_err *e)
 	return 0;
 }
 
+long in_pread(struct in_file *f, char *dst, size_t n, uint64_t off,
+	      struct cov_err *e)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t k = pread(f->fd, dst + got, n - got, (off_t)(off + got));
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			err_set(e, COV_EXIT_IO, f->name, 0, "read",
+				"read error: %s", strerror(errno));
+			return -1;
+		}
+		if (k == 0)
+			break;
+		got += (size_t)k;
+	}
+	return (long)got;
+}
+
 void in_fail(struct in_file *f, const struct cov_err *e)
 {
 	f->err = *e;
@@ -394,27 +416,46 @@ struct out_file *out_open(const char *path, struct cov_err *e)
 	return o;
 }
 
-static int write_all(struct out_file *o, const void *p, size_t n,
-		     struct cov_err *e)
+/* Write the pieces v[0..nv) whole, in as few writev calls as it takes. */
+static int writev_all(struct out_file *o, struct iovec *v, size_t nv,
+		      struct cov_err *e)
 {
-	const char *c = p;
+	for (;;) {
+		ssize_t w;
 
-	while (n > 0) {
-		ssize_t w = write(o->fd, c, n);
+		while (nv && v->iov_len == 0)
+			v++, nv--; /* done, or nothing to write */
+		if (!nv)
+			return 0;
+		w = writev(o->fd, v, nv > IOV_MAX ? IOV_MAX : (int)nv);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			err_set(e, COV_EXIT_IO, strcmp(o->path, "-") ? o->path : "stdout",
-				0, "write", "write error: %s",
+			err_set(e, COV_EXIT_IO,
+				strcmp(o->path, "-") ? o->path : "stdout", 0,
+				"write", "write error: %s",
 				w < 0 ? strerror(errno) : "short write");
 			o->failed = 1;
 			return -1;
 		}
-		c += w;
-		n -= (size_t)w;
 		o->bytes_out += (uint64_t)w;
+		while ((size_t)w >= v->iov_len) { /* w <= what v holds */
+			w -= (ssize_t)v->iov_len;
+			v++, nv--;
+			if (!nv)
+				return 0;
+		}
+		v->iov_base = (char *)v->iov_base + w;
+		v->iov_len -= (size_t)w;
 	}
-	return 0;
+}
+
+static int write_all(struct out_file *o, const void *p, size_t n,
+		     struct cov_err *e)
+{
+	struct iovec v = {(void *)p, n};
+
+	return writev_all(o, &v, 1, e);
 }
 
 static int deflate_some(struct out_file *o, const void *p, size_t n, int flush,
@@ -441,58 +482,24 @@ static int deflate_some(struct out_file *o, const void *p, size_t n, int flush,
 	return 0;
 }
 
-/* The buffer, then the pieces, in as few writev calls as it takes. */
-static int write_refs(struct out_file *o, struct cov_err *e)
-{
-	struct iovec *v = o->ref;
-	size_t nv = o->nref + 1;
-
-	v[0].iov_base = o->buf;
-	v[0].iov_len = o->len;
-	while (nv) {
-		ssize_t w = writev(o->fd, v, nv > IOV_MAX ? IOV_MAX : (int)nv);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			err_set(e, COV_EXIT_IO,
-				strcmp(o->path, "-") ? o->path : "stdout", 0,
-				"write", "write error: %s",
-				w < 0 ? strerror(errno) : "short write");
-			o->failed = 1;
-			return -1;
-		}
-		o->bytes_out += (uint64_t)w;
-		while (nv && (size_t)w >= v->iov_len) {
-			w -= (ssize_t)v->iov_len;
-			v++, nv--;
-		}
-		if (nv) {
-			v->iov_base = (char *)v->iov_base + w;
-			v->iov_len -= (size_t)w;
-		}
-	}
-	return 0;
-}
-
 int out_flush(struct out_file *o, struct cov_err *e)
 {
+	size_t nv = o->nref + 1; /* the buffer, then out_write_ref's pieces */
 	int r;
 
-	if (o->nref && !o->failed) {
-		r = write_refs(o, e);
-		o->nref = 0;
-		o->cap = o->buf_cap;
-		o->len = 0;
-		return r;
-	}
 	if (o->nref) {
 		o->nref = 0;
-		o->cap = o->buf_cap;
+		o->cap = o->buf_cap; /* the buffer has room again */
 	}
 	if (o->failed) {
 		err_set(e, COV_EXIT_IO, o->path, 0, "write", "write error");
 		return -1;
+	}
+	if (nv > 1) {
+		o->ref[0].iov_base = o->buf;
+		o->ref[0].iov_len = o->len;
+		o->len = 0;
+		return writev_all(o, o->ref, nv, e);
 	}
 	if (o->len == 0)
 		return 0;

@@ -68,7 +68,8 @@ long in_read(struct in_file *f, char *dst, size_t room, struct cov_err *e);
 void in_unread(struct in_file *f, const char *p, size_t n);
 
 /* For such a caller that maps the file instead (csvscan.h): when the
- * input is a regular file read as it is (not gzip, no error waiting), its
+ * input is a regular file read as it is (not gzip, not at its end, no
+ * error waiting), its
  * descriptor and, in *off, the file offset of buf[end]; else -1. */
 int in_plain_file(struct in_file *f, uint64_t *off);
 
@@ -76,6 +77,12 @@ int in_plain_file(struct in_file *f, uint64_t *off);
  * bytes before it had been read (bytes_in grows by off - the offset of
  * buf[end]).  The window is left as it is.  -1 with e filled on failure. */
 int in_seek(struct in_file *f, uint64_t off, struct cov_err *e);
+
+/* Up to n bytes of in_plain_file's file from offset off into dst (fewer
+ * only at its end), leaving the window and the file's place as they are:
+ * the number read, or -1 with e filled. */
+long in_pread(struct in_file *f, char *dst, size_t n, uint64_t off,
+	      struct cov_err *e);
 
 /* Make the next in_fill fail with e, once the window's bytes are used:
  * an error in_read met, reported where the file's reader would meet it. */
