@@ -4,7 +4,8 @@
  * email_clean runs text_clean into a static scratch buffer (skipped for an
  * input that is clean already, the common case), narrows the cleaned bytes
  * to the address (angle brackets, "mailto:") and lower-cases them into the
- * caller's buffer: ASCII byte by byte, other code points with
+ * caller's buffer: ASCII byte by byte (a printable address 16 bytes at a
+ * time, finding its last '@' on the way), other code points with
  * utf8proc_tolower (simple, one-to-one case mapping).  The local part is
  * lower-cased too: RFC 5321 lets a server treat it as case-sensitive, but no
  * mail provider in use does, and a key that kept case would miss duplicates.
@@ -33,6 +34,9 @@
 #include <string.h>
 #include <strings.h>
 #include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "norm_text.h"
 
@@ -129,20 +133,65 @@ static int plain_address(const char *s, size_t n)
 }
 
 /* Lower-case s[0..n) into d while it is printable ASCII without spaces:
- * the bytes done (n when all were). */
-static size_t lower_plain(char *d, const char *s, size_t n)
+ * the bytes done (n when all were).  When all were, *at is the place of
+ * the last '@', or n when there is none. */
+static size_t lower_plain_bytes(char *d, const char *s, size_t n, size_t *at)
 {
 	size_t i;
 
+	*at = n;
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c < 0x21 || c > 0x7e)
-			break;
+			return i;
+		if (c == '@')
+			*at = i;
 		d[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 	}
 	return i;
 }
+
+#ifdef __SSE2__
+/* 16 bytes at a time: a block's bytes outside 0x21..0x7e (as signed
+ * bytes, 0x80..0xff are below 0x21), its '@'s, its capitals made small.
+ * The last block overlaps the one before it (both only read s and write
+ * the same bytes to d), so nothing past s + n is read. */
+static size_t lower_plain(char *d, const char *s, size_t n, size_t *at)
+{
+	const __m128i lo = _mm_set1_epi8(0x21), hi = _mm_set1_epi8(0x7e),
+		      a1 = _mm_set1_epi8('A' - 1), z1 = _mm_set1_epi8('Z' + 1),
+		      bit = _mm_set1_epi8(0x20), atc = _mm_set1_epi8('@');
+	size_t i = 0, last = n;
+
+	if (n < 16)
+		return lower_plain_bytes(d, s, n, at);
+	for (;;) {
+		size_t b = i + 16 <= n ? i : n - 16;
+		__m128i v = _mm_loadu_si128((const __m128i *)(s + b));
+		__m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, lo),
+					   _mm_cmpgt_epi8(v, hi));
+		__m128i up = _mm_and_si128(_mm_cmpgt_epi8(v, a1),
+					   _mm_cmplt_epi8(v, z1));
+		unsigned m = (unsigned)_mm_movemask_epi8(
+			_mm_cmpeq_epi8(v, atc));
+
+		if (_mm_movemask_epi8(bad))
+			return lower_plain_bytes(d, s, n, at);
+		if (m)
+			last = b + 31 - (size_t)__builtin_clz(m);
+		_mm_storeu_si128((__m128i *)(d + b),
+				 _mm_add_epi8(v, _mm_and_si128(up, bit)));
+		if (b + 16 == n)
+			break;
+		i = b + 16;
+	}
+	*at = last;
+	return n;
+}
+#else
+#define lower_plain lower_plain_bytes
+#endif
 
 int email_clean(const char *s, size_t n, struct buf *out)
 {
@@ -153,8 +202,10 @@ int email_clean(const char *s, size_t n, struct buf *out)
 	/* the common address: printable ASCII without spaces (what the
 	 * general way below would only lower-case), in one pass */
 	if (plain_address(s, n)) {
+		size_t at;
+
 		buf_grow(out, n);
-		if (lower_plain(out->p, s, n) == n) {
+		if (lower_plain(out->p, s, n, &at) == n) {
 			out->len = n;
 			return 0;
 		}
@@ -256,18 +307,24 @@ static const struct provider *provider_find(const char *d, size_t n)
 	return NULL;
 }
 
-/* The key of the cleaned address p[0..n), rewritten in place (it only
- * shrinks): its new length, or 0 when it has no '@' or no domain. */
-static size_t key_rewrite(char *p, size_t n)
+/* The key of the cleaned address p[0..n) whose last '@' is p[at] (at == n:
+ * none), rewritten in place (it only shrinks): its new length, or 0 when
+ * it has no '@' or no domain.  The domain is as email_domain has it. */
+static size_t key_rewrite_at(char *p, size_t n, size_t at)
 {
 	const struct provider *pv;
 	const char *dom;
-	size_t dn, at, w, i, local_end;
+	size_t dn, w, i, local_end;
 
-	if (email_domain(p, n, &dom, &dn) < 0)
+	if (at >= n)
 		return 0;
-	at = (size_t)(dom - p) - 1;
-	n = at + 1 + dn; /* drop the trailing dot */
+	dom = p + at + 1;
+	dn = n - at - 1;
+	if (dn && dom[dn - 1] == '.')
+		dn--; /* drop the trailing dot */
+	if (!dn)
+		return 0;
+	n = at + 1 + dn;
 	pv = provider_find(dom, dn);
 	if (!pv || at == 0 || p[0] == '"')
 		return n;
@@ -296,6 +353,13 @@ static size_t key_rewrite(char *p, size_t n)
 	return w;
 }
 
+static size_t key_rewrite(char *p, size_t n)
+{
+	const char *a = memrchr(p, '@', n);
+
+	return key_rewrite_at(p, n, a ? (size_t)(a - p) : n);
+}
+
 int email_key(const char *s, size_t n, struct buf *out)
 {
 	if (email_clean(s, n, out) < 0)
@@ -308,13 +372,14 @@ int email_key_add(const char *s, size_t n, struct buf *out)
 {
 	size_t len = out->len;
 	char *d;
+	size_t at;
 
 	/* the common address (see email_clean) cleaned straight into out */
 	if (plain_address(s, n)) {
 		buf_grow(out, n);
 		d = out->p + len;
-		if (lower_plain(d, s, n) == n) {
-			n = key_rewrite(d, n);
+		if (lower_plain(d, s, n, &at) == n) {
+			n = key_rewrite_at(d, n, at);
 			out->len = len + n;
 			return n ? 0 : -1;
 		}
