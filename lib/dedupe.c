@@ -56,7 +56,8 @@ struct keyer {
 	struct buf key, v1, v2, tmp;
 	utf8proc_int32_t *cps;
 	size_t cpcap;
-	struct memo *ckeys; /* company -> company key: names repeat */
+	struct memo_hashed *ckeys; /* company -> company key: names repeat;
+				    * by hash, no key bytes kept */
 };
 
 struct keyer *keyer_new(const char *spec, int exact, struct cov_err *e)
@@ -65,7 +66,7 @@ struct keyer *keyer_new(const char *spec, int exact, struct cov_err *e)
 
 	k->exact = exact;
 	k->bound_for = (size_t)-1;
-	k->ckeys = memo_new(8192);
+	k->ckeys = memo_hashed_new(8192);
 	if (!spec || strcmp(spec, "contact") == 0) {
 		k->contact = spec ? 1 : 2; /* 2: chosen by default */
 		return k;
@@ -188,6 +189,58 @@ static const char *rec_value(const struct record *rec, int i, size_t *n)
 	return value(&kv, i, n);
 }
 
+/* Printable ASCII, spaces and the letters U+00C0..U+00FF (C3 80..BF) only,
+ * as most names with accents are: already NFC (no combining mark follows
+ * a letter), so folded here as the general way below folds them, without
+ * utf8proc: spaces trimmed and runs of them made one, A-Z and U+00C0..
+ * U+00DE but U+00D7 (x) one step down (+0x20), U+00DF (sharp s) "ss".
+ * -1, with out as it was, for any other value. */
+static int fold_latin1(const char *s, size_t n, struct buf *out)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i, len = out->len;
+	int space = 0;
+	char *d;
+
+	for (i = 0; i < n; i++) {
+		if (u[i] >= 0x80) {
+			if (u[i] != 0xc3 || i + 1 == n ||
+			    (u[i + 1] & 0xc0) != 0x80)
+				return -1;
+			i++;
+		} else if (u[i] < ' ' || u[i] == 0x7f) {
+			return -1;
+		}
+	}
+	buf_grow(out, n + n / 2 + 1); /* sharp s: 2 bytes in, 2 out */
+	d = out->p + len;
+	for (i = 0; i < n; i++) {
+		unsigned char c = u[i];
+
+		if (c == ' ') {
+			space = 1;
+			continue;
+		}
+		if (space && d > out->p + len)
+			*d++ = ' ';
+		space = 0;
+		if (c < 0x80) {
+			*d++ = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+			continue;
+		}
+		c = u[++i];
+		if (c == 0x9f) {
+			*d++ = 's';
+			*d++ = 's';
+			continue;
+		}
+		*d++ = (char)0xc3;
+		*d++ = (char)(c <= 0x9e && c != 0x97 ? c + 0x20 : c);
+	}
+	out->len = (size_t)(d - out->p);
+	return 0;
+}
+
 /* Clean and case-fold s into out: NFC, trimmed, inner white space runs one
  * space, Unicode case folding (accents kept).  Invalid UTF-8 is kept as
  * it is. */
@@ -200,22 +253,27 @@ static void fold(struct keyer *k, const char *s, size_t n, struct buf *out)
 	buf_reset(out);
 	if (text_is_ascii(s, n)) {
 		int space = 0;
+		char *d;
 
+		buf_grow(out, n);
+		d = out->p;
 		for (size_t i = 0; i < n; i++) {
 			unsigned char c = (unsigned char)s[i];
 
-			if (c == ' ' || (c >= '\t' && c <= '\r') || c < ' ' ||
-			    c == 0x7f) {
-				space = 1;
+			if (c <= ' ' || c == 0x7f) {
+				space = 1; /* white space and control bytes */
 				continue;
 			}
-			if (space && out->len)
-				buf_addc(out, ' ');
+			if (space && d > out->p)
+				*d++ = ' ';
 			space = 0;
-			buf_addc(out, (char)tolower(c));
+			*d++ = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 		}
+		out->len = (size_t)(d - out->p);
 		return;
 	}
+	if (fold_latin1(s, n, out) == 0)
+		return;
 	if (text_clean(&k->tmp, s, n) < 0) {
 		buf_add(out, s, n);
 		return;
@@ -274,10 +332,10 @@ static int contact_key(struct keyer *k, const struct kvals *rec)
 
 		v = value(rec, k->company, &n);
 		buf_reset(&k->v2);
-		if (n && (c = memo_get(k->ckeys, v, n, &cn)))
+		if (n && (c = memo_hashed_get(k->ckeys, v, n, &cn)))
 			buf_add(&k->v2, c, cn);
 		else if (n && company_key(v, n, &k->v2) == 0)
-			memo_put(k->ckeys, v, n, k->v2.p, k->v2.len);
+			memo_hashed_put(k->ckeys, v, n, k->v2.p, k->v2.len);
 		else
 			buf_reset(&k->v2);
 	}
@@ -382,7 +440,7 @@ void keyer_free(struct keyer *k)
 	buf_release(&k->v2);
 	buf_release(&k->tmp);
 	free(k->cps);
-	memo_free(k->ckeys);
+	memo_hashed_free(k->ckeys);
 	free(k);
 }
 
