@@ -387,10 +387,10 @@ static int scan_record(struct worker *w, const char *b, size_t pos,
 		       size_t cut, size_t *lenp, size_t *endp, uint32_t *nlp)
 {
 	struct qstate q = {0, pos, 0, 0, 0, 0, 1};
-	size_t first_hi = (size_t)-1;
+	size_t first_hi = (size_t)-1, last_hi = 0;
 #ifdef __SSE2__
 	if (!(w->avx2 ? blocks32 : blocks16)(w, b, pos, cut, &q, &first_hi,
-					     endp))
+					     &last_hi, endp))
 		return 0;
 #else
 	for (size_t at = pos;; at++) {
@@ -400,8 +400,11 @@ static int scan_record(struct worker *w, const char *b, size_t pos,
 		if (at >= cut)
 			return 0;
 		c = b[at];
-		if ((c & 0x80) && first_hi == (size_t)-1)
-			first_hi = at;
+		if (c & 0x80) {
+			if (first_hi == (size_t)-1)
+				first_hi = at;
+			last_hi = at;
+		}
 		if (c != ',' && c != '"' && c != '\n' && c != '\r')
 			continue;
 		k = special_byte(w, b, at, &q, endp);
@@ -415,9 +418,10 @@ static int scan_record(struct worker *w, const char *b, size_t pos,
 	 * (a quote inside an unquoted field earlier), and so may this be */
 	if (q.nf != w->s->ncols || *endp > cut)
 		return 0;
-	/* the bytes before the first non-ASCII one are valid */
+	/* the bytes outside [first_hi, last_hi] are ASCII: valid, and not
+	 * the rest of a sequence begun inside */
 	if (first_hi != (size_t)-1 &&
-	    !text_utf8_valid(b + first_hi, *endp - first_hi))
+	    !text_utf8_valid(b + first_hi, last_hi + 1 - first_hi))
 		return 0;
 	*lenp = *endp - pos - 1 - (b[*endp - 2] == '\r');
 	*nlp = q.nl;

@@ -14,10 +14,11 @@
 /* The blocks of the record at b[pos..), in q (the ends of the fields the
  * key reads in w->sep, those after them only counted):
  * 1 at its end (*endp), 0 when it is not canonical or has no end before
- * cut.  *first_hi: the first byte >= 0x80, if any. */
+ * cut.  *first_hi, *last_hi: the first and last bytes >= 0x80, if any
+ * (*first_hi is (size_t)-1 when there is none). */
 SCAN_ATTR static int SCAN_NAME(struct worker *w, const char *b, size_t pos,
 			       size_t cut, struct qstate *q, size_t *first_hi,
-			       size_t *endp)
+			       size_t *last_hi, size_t *endp)
 {
 	const uint64_t full = (UINT64_C(1) << SCAN_W) - 1;
 	size_t ncols = w->s->ncols, need = w->need;
@@ -40,8 +41,12 @@ SCAN_ATTR static int SCAN_NAME(struct worker *w, const char *b, size_t pos,
 
 			mc &= before;
 			mh &= before;
-			if (mh && *first_hi == (size_t)-1)
-				*first_hi = base + (size_t)__builtin_ctzll(mh);
+			if (mh) {
+				if (*first_hi == (size_t)-1)
+					*first_hi = base +
+						    (size_t)__builtin_ctzll(mh);
+				*last_hi = base + 63 - (size_t)__builtin_clzll(mh);
+			}
 			cnt = (size_t)SCAN_POPCOUNT(mc);
 			if (nf + cnt >= ncols)
 				return 0; /* too many fields */
@@ -91,8 +96,12 @@ SCAN_ATTR static int SCAN_NAME(struct worker *w, const char *b, size_t pos,
 				}
 				m &= m - 1;
 			}
-			if (mh && *first_hi == (size_t)-1)
-				*first_hi = base + (size_t)__builtin_ctzll(mh);
+			if (mh) {
+				if (*first_hi == (size_t)-1)
+					*first_hi = base +
+						    (size_t)__builtin_ctzll(mh);
+				*last_hi = base + 63 - (size_t)__builtin_clzll(mh);
+			}
 			if (k > 0)
 				return 1;
 		}

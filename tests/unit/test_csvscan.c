@@ -93,8 +93,15 @@ static char *contacts(int n, int dirty, unsigned seed)
 			static const char *bad[] = {
 				"\"a\"b,x,y,z,w,v\n", "short,row\n",
 				"9,\xff\xfe,L,e@e.com,C,T\n", "9,a\"b,L,q@q.com,C,T\n",
-				"9,A,L,r@r.com,C,T\rX\n"};
-			buf_addf(&b, "%s", bad[(r >> 26) % 5]);
+				"9,A,L,r@r.com,C,T\rX\n",
+				/* UTF-8 cut short before ASCII, at the line
+				 * end; a stray continuation byte after a good
+				 * letter; an overlong form */
+				"9,J\xc3,L,s@s.com,C,T\n",
+				"9,A,L,t@t.com,C,T\xe2\x82\n",
+				"9,\xc3\xa9x\x80,L,u@u.com,C,T\n",
+				"9,\xc3\xa9,L,v@v.com,\xc0\xaf,T\n"};
+			buf_addf(&b, "%s", bad[(r >> 26) % 9]);
 		}
 	}
 	buf_addc(&b, '\0');
@@ -237,6 +244,27 @@ Test(csvscan, end_without_line_end_and_empty)
 	      "2,A@X.ORG,\"!!!!!!!x\n,\"\n\n3\xc3\xab\n", NULL, 0, 0);
 	sweep("blank lines", "id,email\n\n\r\n1,a@x.org\n\n2,a@x.org\n\n", NULL,
 	      0, 0);
+}
+
+/* Invalid UTF-8 in each place the scan's check must see it: a sequence
+ * cut short before ASCII or at the line end, a stray continuation byte
+ * after a good letter, an overlong form, a lone lead byte last. */
+Test(csvscan, invalid_utf8_as_the_record_path)
+{
+	static const char *const row[] = {
+		"9,J\xc3,a@x.org\n", "9,Ann,a@x.org\xe2\x82\n",
+		"9,\xc3\xa9x\x80,a@x.org\n", "9,\xc3\xa9,\xc0\xaf@x.org\n",
+		"9,Ann,a@x.org\xc3\n", "9,\xf0\x9f\x98,a@x.org\n"};
+
+	for (size_t i = 0; i < sizeof row / sizeof row[0]; i++) {
+		struct buf b = BUF_INIT;
+
+		buf_addf(&b, "id,name,email\n1,Zo\xc3\xab,b@x.org\n%s"
+			     "2,Ann,c@x.org\n", row[i]);
+		buf_addc(&b, '\0');
+		sweep("invalid UTF-8", b.p, NULL, 0, 0);
+		buf_release(&b);
+	}
 }
 
 /* A mapped file cut short while the scan runs: the pages gone raise
