@@ -293,6 +293,9 @@ static void by_len_init(void)
 	}
 }
 
+/* The provider of domain d[0..n), which may still have capitals (the
+ * table's domains are [a-z.] only, and c | 0x20 is one of those only when
+ * c is that letter in either case or that '.'). */
 static const struct provider *provider_find(const char *d, size_t n)
 {
 	if (n >= BY_LEN_MAX)
@@ -300,8 +303,11 @@ static const struct provider *provider_find(const char *d, size_t n)
 	pthread_once(&by_len_once, by_len_init);
 	for (const unsigned char *b = by_len[n]; *b; b++) {
 		const struct provider *pv = &providers[*b - 1];
+		size_t i = 0;
 
-		if (pv->domain[0] == d[0] && memcmp(pv->domain, d, n) == 0)
+		while (i < n && (d[i] | 0x20) == pv->domain[i])
+			i++;
+		if (i == n)
 			return pv;
 	}
 	return NULL;
@@ -309,8 +315,10 @@ static const struct provider *provider_find(const char *d, size_t n)
 
 /* The key of the cleaned address p[0..n) whose last '@' is p[at] (at == n:
  * none), rewritten in place (it only shrinks): its new length, or 0 when
- * it has no '@' or no domain.  The domain is as email_domain has it. */
-static size_t key_rewrite_at(char *p, size_t n, size_t at)
+ * it has no '@' or no domain.  The domain is as email_domain has it.
+ * src: p, or the bytes p was lower-cased from, where the domain is looked
+ * at (not in p, just written, which the processor may not have ready). */
+static size_t key_rewrite_at(char *p, const char *src, size_t n, size_t at)
 {
 	const struct provider *pv;
 	const char *dom;
@@ -320,12 +328,12 @@ static size_t key_rewrite_at(char *p, size_t n, size_t at)
 		return 0;
 	dom = p + at + 1;
 	dn = n - at - 1;
-	if (dn && dom[dn - 1] == '.')
+	if (dn && src[n - 1] == '.')
 		dn--; /* drop the trailing dot */
 	if (!dn)
 		return 0;
 	n = at + 1 + dn;
-	pv = provider_find(dom, dn);
+	pv = provider_find(src + at + 1, dn);
 	if (!pv || at == 0 || p[0] == '"')
 		return n;
 
@@ -357,7 +365,7 @@ static size_t key_rewrite(char *p, size_t n)
 {
 	const char *a = memrchr(p, '@', n);
 
-	return key_rewrite_at(p, n, a ? (size_t)(a - p) : n);
+	return key_rewrite_at(p, p, n, a ? (size_t)(a - p) : n);
 }
 
 int email_key(const char *s, size_t n, struct buf *out)
@@ -379,7 +387,7 @@ int email_key_add(const char *s, size_t n, struct buf *out)
 		buf_grow(out, n);
 		d = out->p + len;
 		if (lower_plain(d, s, n, &at) == n) {
-			n = key_rewrite_at(d, n, at);
+			n = key_rewrite_at(d, s, n, at);
 			out->len = len + n;
 			return n ? 0 : -1;
 		}
