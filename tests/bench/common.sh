@@ -11,6 +11,8 @@
 # (default 3; once when a run takes a minute or more): the row shows the
 # median time and the largest peak memory.  BENCH_LAST_S and
 # BENCH_LAST_KB hold the last run's wall seconds and peak RSS.
+#   bench_time CMD...   run CMD once (output to /dev/null) and print its
+#                       wall seconds, or "failed"
 #   bench_contacts STYLE [ROWS]   the path of a generated contacts file
 #                                 (made once, seed 42, kept in $DIR)
 #
@@ -64,6 +66,14 @@ bench_run() {
 		c2 = (r2 > 0) ? sprintf("%.2f", r2 / s) : "-"
 		printf "%-40s %9.2f %10.1f %12.0f %9.1f %9s %9s %5d\n", l, s, b / s / 1e6, r / s, kb / 1024, c1, c2, n
 	}'
+}
+
+bench_time() {
+	if $TIME -f '%e' -o "$BENCH_OUT" "$@" >/dev/null 2>"$BENCH_OUT.err"; then
+		tail -n 1 "$BENCH_OUT"
+	else
+		echo failed
+	fi
 }
 
 bench_contacts() {
