@@ -122,7 +122,8 @@ int keytab_put(struct keytab *t, const struct key128 *h, uint64_t **payload)
 	e = probe(t, s, lo, hi);
 	e[0] = lo;
 	e[1] = hi;
-	memset(e + 2, 0, (t->stride - 2) * sizeof(uint64_t));
+	if (t->stride > 2) /* most tables have no payload: no call */
+		memset(e + 2, 0, (t->stride - 2) * sizeof(uint64_t));
 	s->n++;
 	t->count++;
 	*payload = e + 2;

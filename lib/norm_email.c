@@ -31,6 +31,8 @@
 #include "norm_email.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 #include <utf8proc.h>
@@ -277,39 +279,66 @@ int email_domain(const char *email, size_t n, const char **dom, size_t *dn)
 	return 0;
 }
 
-/* The providers by domain length: indices + 1 into providers, 0 ends */
+/* The providers by domain length: indices + 1 into providers, 0 ends; and
+ * each domain's first and last 8 bytes as words, for those of 8 or more */
 enum { BY_LEN_MAX = 16, BY_LEN_EACH = 6 };
 static unsigned char by_len[BY_LEN_MAX][BY_LEN_EACH];
+static uint64_t head8[sizeof providers / sizeof providers[0]],
+	tail8[sizeof providers / sizeof providers[0]];
 static pthread_once_t by_len_once = PTHREAD_ONCE_INIT;
+static _Atomic int by_len_ready;
 
 static void by_len_init(void)
 {
 	for (size_t i = 0; i < sizeof providers / sizeof providers[0]; i++) {
-		unsigned char *b = by_len[providers[i].len];
+		const struct provider *pv = &providers[i];
+		unsigned char *b = by_len[pv->len];
 
 		while (*b)
 			b++; /* room: the table has few domains of a length */
 		*b = (unsigned char)(i + 1);
+		if (pv->len >= 8) {
+			memcpy(&head8[i], pv->domain, 8);
+			memcpy(&tail8[i], pv->domain + pv->len - 8, 8);
+		}
 	}
+	atomic_store_explicit(&by_len_ready, 1, memory_order_release);
 }
 
-/* The provider of domain d[0..n), which may still have capitals (the
+/* The provider of domain d[0..n), which may still have capitals.  The
  * table's domains are [a-z.] only, and c | 0x20 is one of those only when
- * c is that letter in either case or that '.'). */
+ * c is that letter in either case, that '.', or for '.' the control byte
+ * 0x0e, which neither a plain address nor a cleaned one has. */
 static const struct provider *provider_find(const char *d, size_t n)
 {
+	const uint64_t low = UINT64_C(0x2020202020202020);
+	const unsigned char *b;
+	uint64_t h, t;
+
 	if (n >= BY_LEN_MAX)
 		return NULL;
-	pthread_once(&by_len_once, by_len_init);
-	for (const unsigned char *b = by_len[n]; *b; b++) {
-		const struct provider *pv = &providers[*b - 1];
-		size_t i = 0;
+	if (!atomic_load_explicit(&by_len_ready, memory_order_acquire))
+		pthread_once(&by_len_once, by_len_init);
+	b = by_len[n];
+	if (n < 8) {
+		for (; *b; b++) {
+			const struct provider *pv = &providers[*b - 1];
+			size_t i = 0;
 
-		while (i < n && (d[i] | 0x20) == pv->domain[i])
-			i++;
-		if (i == n)
-			return pv;
+			while (i < n && (d[i] | 0x20) == pv->domain[i])
+				i++;
+			if (i == n)
+				return pv;
+		}
+		return NULL;
 	}
+	memcpy(&h, d, 8);
+	memcpy(&t, d + n - 8, 8);
+	h |= low;
+	t |= low;
+	for (; *b; b++)
+		if (head8[*b - 1] == h && tail8[*b - 1] == t)
+			return &providers[*b - 1];
 	return NULL;
 }
 
