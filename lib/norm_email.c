@@ -93,6 +93,14 @@ static void trim(const char **p, size_t *n)
 		(*n)--;
 }
 
+/* trim, with a quick look first: most values have nothing to trim */
+static void trim_ends(const char **p, size_t *n)
+{
+	if (*n && ((unsigned char)(*p)[0] <= ' ' ||
+		   (unsigned char)(*p)[*n - 1] <= ' '))
+		trim(p, n);
+}
+
 /* Append s (valid UTF-8) to out, lower-cased. */
 static void add_lower(struct buf *out, const char *s, size_t n)
 {
@@ -201,14 +209,18 @@ int email_clean(const char *s, size_t n, struct buf *out)
 	size_t m;
 
 	buf_reset(out);
-	/* the common address: printable ASCII without spaces (what the
-	 * general way below would only lower-case), in one pass */
-	if (plain_address(s, n)) {
+	/* the common address: printable ASCII without spaces, perhaps with
+	 * white space around it (what the general way below would only trim
+	 * and lower-case), in one pass */
+	p = s;
+	m = n;
+	trim_ends(&p, &m);
+	if (plain_address(p, m)) {
 		size_t at;
 
-		buf_grow(out, n);
-		if (lower_plain(out->p, s, n, &at) == n) {
-			out->len = n;
+		buf_grow(out, m);
+		if (lower_plain(out->p, p, m, &at) == m) {
+			out->len = m;
 			return 0;
 		}
 	}
@@ -407,18 +419,19 @@ int email_key(const char *s, size_t n, struct buf *out)
 
 int email_key_add(const char *s, size_t n, struct buf *out)
 {
-	size_t len = out->len;
+	size_t len = out->len, at, m = n;
+	const char *p = s;
 	char *d;
-	size_t at;
 
 	/* the common address (see email_clean) cleaned straight into out */
-	if (plain_address(s, n)) {
-		buf_grow(out, n);
+	trim_ends(&p, &m);
+	if (plain_address(p, m)) {
+		buf_grow(out, m);
 		d = out->p + len;
-		if (lower_plain(d, s, n, &at) == n) {
-			n = key_rewrite_at(d, s, n, at);
-			out->len = len + n;
-			return n ? 0 : -1;
+		if (lower_plain(d, p, m, &at) == m) {
+			m = key_rewrite_at(d, p, m, at);
+			out->len = len + m;
+			return m ? 0 : -1;
 		}
 	}
 	if (email_key(s, n, &key_scratch) < 0)

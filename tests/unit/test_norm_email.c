@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "norm_email.h"
+#include "norm_text.h"
 
 static struct buf out = BUF_INIT;
 
@@ -408,6 +409,32 @@ Test(email_key, plain_addresses_of_every_length)
 				cr_assert(b.len == wn && memcmp(b.p, want, wn) == 0,
 					  "%.*s: %.*s, want %.*s", (int)len, s,
 					  (int)b.len, b.p, (int)wn, want);
+			/* white space around it is trimmed, as text_clean
+			 * trims it */
+			{
+				static const char *const pad[] = {" ", "\t ",
+								  "  \r\n"};
+				const char *l = pad[round % 3],
+					   *r = pad[(round + 1) % 3];
+				char t[128];
+				size_t tn = 0, cn;
+
+				memcpy(t, l, strlen(l));
+				tn = strlen(l);
+				memcpy(t + tn, s, len);
+				tn += len;
+				memcpy(t + tn, r, strlen(r));
+				tn += strlen(r);
+				buf_reset(&b);
+				cr_assert_eq(email_key_add(t, tn, &b), k);
+				if (k == 0)
+					cr_assert(b.len == wn &&
+						  memcmp(b.p, want, wn) == 0);
+				cr_assert_eq(text_clean(&c, t, tn), 0);
+				cn = c.len;
+				cr_assert(cn == len && memcmp(c.p, s, len) == 0,
+					  "text_clean trims what the key trims");
+			}
 			/* a bad byte at each place in turn */
 			for (size_t at = 0; at < len; at++) {
 				static const char bad[] = {' ', '\x7f', '\x80',
