@@ -10,7 +10,7 @@
 
 #include "err.h"
 
-void buf_grow(struct buf *b, size_t extra)
+void buf_grow_to(struct buf *b, size_t extra)
 {
 	size_t need = b->len + extra, cap = b->cap ? b->cap : 64;
 

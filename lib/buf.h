@@ -46,8 +46,15 @@ static inline void buf_copy_short(char *d, const char *s, size_t n)
 	}
 }
 
-/* Make room for at least extra more bytes. */
-void buf_grow(struct buf *b, size_t extra);
+/* buf_grow's work when there is not room already (out of line). */
+void buf_grow_to(struct buf *b, size_t extra);
+
+/* Make room for at least extra more bytes (p is never NULL after). */
+static inline void buf_grow(struct buf *b, size_t extra)
+{
+	if (b->cap - b->len < extra || !b->p)
+		buf_grow_to(b, extra);
+}
 
 static inline void buf_reset(struct buf *b) { b->len = 0; }
 
