@@ -189,12 +189,12 @@ static const char *rec_value(const struct record *rec, int i, size_t *n)
 	return value(&kv, i, n);
 }
 
-/* Printable ASCII, spaces and the letters U+00C0..U+00FF (C3 80..BF) only,
- * as most names with accents are: already NFC (no combining mark follows
- * a letter), so folded here as the general way below folds them, without
- * utf8proc: spaces trimmed and runs of them made one, A-Z and U+00C0..
- * U+00DE but U+00D7 (x) one step down (+0x20), U+00DF (sharp s) "ss".
- * -1, with out as it was, for any other value. */
+/* ASCII and the letters U+00C0..U+00FF (C3 80..BF) only, as most names
+ * are: already NFC (no combining mark follows a letter), so folded here as
+ * the general way below folds them, without utf8proc: white space and
+ * control bytes trimmed and each run of them made one space, A-Z and
+ * U+00C0..U+00DE but U+00D7 (x) one step down (+0x20), U+00DF (sharp s)
+ * "ss".  -1, with out as it was, for any other value. */
 static int fold_latin1(const char *s, size_t n, struct buf *out)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -208,16 +208,14 @@ static int fold_latin1(const char *s, size_t n, struct buf *out)
 			    (u[i + 1] & 0xc0) != 0x80)
 				return -1;
 			i++;
-		} else if (u[i] < ' ' || u[i] == 0x7f) {
-			return -1;
 		}
 	}
-	buf_grow(out, n + n / 2 + 1); /* sharp s: 2 bytes in, 2 out */
+	buf_grow(out, n); /* never longer: sharp s is 2 bytes in, 2 out */
 	d = out->p + len;
 	for (i = 0; i < n; i++) {
 		unsigned char c = u[i];
 
-		if (c == ' ') {
+		if (c <= ' ' || c == 0x7f) {
 			space = 1;
 			continue;
 		}
@@ -251,27 +249,6 @@ static void fold(struct keyer *k, const char *s, size_t n, struct buf *out)
 		UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE | UTF8PROC_STABLE;
 
 	buf_reset(out);
-	if (text_is_ascii(s, n)) {
-		int space = 0;
-		char *d;
-
-		buf_grow(out, n);
-		d = out->p;
-		for (size_t i = 0; i < n; i++) {
-			unsigned char c = (unsigned char)s[i];
-
-			if (c <= ' ' || c == 0x7f) {
-				space = 1; /* white space and control bytes */
-				continue;
-			}
-			if (space && d > out->p)
-				*d++ = ' ';
-			space = 0;
-			*d++ = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-		}
-		out->len = (size_t)(d - out->p);
-		return;
-	}
 	if (fold_latin1(s, n, out) == 0)
 		return;
 	if (text_clean(&k->tmp, s, n) < 0) {

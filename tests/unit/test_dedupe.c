@@ -159,7 +159,7 @@ static size_t folded(const char *v, char *out, size_t cap)
 Test(dedupe_key, latin1_letters_fold_as_the_general_way)
 {
 	static const char *const shape[] = {"%s", "Ab%sCD", "  %s  X%sy  ",
-					    "%s%s %s", "Z %s"};
+					    "%s%s %s", "Z %s", "\t%s\x01 y%s\r\n"};
 
 	for (unsigned c = 0x80; c <= 0xbf; c++) {
 		char ch[3] = {(char)0xc3, (char)c, 0};
