@@ -71,7 +71,6 @@ struct worker {
 	uint32_t *sep; /* field i ends at sep[i] (its comma or line end) */
 	size_t need;   /* kept for the fields before the last key field's
 			* end (the others are only counted) */
-	int avx2;      /* scan 32 bytes at a time */
 	const char **v;
 	size_t *vn;
 	struct buf *unesc; /* one per key field */
@@ -87,7 +86,8 @@ struct scan {
 	uint64_t end0, bytes0; /* mapped: in's offset and bytes_in then */
 	size_t page;
 	size_t ncols;
-	int avx2; /* count and scan 32 bytes at a time */
+	int avx2; /* scan 32 bytes at a time */
+	size_t (*count_quotes)(const char *p, size_t n); /* for cut_point */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct chunk *c;
@@ -149,22 +149,12 @@ static size_t count_quotes(const char *p, size_t n)
 	return k;
 }
 
-#ifdef __SSE2__
-static size_t count_quotes32(const char *p, size_t n);
-#endif
-
-/* The end of the last whole record in b[0..len), or 0.  avx2: count the
- * quotes 32 bytes at a time. */
-static size_t cut_point(const char *b, size_t len, int avx2)
+/* The end of the last whole record in b[0..len), or 0.  count: the
+ * chunk's quotes (count_quotes, or count_quotes32 with AVX2). */
+static size_t cut_point(const char *b, size_t len,
+			size_t (*count)(const char *p, size_t n))
 {
-	size_t total, pos = len, after = 0;
-
-#ifdef __SSE2__
-	total = avx2 ? count_quotes32(b, len) : count_quotes(b, len);
-#else
-	(void)avx2;
-	total = count_quotes(b, len);
-#endif
+	size_t total = count(b, len), pos = len, after = 0;
 
 	for (;;) {
 		const char *nl = memrchr(b, '\n', pos);
@@ -243,7 +233,7 @@ static void read_chunk(struct scan *s, struct chunk *c, struct chunk *prev)
 		map_chunk(s, c, prev ? prev->off + prev->cut : s->off0);
 		c->eof = c->len < c->cap;
 		c->bytes_in = s->bytes0 + (c->off + c->len - s->end0);
-		c->cut = cut_point(c->buf, c->len, s->avx2);
+		c->cut = cut_point(c->buf, c->len, s->count_quotes);
 		return;
 	}
 	if (prev) {
@@ -271,7 +261,7 @@ static void read_chunk(struct scan *s, struct chunk *c, struct chunk *prev)
 	}
 	memset(c->buf + c->len, 0, PAD);
 	c->bytes_in = in->bytes_in;
-	c->cut = cut_point(c->buf, c->len, s->avx2);
+	c->cut = cut_point(c->buf, c->len, s->count_quotes);
 }
 
 /* ---- scanning ----------------------------------------------------------- */
@@ -418,8 +408,8 @@ static int scan_record(struct worker *w, const char *b, size_t pos,
 	struct qstate q = {0, pos, 0, 0, 0, 0, 1};
 	size_t first_hi = (size_t)-1, last_hi = 0;
 #ifdef __SSE2__
-	if (!(w->avx2 ? blocks32 : blocks16)(w, b, pos, cut, &q, &first_hi,
-					     &last_hi, endp))
+	if (!(w->s->avx2 ? blocks32 : blocks16)(w, b, pos, cut, &q, &first_hi,
+						&last_hi, endp))
 		return 0;
 #else
 	for (size_t at = pos;; at++) {
@@ -719,7 +709,6 @@ static void worker_init(struct worker *w, struct scan *s)
 	for (size_t j = 0; j < s->ops->nfields; j++)
 		if ((size_t)s->ops->fields[j] + 1 > w->need)
 			w->need = (size_t)s->ops->fields[j] + 1;
-	w->avx2 = s->avx2;
 	w->v = xcalloc(s->ncols, sizeof *w->v);
 	w->vn = xcalloc(s->ncols, sizeof *w->vn);
 	w->unesc = xcalloc(s->ops->nfields ? s->ops->nfields : 1,
@@ -809,8 +798,11 @@ int csvscan_run(struct stream *st, const struct scan_ops *ops,
 	s.ops = ops;
 	s.in = st->r->in;
 	s.ncols = st->r->ncols;
+	s.count_quotes = count_quotes;
 #ifdef __SSE2__
 	s.avx2 = use_avx2();
+	if (s.avx2)
+		s.count_quotes = count_quotes32;
 #endif
 	map_input(&s);
 	s.nslot = 2 * nt + 2;

@@ -69,8 +69,8 @@ void in_unread(struct in_file *f, const char *p, size_t n);
 
 /* For such a caller that maps the file instead (csvscan.h): when the
  * input is a regular file read as it is (not gzip, not at its end, no
- * error waiting), its
- * descriptor and, in *off, the file offset of buf[end]; else -1. */
+ * error waiting), its descriptor and, in *off, the file offset of
+ * buf[end]; else -1. */
 int in_plain_file(struct in_file *f, uint64_t *off);
 
 /* Go on reading the file at offset off (in_plain_file's file), as if the

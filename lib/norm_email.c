@@ -203,26 +203,32 @@ static size_t lower_plain(char *d, const char *s, size_t n, size_t *at)
 #define lower_plain lower_plain_bytes
 #endif
 
+/* The common address: printable ASCII without spaces, perhaps with white
+ * space around it, not "<...>" nor "mailto:" (what the general way of
+ * email_clean would only trim and lower-case), lower-cased in one pass
+ * into out's room after out->len: 1 with its length in *m, the trimmed
+ * source in *p and its last '@' in *at (*m when none); else 0. */
+static int quick_lower(const char *s, size_t n, struct buf *out, size_t *m,
+		       const char **p, size_t *at)
+{
+	*p = s;
+	*m = n;
+	trim_ends(p, m);
+	if (!plain_address(*p, *m))
+		return 0;
+	buf_grow(out, *m);
+	return lower_plain(out->p + out->len, *p, *m, at) == *m;
+}
+
 int email_clean(const char *s, size_t n, struct buf *out)
 {
 	const char *p;
-	size_t m;
+	size_t m, at;
 
 	buf_reset(out);
-	/* the common address: printable ASCII without spaces, perhaps with
-	 * white space around it (what the general way below would only trim
-	 * and lower-case), in one pass */
-	p = s;
-	m = n;
-	trim_ends(&p, &m);
-	if (plain_address(p, m)) {
-		size_t at;
-
-		buf_grow(out, m);
-		if (lower_plain(out->p, p, m, &at) == m) {
-			out->len = m;
-			return 0;
-		}
+	if (quick_lower(s, n, out, &m, &p, &at)) {
+		out->len = m;
+		return 0;
 	}
 	if (text_is_clean(s, n)) {
 		/* the common address needs no cleaning: no copy */
@@ -272,22 +278,26 @@ int email_clean(const char *s, size_t n, struct buf *out)
 	return 0;
 }
 
+/* The length of the domain after the '@' at s[at] of s[0..n), without a
+ * trailing dot (0: none). */
+static size_t domain_len(const char *s, size_t n, size_t at)
+{
+	size_t len = n - at - 1;
+
+	if (len && s[n - 1] == '.')
+		len--;
+	return len;
+}
+
 int email_domain(const char *email, size_t n, const char **dom, size_t *dn)
 {
 	const char *at = email ? memrchr(email, '@', n) : NULL;
-	size_t len;
 
 	*dom = NULL;
 	*dn = 0;
-	if (!at)
-		return -1;
-	len = n - (size_t)(at + 1 - email);
-	if (len && at[len] == '.')
-		len--;
-	if (!len)
+	if (!at || !(*dn = domain_len(email, n, (size_t)(at - email))))
 		return -1;
 	*dom = at + 1;
-	*dn = len;
 	return 0;
 }
 
@@ -365,15 +375,10 @@ static size_t key_rewrite_at(char *p, const char *src, size_t n, size_t at)
 	const char *dom;
 	size_t dn, w, i, local_end;
 
-	if (at >= n)
+	if (at >= n || !(dn = domain_len(src, n, at)))
 		return 0;
 	dom = p + at + 1;
-	dn = n - at - 1;
-	if (dn && src[n - 1] == '.')
-		dn--; /* drop the trailing dot */
-	if (!dn)
-		return 0;
-	n = at + 1 + dn;
+	n = at + 1 + dn; /* without the trailing dot */
 	pv = provider_find(src + at + 1, dn);
 	if (!pv || at == 0 || p[0] == '"')
 		return n;
@@ -419,20 +424,14 @@ int email_key(const char *s, size_t n, struct buf *out)
 
 int email_key_add(const char *s, size_t n, struct buf *out)
 {
-	size_t len = out->len, at, m = n;
-	const char *p = s;
-	char *d;
+	size_t at, m;
+	const char *p;
 
-	/* the common address (see email_clean) cleaned straight into out */
-	trim_ends(&p, &m);
-	if (plain_address(p, m)) {
-		buf_grow(out, m);
-		d = out->p + len;
-		if (lower_plain(d, p, m, &at) == m) {
-			m = key_rewrite_at(d, p, m, at);
-			out->len = len + m;
-			return m ? 0 : -1;
-		}
+	/* the common address cleaned straight into out */
+	if (quick_lower(s, n, out, &m, &p, &at)) {
+		m = key_rewrite_at(out->p + out->len, p, m, at);
+		out->len += m;
+		return m ? 0 : -1;
 	}
 	if (email_key(s, n, &key_scratch) < 0)
 		return -1;
