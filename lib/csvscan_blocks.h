@@ -20,7 +20,8 @@ SCAN_ATTR static int SCAN_NAME(struct worker *w, const char *b, size_t pos,
 			       size_t cut, struct qstate *q, size_t *first_hi,
 			       size_t *last_hi, size_t *endp)
 {
-	const uint64_t full = (UINT64_C(1) << SCAN_W) - 1;
+	const uint64_t full = SCAN_W == 64 ? ~UINT64_C(0)
+					   : (UINT64_C(1) << (SCAN_W & 63)) - 1;
 	size_t ncols = w->s->ncols, need = w->need;
 	uint32_t *sep = w->sep;
 	const char *p = b + pos;
@@ -56,14 +57,14 @@ SCAN_ATTR static int SCAN_NAME(struct worker *w, const char *b, size_t pos,
 				/* four without a branch: past the block once
 				 * they run out (sep has room) */
 				d = sep + nf;
-				mc |= UINT64_C(0xf) << SCAN_W;
-				d[0] = base + (uint32_t)__builtin_ctzll(mc);
+				SCAN_SENTINEL(mc);
+				d[0] = base + (uint32_t)SCAN_CTZ(mc);
 				mc &= mc - 1;
-				d[1] = base + (uint32_t)__builtin_ctzll(mc);
+				d[1] = base + (uint32_t)SCAN_CTZ(mc);
 				mc &= mc - 1;
-				d[2] = base + (uint32_t)__builtin_ctzll(mc);
+				d[2] = base + (uint32_t)SCAN_CTZ(mc);
 				mc &= mc - 1;
-				d[3] = base + (uint32_t)__builtin_ctzll(mc);
+				d[3] = base + (uint32_t)SCAN_CTZ(mc);
 				for (size_t k = 4; k < cnt; k++) {
 					mc &= mc - 1;
 					d[k] = base +
@@ -113,3 +114,5 @@ SCAN_ATTR static int SCAN_NAME(struct worker *w, const char *b, size_t pos,
 #undef SCAN_ATTR
 #undef SCAN_POPCOUNT
 #undef SCAN_MASKS
+#undef SCAN_SENTINEL
+#undef SCAN_CTZ

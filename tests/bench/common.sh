@@ -15,6 +15,13 @@
 #                       wall seconds, or "failed"
 #   bench_contacts STYLE [ROWS]   the path of a generated contacts file
 #                                 (made once, seed 42, kept in $DIR)
+#   BENCH_WARM=FILE     read FILE to /dev/null before every timed run, of
+#                       every command alike (bench_warm)
+#
+# So every run starts with its input in the page cache: some machines drop
+# the pages of a file nobody is reading within seconds (here a quarter of
+# a 1.8 GB file in 30 s), and without this a command timed right after a
+# 30-second one reads part of its input from disk while the other does not.
 #
 # The caller sets BIN (the tools) and ROOT (the checkout) first.
 ROWS=${BENCH_ROWS:-10000000}
@@ -28,6 +35,12 @@ BENCH_OUT=$(mktemp)
 trap 'rm -f "$BENCH_OUT" "$BENCH_OUT.err"' EXIT
 REF1_S="" REF2_S=""
 
+bench_warm() {
+	if [ -n "${BENCH_WARM:-}" ]; then
+		cat "$BENCH_WARM" >/dev/null
+	fi
+}
+
 bench_header() {
 	REF1_S="" REF2_S=""
 	printf '%-40s %9s %10s %12s %9s %9s %9s %5s\n' command seconds "MB/s" "rows/s" "peak MB" "$1" "$2" runs
@@ -40,6 +53,7 @@ bench_run() {
 	i=0
 	while [ "$i" -lt "$REPEAT" ]; do
 		i=$((i + 1))
+		bench_warm
 		if ! $TIME -f '%e %M' -o "$BENCH_OUT" "$@" >/dev/null 2>"$BENCH_OUT.err"; then
 			why=$(grep -v '^Command\|^	' "$BENCH_OUT.err" | tail -n 1)
 			[ "$1" = timeout ] && grep -q 'status 124' "$BENCH_OUT" &&
@@ -69,6 +83,7 @@ bench_run() {
 }
 
 bench_time() {
+	bench_warm
 	if $TIME -f '%e' -o "$BENCH_OUT" "$@" >/dev/null 2>"$BENCH_OUT.err"; then
 		tail -n 1 "$BENCH_OUT"
 	else

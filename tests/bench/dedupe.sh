@@ -20,7 +20,7 @@ F=$(bench_contacts canonical)
 BYTES=$(wc -c <"$F")
 RECS=$(($("$BIN/libcsv-parse" <"$F" | cut -d' ' -f1) - 1))
 COL=$(head -n 1 "$F" | tr ',' '\n' | grep -n -x email | cut -d: -f1)
-cat "$F" >/dev/null
+BENCH_WARM=$F
 
 echo
 echo "== cov-dedupe: $F ($BYTES bytes, $RECS records; email is column $COL)"

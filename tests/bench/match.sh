@@ -47,8 +47,6 @@ if [ ! -s "$N" ]; then
 fi
 ABYTES=$(wc -c <"$A")
 NBYTES=$(wc -c <"$N")
-cat "$A" "$N" >/dev/null
-
 OUT=$(mktemp)
 T=$(mktemp -d)
 trap 'rm -rf "$OUT" "$OUT.err" "$T"' EXIT
@@ -57,10 +55,12 @@ echo "contacts: $N ($NBYTES bytes, $ROWS rows)"
 printf '%-34s %9s %9s %12s %9s %9s %9s\n' command seconds "MB/s" "rows/s" "peak MB" "/cov-cat" "RSS/accts"
 CAT_S=""
 
-# run LABEL CMD...: time one command, print a row
+# run LABEL CMD...: time one command, print a row (its inputs read
+# first, to have them in the page cache: see common.sh)
 run() {
 	label=$1
 	shift
+	cat "$A" "$N" >/dev/null
 	if ! $TIME -f '%e %M' -o "$OUT" "$@" >/dev/null 2>"$OUT.err"; then
 		printf '%-34s failed: %s\n' "$label" "$(tail -n 1 "$OUT.err")"
 		return 0

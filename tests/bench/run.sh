@@ -26,7 +26,7 @@ if [ ! -s "$Q" ] && command -v mlr >/dev/null; then
 fi
 BYTES=$(wc -c <"$F")
 RECS=$(($("$BIN/libcsv-parse" <"$F" | cut -d' ' -f1) - 1))
-cat "$F" >/dev/null
+BENCH_WARM=$F
 
 REF1="libcsv parse loop" REF2="cov-cat csv->csv"
 bench_header "/libcsv" "/cov-cat"
@@ -56,7 +56,7 @@ if [ ! -s "$N" ]; then
 	mv "$N.tmp" "$N"
 fi
 NB=$(wc -c <"$N")
-cat "$N" >/dev/null
+BENCH_WARM=$N
 echo "file: $N ($NB bytes, the same records normalized)"
 REF2="cov-cat normalized csv->csv"
 bench_header "/libcsv" "/cov-cat"
@@ -69,6 +69,7 @@ if command -v mlr >/dev/null; then
 fi
 if [ -s "$Q" ]; then
 	QB=$(wc -c <"$Q")
+	BENCH_WARM=$Q
 	echo "file: $Q ($QB bytes, every field quoted: the libcsv path)"
 	bench_header "/libcsv" "/cov-cat"
 	bench_run "libcsv parse loop" "$QB" 1000000 sh -c "\"$BIN/libcsv-parse\" < \"$Q\""

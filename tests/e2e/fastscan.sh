@@ -2,7 +2,7 @@
 # cov-dedupe's chunked scan (lib/csvscan) changes nothing but speed: each
 # case runs the record path (COV_FASTSCAN=0), the scan with its threads,
 # the scan in one thread (COV_PREFETCH=0), with 16-byte blocks where the
-# processor has 32-byte ones (COV_AVX2=0) and reading a file where it
+# processor has 64-byte ones (COV_AVX2=0) and reading a file where it
 # would map it (COV_MMAP=0); stdout, stderr, the exit
 # status, --rejects and --stats must be byte-identical.  The inputs
 # span several 2 MiB chunks and hold what the scan must leave to the

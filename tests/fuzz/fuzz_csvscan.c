@@ -3,7 +3,7 @@
  * input byte picks the chunk size (16 to 143 bytes, so records meet chunk
  * edges everywhere) and one thread or several; the second picks the key
  * (contact, or the first field byte for byte, or the first two folded),
- * the block width (16 or 32) and whether the file is mapped;
+ * the block width (16 or 64) and whether the file is mapped;
  * the rest is the file.  The job runs the record path (COV_FASTSCAN=0)
  * and the scan, with --rejects; the exit code, error, counts, output and
  * rejects must be the same.  Any difference aborts.
