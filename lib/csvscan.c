@@ -71,9 +71,13 @@ struct worker {
 	uint32_t *sep; /* field i ends at sep[i] (its comma or line end) */
 	size_t need;   /* kept for the fields before the last key field's
 			* end (the others are only counted) */
-	const char **v;
-	size_t *vn;
-	struct buf *unesc; /* one per key field */
+	struct buf *unesc; /* one per field: quotes undoubled */
+};
+
+struct scan_fields {
+	struct worker *w;
+	const char *b; /* the chunk */
+	size_t pos;    /* the record's first byte in it */
 };
 
 struct scan {
@@ -150,7 +154,7 @@ static size_t count_quotes(const char *p, size_t n)
 }
 
 /* The end of the last whole record in b[0..len), or 0.  count: the
- * chunk's quotes (count_quotes, or count_quotes32 with AVX2). */
+ * chunk's quotes (count_quotes, or count_quotes64 with AVX2). */
 static size_t cut_point(const char *b, size_t len,
 			size_t (*count)(const char *p, size_t n))
 {
@@ -377,23 +381,25 @@ static const unsigned char pop8[256] = {
 	} while (0)
 #include "csvscan_blocks.h"
 #undef SCAN_EQ
-#undef SCAN_BITS
 
-/* count_quotes, 32 bytes at a time: the block's quotes as a bit mask */
+/* count_quotes, 64 bytes at a time: the block's quotes as a bit mask */
 __attribute__((target("avx2,popcnt"))) static size_t
-count_quotes32(const char *p, size_t n)
+count_quotes64(const char *p, size_t n)
 {
 	const __m256i q = _mm256_set1_epi8('"');
 	size_t k = 0, i = 0;
 
-	for (; i + 32 <= n; i += 32) {
+	for (; i + 64 <= n; i += 64) {
 		__m256i x = _mm256_loadu_si256((const __m256i *)(p + i));
+		__m256i y = _mm256_loadu_si256((const __m256i *)(p + i) + 1);
 
-		k += (size_t)__builtin_popcount(
-			(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, q)));
+		k += (size_t)__builtin_popcountll(SCAN_BITS(
+			_mm256_cmpeq_epi8(x, q), _mm256_cmpeq_epi8(y, q)));
 	}
 	return k + count_quotes(p + i, n - i);
 }
+
+#undef SCAN_BITS
 
 /* blocks64 when the processor has AVX2 (and BMI1) and COV_AVX2 is not
  * "0" (which tests use to run blocks16 too) */
@@ -481,35 +487,29 @@ static struct record *new_slow(struct chunk *c)
 	return &c->slow[c->nslow++];
 }
 
-/* The key fields' values of the record at b[pos..) (its field ends in
- * w->sep), quotes undoubled. */
-static void key_values(struct worker *w, const char *b, size_t pos)
+const char *csvscan_field(const struct scan_fields *f, int i, size_t *n)
 {
-	const struct scan_ops *ops = w->s->ops;
+	struct worker *w = f->w;
+	const char *b = f->b;
+	size_t s = i ? w->sep[i - 1] + 1 : f->pos, e = w->sep[i];
+	struct buf *u;
 
-	for (size_t j = 0; j < ops->nfields; j++) {
-		int i = ops->fields[j];
-		size_t s = i ? w->sep[i - 1] + 1 : pos, e = w->sep[i];
-
-		int quoted = b[s] == '"';
-
-		if (quoted) {
-			s++;
-			e--;
+	if (b[s] == '"') { /* canonical: "..." with "" for a quote inside */
+		s++;
+		e--;
+		if (memchr(b + s, '"', e - s)) {
+			u = &w->unesc[i];
+			buf_reset(u);
+			for (size_t k = s; k < e; k++) {
+				buf_addc(u, b[k]);
+				k += b[k] == '"';
+			}
+			*n = u->len;
+			return u->p;
 		}
-		if (!quoted || !memchr(b + s, '"', e - s)) {
-			w->v[i] = b + s;
-			w->vn[i] = e - s;
-			continue;
-		}
-		buf_reset(&w->unesc[j]);
-		for (size_t k = s; k < e; k++) {
-			buf_addc(&w->unesc[j], b[k]);
-			k += b[k] == '"';
-		}
-		w->v[i] = w->unesc[j].p;
-		w->vn[i] = w->unesc[j].len;
 	}
+	*n = e - s;
+	return b + s;
 }
 
 static void scan_chunk(struct worker *w, struct chunk *c)
@@ -536,8 +536,8 @@ static void scan_chunk(struct worker *w, struct chunk *c)
 		if (scan_record(w, b, pos, cut, &len, &end, &nl)) {
 			r->len = (uint32_t)len;
 			r->slow = -1;
-			key_values(w, b, pos);
-			ops->key(w->t, w->v, w->vn, NULL, r);
+			ops->key(w->t, &(struct scan_fields){w, b, pos}, NULL,
+				 r);
 		} else {
 			struct record *rec = new_slow(c);
 			long lines, k;
@@ -553,7 +553,7 @@ static void scan_chunk(struct worker *w, struct chunk *c)
 			nl = (uint32_t)lines;
 			r->len = 0;
 			r->slow = (int32_t)(c->nslow - 1);
-			ops->key(w->t, NULL, NULL, rec, r);
+			ops->key(w->t, NULL, rec, r);
 		}
 		r->end = (uint32_t)end;
 		line += nl;
@@ -721,10 +721,7 @@ static void worker_init(struct worker *w, struct scan *s)
 	for (size_t j = 0; j < s->ops->nfields; j++)
 		if ((size_t)s->ops->fields[j] + 1 > w->need)
 			w->need = (size_t)s->ops->fields[j] + 1;
-	w->v = xcalloc(s->ncols, sizeof *w->v);
-	w->vn = xcalloc(s->ncols, sizeof *w->vn);
-	w->unesc = xcalloc(s->ops->nfields ? s->ops->nfields : 1,
-			   sizeof *w->unesc);
+	w->unesc = xcalloc(s->ncols ? s->ncols : 1, sizeof *w->unesc);
 }
 
 static void worker_free(struct worker *w)
@@ -733,10 +730,7 @@ static void worker_free(struct worker *w)
 		w->s->ops->thread_free(w->t);
 	reader_close(w->mem);
 	free(w->sep);
-	free(w->v);
-	free(w->vn);
-	for (size_t j = 0; j < (w->s->ops->nfields ? w->s->ops->nfields : 1);
-	     j++)
+	for (size_t j = 0; j < w->s->ncols; j++)
 		buf_release(&w->unesc[j]);
 	free(w->unesc);
 }
@@ -814,7 +808,7 @@ int csvscan_run(struct stream *st, const struct scan_ops *ops,
 #ifdef __SSE2__
 	s.avx2 = use_avx2();
 	if (s.avx2)
-		s.count_quotes = count_quotes32;
+		s.count_quotes = count_quotes64;
 #endif
 	map_input(&s);
 	s.nslot = 2 * nt + 2;

@@ -66,6 +66,13 @@ struct scan_chunk {
 	const struct record *slow; /* parsed records (scan_rec.slow) */
 };
 
+/* A record's fields as the key callback sees them (csvscan_field). */
+struct scan_fields;
+
+/* The value of field i (one of scan_ops.fields) of the record f, quotes
+ * undoubled: valid until the key callback returns. */
+const char *csvscan_field(const struct scan_fields *f, int i, size_t *n);
+
 struct scan_ops {
 	/* The fields the key callback reads (indices into the schema). */
 	const int *fields;
@@ -75,10 +82,11 @@ struct scan_ops {
 	 * called keep per thread). */
 	void *(*thread_new)(void *arg);
 	void (*thread_free)(void *t);
-	/* Fill r->flags and r->h from a record: either its field values
-	 * v[i], n[i] (only the fields listed above are set) or, when rec is
+	/* Fill r->flags and r->h from a record: either its fields f (read
+	 * with csvscan_field, only those listed above, and only those the
+	 * key needs: a field is found only when asked for) or, when rec is
 	 * not NULL, the parsed record.  Called in any thread. */
-	void (*key)(void *t, const char *const *v, const size_t *n,
+	void (*key)(void *t, const struct scan_fields *f,
 		    const struct record *rec, struct scan_rec *r);
 	/* Commit c's records in order, from the first.  Returns how many it
 	 * took (fewer than c->n hands the rest back to the stream), or -1

@@ -148,12 +148,11 @@ int keyer_bind(struct keyer *k, const struct schema *s, int ndjson,
 	return 0;
 }
 
-/* Where a key's field values come from: a record, or arrays of values
- * indexed like the schema (a record csvscan did not build). */
+/* Where a key's field values come from: a record, or the fields of a
+ * record csvscan did not build. */
 struct kvals {
 	const struct record *rec;
-	const char *const *v;
-	const size_t *n;
+	const struct scan_fields *sf;
 };
 
 /* The value of field i, empty for an absent field and for JSON null. */
@@ -166,8 +165,7 @@ static const char *value(const struct kvals *kv, int i, size_t *n)
 			*n = 0;
 			return "";
 		}
-		*n = kv->n[i];
-		return kv->v[i];
+		return csvscan_field(kv->sf, i, n);
 	}
 	if (i < 0 || (size_t)i >= rec->nf || rec->f[i].kind == VAL_ABSENT) {
 		*n = 0;
@@ -184,7 +182,7 @@ static const char *value(const struct kvals *kv, int i, size_t *n)
 
 static const char *rec_value(const struct record *rec, int i, size_t *n)
 {
-	struct kvals kv = {rec, NULL, NULL};
+	struct kvals kv = {rec, NULL};
 
 	return value(&kv, i, n);
 }
@@ -365,17 +363,17 @@ static int hash_key(struct keyer *k, const struct kvals *rec,
 int keyer_hash(struct keyer *k, const struct schema *s,
 	       const struct record *rec, struct key128 *h)
 {
-	struct kvals kv = {rec, NULL, NULL};
+	struct kvals kv = {rec, NULL};
 
 	if (s->n != k->bound_for)
 		keyer_bind(k, s, 1, "", NULL);
 	return hash_key(k, &kv, h);
 }
 
-int keyer_hash_values(struct keyer *k, const char *const *v, const size_t *n,
+int keyer_hash_fields(struct keyer *k, const struct scan_fields *f,
 		      struct key128 *h)
 {
-	struct kvals kv = {NULL, v, n};
+	struct kvals kv = {NULL, f};
 
 	return hash_key(k, &kv, h);
 }
@@ -1296,12 +1294,12 @@ static void scan_keyer_free(void *t)
 	company_thread_release();
 }
 
-static void scan_key(void *t, const char *const *v, const size_t *n,
+static void scan_key(void *t, const struct scan_fields *f,
 		     const struct record *rec, struct scan_rec *r)
 {
 	struct keyer *k = t;
-	int any = rec ? hash_key(k, &(struct kvals){rec, NULL, NULL}, &r->h)
-		      : keyer_hash_values(k, v, n, &r->h);
+	int any = rec ? hash_key(k, &(struct kvals){rec, NULL}, &r->h)
+		      : keyer_hash_fields(k, f, &r->h);
 
 	r->flags = any ? F_KEY : 0;
 }

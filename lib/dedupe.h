@@ -33,6 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "csvscan.h"
 #include "err.h"
 #include "keytab.h"
 #include "record.h"
@@ -75,10 +76,11 @@ int keyer_bind(struct keyer *k, const struct schema *s, int ndjson,
 int keyer_hash(struct keyer *k, const struct schema *s,
 	       const struct record *rec, struct key128 *h);
 
-/* keyer_hash for a record given as values v[i], n[i] indexed like the
- * schema the keyer was bound to (only the fields keyer_fields lists are
- * read). */
-int keyer_hash_values(struct keyer *k, const char *const *v, const size_t *n,
+/* keyer_hash for a record csvscan did not build, its fields f read with
+ * csvscan_field (only those keyer_fields lists, and only those the key
+ * needs: the contact key reads the names and company only without an
+ * email). */
+int keyer_hash_fields(struct keyer *k, const struct scan_fields *f,
 		      struct key128 *h);
 
 /* The schema indices of the fields the key reads, into out (room for 5,

@@ -72,7 +72,8 @@ static void shard_resize(struct keytab *t, struct shard *s, size_t cap)
 		while (slot[j * t->stride] || slot[j * t->stride + 1])
 			if (++j == cap)
 				j = 0;
-		memcpy(slot + j * t->stride, e, t->stride * sizeof(uint64_t));
+		for (size_t w = 0; w < t->stride; w++) /* 2 to 5: no call */
+			slot[j * t->stride + w] = e[w];
 	}
 	t->bytes -= s->cap * t->stride * sizeof(uint64_t);
 	t->bytes += cap * t->stride * sizeof(uint64_t);
@@ -99,7 +100,7 @@ static uint64_t *probe(const struct keytab *t, const struct shard *s,
 
 int keytab_put(struct keytab *t, const struct key128 *h, uint64_t **payload)
 {
-	uint64_t lo, hi, *e;
+	uint64_t lo, hi, *e = NULL;
 	struct shard *s;
 
 	norm_hash(h, &lo, &hi);
@@ -118,8 +119,8 @@ int keytab_put(struct keytab *t, const struct key128 *h, uint64_t **payload)
 		if (t->budget && t->bytes + grow > t->budget)
 			return -1;
 		shard_resize(t, s, cap);
+		e = probe(t, s, lo, hi); /* the empty slot moved */
 	}
-	e = probe(t, s, lo, hi);
 	e[0] = lo;
 	e[1] = hi;
 	if (t->stride > 2) /* most tables have no payload: no call */

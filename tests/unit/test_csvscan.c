@@ -277,10 +277,10 @@ static long truncating_commit(void *arg, const struct scan_chunk *c,
 	return (long)c->n;
 }
 
-static void no_key(void *t, const char *const *v, const size_t *n,
+static void no_key(void *t, const struct scan_fields *f,
 		   const struct record *rec, struct scan_rec *r)
 {
-	(void)t, (void)v, (void)n, (void)rec;
+	(void)t, (void)f, (void)rec;
 	r->flags = 0;
 }
 
