@@ -28,13 +28,18 @@ SCAN_ATTR static int SCAN_NAME(struct worker *w, const char *b, size_t pos,
 
 	for (;; p += SCAN_W) {
 		uint64_t mn, mc, ms, mh, before;
+		int cr;
 		uint32_t base = (uint32_t)(p - b);
 
 		if (base >= cut)
 			return 0; /* no line end: a quote left open */
 		SCAN_MASKS(p, mn, mc, ms, mh);
 		before = mn ? (mn & -mn) - 1 : full;
-		if (!(ms & before) && !q->quoted) {
+		cr = 0;
+		if ((ms & before) == (mn & -mn) >> 1 && mn &&
+		    b[base + __builtin_ctzll(mn) - 1] == '\r')
+			cr = 1; /* CR LF, the line end: not a special byte */
+		if ((cr || !(ms & before)) && !q->quoted) {
 			/* commas and perhaps the line end, outside quotes: in
 			 * locals, not q, whose address special_byte takes */
 			size_t nf = q->nf, cnt;
@@ -75,7 +80,7 @@ SCAN_ATTR static int SCAN_NAME(struct worker *w, const char *b, size_t pos,
 			q->nf = nf;
 			if (mn) {
 				*endp = base + (size_t)__builtin_ctzll(mn);
-				sep[q->nf++] = (uint32_t)*endp;
+				sep[q->nf++] = (uint32_t)(*endp - cr);
 				++*endp;
 				return 1;
 			}
