@@ -12,11 +12,13 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "err.h"
 
 #define KEYTAB_SHARDS 256
 #define KEYTAB_MIN_CAP 8
+#define KEYTAB_MAP_MIN (256u << 10) /* bytes: a shard mapped (slots_new) */
 
 struct shard {
 	uint64_t *slot;
@@ -52,15 +54,41 @@ static void norm_hash(const struct key128 *h, uint64_t *lo, uint64_t *hi)
 		*lo = 1;
 }
 
+/* A zeroed array of bytes for a shard.  A large one is mapped with its
+ * pages made at once (MAP_POPULATE), already zero: one call instead of a
+ * page fault a page and a second pass to zero it.  Not calloc: its fresh
+ * pages map the zero page on the first read (a probe), and the first
+ * write then costs a copy and, with other threads running, a TLB
+ * shootdown. */
+static uint64_t *slots_new(size_t bytes)
+{
+	uint64_t *p;
+
+	if (bytes >= KEYTAB_MAP_MIN) {
+		void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+		if (m == MAP_FAILED)
+			cov_die(COV_EXIT_IO, "out of memory (%zu bytes)", bytes);
+		return m;
+	}
+	p = xmalloc(bytes);
+	memset(p, 0, bytes);
+	return p;
+}
+
+static void slots_free(uint64_t *p, size_t bytes)
+{
+	if (bytes >= KEYTAB_MAP_MIN)
+		munmap(p, bytes);
+	else
+		free(p);
+}
+
 /* Move every entry of s into a new array of cap slots. */
 static void shard_resize(struct keytab *t, struct shard *s, size_t cap)
 {
-	/* zeroed by writing, not calloc: calloc's fresh pages map the zero
-	 * page on the first read (a probe), and the first write then costs a
-	 * copy and, with other threads running, a TLB shootdown */
-	uint64_t *slot = xmalloc(cap * t->stride * sizeof(uint64_t));
-
-	memset(slot, 0, cap * t->stride * sizeof(uint64_t));
+	uint64_t *slot = slots_new(cap * t->stride * sizeof(uint64_t));
 
 	for (size_t i = 0; i < s->cap; i++) {
 		const uint64_t *e = s->slot + i * t->stride;
@@ -77,7 +105,8 @@ static void shard_resize(struct keytab *t, struct shard *s, size_t cap)
 	}
 	t->bytes -= s->cap * t->stride * sizeof(uint64_t);
 	t->bytes += cap * t->stride * sizeof(uint64_t);
-	free(s->slot);
+	if (s->slot)
+		slots_free(s->slot, s->cap * t->stride * sizeof(uint64_t));
 	s->slot = slot;
 	s->cap = cap;
 }
@@ -113,7 +142,9 @@ int keytab_put(struct keytab *t, const struct key128 *h, uint64_t **payload)
 		}
 	}
 	if ((s->n + 1) * 4 > s->cap * 3) {
-		size_t cap = s->cap ? s->cap + s->cap / 2 : KEYTAB_MIN_CAP;
+		size_t cap = !s->cap	      ? KEYTAB_MIN_CAP
+			     : t->stride == 2 ? s->cap * 2
+					      : s->cap + s->cap / 2;
 		size_t grow = (cap - s->cap) * t->stride * sizeof(uint64_t);
 
 		if (t->budget && t->bytes + grow > t->budget)
@@ -184,6 +215,8 @@ void keytab_free(struct keytab *t)
 	if (!t)
 		return;
 	for (int k = 0; k < KEYTAB_SHARDS; k++)
-		free(t->shard[k].slot);
+		if (t->shard[k].slot)
+			slots_free(t->shard[k].slot, t->shard[k].cap * t->stride *
+							     sizeof(uint64_t));
 	free(t);
 }

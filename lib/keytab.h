@@ -6,10 +6,14 @@
  * An entry is the hash (16 bytes) and its payload words: 16 to 40
  * bytes.  The table is split into 256 shards by the top byte of the hash;
  * each shard is an open-addressing array with linear probing, at most 3/4
- * full, grown by half (x 3/2) when an insert would pass that, so its load
- * stays between 1/2 and 3/4 and a key costs between 4/3 and 2 entry sizes
- * (16-byte entries: 21 to 32 bytes a key).  Growing one small shard at a
+ * full, grown when an insert would pass that: a table without payload
+ * doubles (its load stays between 3/8 and 3/4, a key costs 21 to 43
+ * bytes), since a key is then moved once on average instead of twice, and
+ * the key table is most of cov-dedupe's work when most keys are new; a
+ * table with payload grows by half (x 3/2: load between 1/2 and 3/4, a
+ * key between 4/3 and 2 entry sizes).  Growing one small shard at a
  * time keeps the transient of a rehash to one shard, not the whole table.
+ * A shard of 256 KiB or more is mapped with its pages made at once.
  * Nothing is ever deleted, so no tombstones are needed.
  *
  * The all-zero hash marks an empty slot; a key whose hash is all zero is
