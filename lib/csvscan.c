@@ -80,6 +80,8 @@ struct scan_fields {
 	size_t pos;    /* the record's first byte in it */
 };
 
+struct qstate;
+
 struct scan {
 	struct stream *st;
 	const struct scan_ops *ops;
@@ -90,7 +92,10 @@ struct scan {
 	uint64_t end0, bytes0; /* mapped: in's offset and bytes_in then */
 	size_t page;
 	size_t ncols;
-	int avx2; /* scan 64 bytes at a time (AVX2) */
+	/* chosen once for the processor (simd_pick) */
+	int (*blocks)(struct worker *w, const char *b, size_t pos, size_t cut,
+		      struct qstate *q, size_t *first_hi, size_t *last_hi,
+		      size_t *endp);
 	size_t (*count_quotes)(const char *p, size_t n); /* for cut_point */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -154,7 +159,7 @@ static size_t count_quotes(const char *p, size_t n)
 }
 
 /* The end of the last whole record in b[0..len), or 0.  count: the
- * chunk's quotes (count_quotes, or count_quotes64 with AVX2). */
+ * chunk's quotes (count_quotes, or a wider one: simd_pick). */
 static size_t cut_point(const char *b, size_t len,
 			size_t (*count)(const char *p, size_t n))
 {
@@ -401,17 +406,63 @@ count_quotes64(const char *p, size_t n)
 
 #undef SCAN_BITS
 
-/* blocks64 when the processor has AVX2 (and BMI1) and COV_AVX2 is not
- * "0" (which tests use to run blocks16 too) */
-static int use_avx2(void)
-{
-	const char *env = getenv("COV_AVX2");
+/* 64 bytes a block, AVX-512 (BW), on processors that have it: a compare
+ * gives a bit mask at once */
+#define SCAN_NAME blocks512
+#define SCAN_W 64
+#define SCAN_ATTR __attribute__((target("avx512f,avx512bw,popcnt,bmi")))
+#define SCAN_POPCOUNT(m) __builtin_popcountll(m)
+#define SCAN_SENTINEL(m) ((void)0)
+#define SCAN_CTZ(m) _tzcnt_u64(m)
+#define SCAN_EQ(x, v) _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(v))
+#define SCAN_MASKS(p, n, c, s, h)                                              \
+	do {                                                                   \
+		__m512i x_ = _mm512_loadu_si512((const void *)(p));            \
+		n = SCAN_EQ(x_, '\n');                                         \
+		c = SCAN_EQ(x_, ',');                                          \
+		s = SCAN_EQ(x_, '"') | SCAN_EQ(x_, '\r');                      \
+		h = _mm512_movepi8_mask(x_);                                   \
+	} while (0)
+#include "csvscan_blocks.h"
 
+__attribute__((target("avx512f,avx512bw,popcnt"))) static size_t
+count_quotes512(const char *p, size_t n)
+{
+	size_t k = 0, i = 0;
+
+	for (; i + 64 <= n; i += 64)
+		k += (size_t)__builtin_popcountll(SCAN_EQ(
+			_mm512_loadu_si512((const void *)(p + i)), '"'));
+	return k + count_quotes(p + i, n - i);
+}
+#undef SCAN_EQ
+
+static int env_off(const char *name)
+{
+	const char *env = getenv(name);
+
+	return env && strcmp(env, "0") == 0;
+}
+
+/* The widest blocks the processor has: AVX-512 (BW), else AVX2, else
+ * SSE2; COV_AVX512 "0" and COV_AVX2 "0" (no AVX-512 either) rule the
+ * wider ones out, which tests use to run every width. */
+static void simd_pick(struct scan *s)
+{
 	__builtin_cpu_init();
-	return __builtin_cpu_supports("avx2") &&
-	       __builtin_cpu_supports("popcnt") &&
-	       __builtin_cpu_supports("bmi") &&
-	       !(env && strcmp(env, "0") == 0);
+	s->blocks = blocks16;
+	s->count_quotes = count_quotes;
+	if (env_off("COV_AVX2") || !__builtin_cpu_supports("popcnt") ||
+	    !__builtin_cpu_supports("bmi"))
+		return;
+	if (__builtin_cpu_supports("avx512f") &&
+	    __builtin_cpu_supports("avx512bw") && !env_off("COV_AVX512")) {
+		s->blocks = blocks512;
+		s->count_quotes = count_quotes512;
+	} else if (__builtin_cpu_supports("avx2")) {
+		s->blocks = blocks64;
+		s->count_quotes = count_quotes64;
+	}
 }
 #endif
 
@@ -419,15 +470,15 @@ static int use_avx2(void)
  * csvscan.h), with its field ends in w->sep, its length without the line
  * end in *lenp, its end in *endp and its line ends in *nlp; else 0.  A
  * block at a time (csvscan_blocks.h): in a stretch without quotes or CR
- * only the commas are looked at, four at a time without a branch. */
+ * (but the CR of a CR LF line end) only the commas are looked at, four at
+ * a time without a branch. */
 static int scan_record(struct worker *w, const char *b, size_t pos,
 		       size_t cut, size_t *lenp, size_t *endp, uint32_t *nlp)
 {
 	struct qstate q = {0, pos, 0, 0, 0, 0, 1};
 	size_t first_hi = (size_t)-1, last_hi = 0;
 #ifdef __SSE2__
-	if (!(w->s->avx2 ? blocks64 : blocks16)(w, b, pos, cut, &q, &first_hi,
-						&last_hi, endp))
+	if (!w->s->blocks(w, b, pos, cut, &q, &first_hi, &last_hi, endp))
 		return 0;
 #else
 	for (size_t at = pos;; at++) {
@@ -806,9 +857,7 @@ int csvscan_run(struct stream *st, const struct scan_ops *ops,
 	s.ncols = st->r->ncols;
 	s.count_quotes = count_quotes;
 #ifdef __SSE2__
-	s.avx2 = use_avx2();
-	if (s.avx2)
-		s.count_quotes = count_quotes64;
+	simd_pick(&s);
 #endif
 	map_input(&s);
 	s.nslot = 2 * nt + 2;

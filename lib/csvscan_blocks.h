@@ -27,18 +27,19 @@ SCAN_ATTR static int SCAN_NAME(struct worker *w, const char *b, size_t pos,
 	const char *p = b + pos;
 
 	for (;; p += SCAN_W) {
-		uint64_t mn, mc, ms, mh, before;
+		uint64_t mn, mc, ms, mh, lf, before;
 		int cr;
 		uint32_t base = (uint32_t)(p - b);
 
 		if (base >= cut)
 			return 0; /* no line end: a quote left open */
 		SCAN_MASKS(p, mn, mc, ms, mh);
-		before = mn ? (mn & -mn) - 1 : full;
-		cr = 0;
-		if ((ms & before) == (mn & -mn) >> 1 && mn &&
-		    b[base + __builtin_ctzll(mn) - 1] == '\r')
-			cr = 1; /* CR LF, the line end: not a special byte */
+		lf = mn & -mn; /* the first LF */
+		before = mn ? lf - 1 : full;
+		/* a CR just before it, the only special byte before it, is
+		 * part of the line end */
+		cr = lf > 1 && (ms & before) == lf >> 1 &&
+		     b[base + __builtin_ctzll(mn) - 1] == '\r';
 		if ((cr || !(ms & before)) && !q->quoted) {
 			/* commas and perhaps the line end, outside quotes: in
 			 * locals, not q, whose address special_byte takes */

@@ -2,9 +2,10 @@
 # cov-dedupe's chunked scan (lib/csvscan) changes nothing but speed: each
 # case runs the record path (COV_FASTSCAN=0), the scan with its threads,
 # the scan in one thread (COV_PREFETCH=0), with 16-byte blocks where the
-# processor has 64-byte ones (COV_AVX2=0) and reading a file where it
-# would map it (COV_MMAP=0); stdout, stderr, the exit
-# status, --rejects and --stats must be byte-identical.  The inputs
+# processor has 64-byte ones (COV_AVX2=0), with AVX2 where it has AVX-512
+# (COV_AVX512=0) and reading a file where it would map it (COV_MMAP=0);
+# stdout, stderr, the exit status, --rejects and --stats must be
+# byte-identical.  The inputs
 # span several 2 MiB chunks and hold what the scan must leave to the
 # reader: malformed records (bad quotes, wrong width, invalid UTF-8, an
 # unterminated quote), quoted line breaks and CRs, quotes the writer would
@@ -52,8 +53,8 @@ gzip -c "$T/odd.csv" >"$T/odd.csv.gz"
 # no line end after the last record
 head -c -1 "$T/hs.csv" >"$T/noeol.csv"
 
-# each case five ways (lib/ways.sh)
-WAYS="COV_FASTSCAN=0 - COV_PREFETCH=0 COV_AVX2=0 COV_MMAP=0"
+# each case six ways (lib/ways.sh)
+WAYS="COV_FASTSCAN=0 - COV_PREFETCH=0 COV_AVX2=0 COV_AVX512=0 COV_MMAP=0"
 WHAT="between the record path and the scan"
 run() { ways "$@"; }
 

@@ -162,9 +162,11 @@ static void sweep2(const char *name, const char *in, size_t split,
 				unsetenv("COV_PREFETCH");
 			else
 				setenv("COV_PREFETCH", "0", 1);
-			/* 16-byte blocks on odd chunk sizes, 32 (where the
-			 * processor can) on the others */
+			/* 16-byte blocks on odd chunk sizes, 64 on the others
+			 * (where the processor can): AVX2 on every other
+			 * one of them, else AVX-512 */
 			setenv("COV_AVX2", c % 2 ? "0" : "1", 1);
+			setenv("COV_AVX512", c % 4 == 2 ? "0" : "1", 1);
 			/* the file read, not mapped, on every third */
 			setenv("COV_MMAP", c % 3 ? "1" : "0", 1);
 			got = job(paths, nfiles, key, exact, budget);
@@ -172,12 +174,15 @@ static void sweep2(const char *name, const char *in, size_t split,
 				report(name, got, want);
 			cr_expect_str_eq(got, want, "%s: chunk %zu, %s, %s, %s", name,
 					 chunks[c], threads ? "threads" : "one thread",
-					 c % 2 ? "16-byte blocks" : "32-byte blocks",
+					 c % 2		? "16-byte blocks"
+					 : c % 4 == 2 ? "64-byte blocks, AVX2"
+						      : "64-byte blocks, widest",
 					 c % 3 ? "mapped" : "read");
 			free(got);
 		}
 	unsetenv("COV_PREFETCH");
 	unsetenv("COV_AVX2");
+	unsetenv("COV_AVX512");
 	unsetenv("COV_MMAP");
 	csvscan_chunk = CSVSCAN_CHUNK;
 	free(want);
