@@ -5,7 +5,7 @@
 #   BENCH_ROWS  contacts (default 10000000)
 #   BENCH_DIR   where generated files live (default bench-data/, not in git)
 #   BENCH_SLOW  0 skips csvkit (with 1 it gets BENCH_SLOW_LIMIT seconds)
-#   BENCH_PAIRS rounds of cov-dedupe and Miller timed in turn (default 3)
+#   BENCH_PAIRS rounds of cov-dedupe and Miller timed in turn (default 5)
 #
 # The peers dedupe on the email column as text, which is what they can do:
 # cov-dedupe -k email --exact is the like-for-like run; the default run
@@ -44,9 +44,9 @@ fi
 # The rows above run each command BENCH_REPEAT times in a row, so the
 # Miller row is timed minutes after the cov-dedupe rows, and this
 # machine's speed can drift that much.  Here the two are timed in turn,
-# round by round (BENCH_PAIRS rounds, default 3): each round's ratio is
+# round by round (BENCH_PAIRS rounds, default 5): each round's ratio is
 # taken at one moment; the median of them is the figure to quote.
-PAIRS=${BENCH_PAIRS:-3}
+PAIRS=${BENCH_PAIRS:-5}
 if command -v mlr >/dev/null && [ "$PAIRS" -gt 0 ]; then
 	echo "cov-dedupe and mlr in turn ($PAIRS rounds): seconds, and mlr's time over cov-dedupe's"
 	i=0 rows=""
