@@ -77,6 +77,7 @@ static uint64_t *slots_new(size_t bytes)
 	return p;
 }
 
+/* Free what slots_new gave for bytes (p NULL, bytes 0: nothing). */
 static void slots_free(uint64_t *p, size_t bytes)
 {
 	if (bytes >= KEYTAB_MAP_MIN)
@@ -105,8 +106,7 @@ static void shard_resize(struct keytab *t, struct shard *s, size_t cap)
 	}
 	t->bytes -= s->cap * t->stride * sizeof(uint64_t);
 	t->bytes += cap * t->stride * sizeof(uint64_t);
-	if (s->slot)
-		slots_free(s->slot, s->cap * t->stride * sizeof(uint64_t));
+	slots_free(s->slot, s->cap * t->stride * sizeof(uint64_t));
 	s->slot = slot;
 	s->cap = cap;
 }
@@ -215,8 +215,7 @@ void keytab_free(struct keytab *t)
 	if (!t)
 		return;
 	for (int k = 0; k < KEYTAB_SHARDS; k++)
-		if (t->shard[k].slot)
-			slots_free(t->shard[k].slot, t->shard[k].cap * t->stride *
-							     sizeof(uint64_t));
+		slots_free(t->shard[k].slot,
+			   t->shard[k].cap * t->stride * sizeof(uint64_t));
 	free(t);
 }

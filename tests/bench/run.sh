@@ -35,7 +35,9 @@ bench_run "cat (raw read)" "$BYTES" "$RECS" cat "$F"
 bench_run "libcsv parse loop" "$BYTES" "$RECS" sh -c "\"$BIN/libcsv-parse\" < \"$F\""
 bench_run "cov-cat csv->csv" "$BYTES" "$RECS" "$BIN/cov-cat" "$F"
 bench_run "cov-cat csv->ndjson" "$BYTES" "$RECS" "$BIN/cov-cat" --to ndjson "$F"
+BENCH_WARM=$F.gz
 bench_run "cov-cat csv.gz->csv" "$BYTES" "$RECS" "$BIN/cov-cat" "$F.gz"
+BENCH_WARM=$F
 bench_run "cov-normalize" "$BYTES" "$RECS" "$BIN/cov-normalize" "$F"
 bench_run "cov-normalize, one thread" "$BYTES" "$RECS" env COV_PREFETCH=0 "$BIN/cov-normalize" "$F"
 if command -v mlr >/dev/null; then
