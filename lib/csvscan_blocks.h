@@ -93,7 +93,33 @@ SCAN_ATTR static int SCAN_NAME(struct worker *w, const char *b, size_t pos,
 
 			while (m) {
 				size_t at = base + (size_t)__builtin_ctzll(m);
+				/* the special bytes before the next quote or
+				 * CR (and, outside quotes, LF) */
+				uint64_t stop = m & (q->inq ? ms : ms | mn);
+				uint64_t run = m & (stop ? (stop & -stop) - 1 : full);
 
+				if (q->inq && run) {
+					/* commas and LFs inside quotes */
+					q->special = 1;
+					q->nl += (uint32_t)SCAN_POPCOUNT(run & mn);
+					m &= ~run;
+					continue;
+				}
+				if (!q->quoted && run) {
+					/* separating commas, as in the quick
+					 * way above */
+					if (q->nf + (size_t)SCAN_POPCOUNT(run) >=
+					    ncols)
+						return 0; /* too many fields */
+					m &= ~run;
+					for (; run; run &= run - 1) {
+						at = base + (size_t)__builtin_ctzll(
+								    run);
+						sep[q->nf++] = (uint32_t)at;
+					}
+					q->fs = at + 1;
+					continue;
+				}
 				k = special_byte(w, b, at, q, endp);
 				if (k < 0)
 					return 0;
