@@ -38,6 +38,7 @@
 #include "reader.h"
 
 enum { PAD = 64, MAX_THREADS = 4 };
+#define HUGE ((uint64_t)2 << 20) /* bytes: a huge page (x86-64) */
 
 struct chunk {
 	int scanned; /* and not yet committed: read and scanned by one
@@ -199,9 +200,19 @@ static void unmap_chunk(struct chunk *c)
 	c->map = NULL;
 }
 
+static uint64_t round_up(uint64_t x, uint64_t to)
+{
+	return x + (to - 1) - (x + to - 1) % to;
+}
+
 /* Mapped: c is the file's bytes from off, up to cap of them (read into
  * mem instead where no PAD bytes of the file follow them, at its end, or
- * if the mapping fails). */
+ * if the mapping fails).  The mapping covers whole HUGE blocks of the
+ * file (at most the last page), and asks for huge pages: where the page
+ * cache holds a block as one 2 MiB folio (the kernel reads a large file
+ * ahead so), it is then mapped by one page table entry instead of 512,
+ * which is cheaper to set up, tear down and look up.  Only the pages the
+ * chunk reads are made present at once. */
 static void map_chunk(struct scan *s, struct chunk *c, uint64_t off)
 {
 	uint64_t left = s->fsize > off ? s->fsize - off : 0;
@@ -211,12 +222,27 @@ static void map_chunk(struct scan *s, struct chunk *c, uint64_t off)
 	unmap_chunk(c);
 	c->off = off;
 	if (left >= (uint64_t)len + PAD) {
-		uint64_t a = off - off % s->page;
-		size_t ml = (size_t)(off - a) + len + PAD;
-		void *m = mmap(NULL, ml, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
-			       s->fd, (off_t)a);
+		uint64_t a = off - off % HUGE, e = off + len + PAD;
+		uint64_t w = round_up(e, HUGE);
+		size_t ml;
+		void *m;
 
+		if (w > round_up(s->fsize, s->page))
+			w = round_up(s->fsize, s->page);
+		ml = (size_t)(w - a);
+		m = mmap(NULL, ml, PROT_READ, MAP_PRIVATE, s->fd, (off_t)a);
 		if (m != MAP_FAILED) {
+			/* errors ignored: the pages then come a fault at a
+			 * time, as small pages */
+#ifdef MADV_HUGEPAGE
+			madvise(m, ml, MADV_HUGEPAGE);
+#endif
+#ifdef MADV_POPULATE_READ /* Linux 5.14 */
+			size_t p0 = (size_t)(off - a - (off - a) % s->page);
+
+			madvise((char *)m + p0, (size_t)(e - a) - p0,
+				MADV_POPULATE_READ);
+#endif
 			c->map = m;
 			c->maplen = ml;
 			c->buf = (char *)m + (off - a);
@@ -616,7 +642,9 @@ static void scan_chunk(struct worker *w, struct chunk *c)
 
 /* ---- turns -------------------------------------------------------------- */
 
-static void commit_chunk(struct scan *s, struct chunk *c, uint64_t idx)
+/* 1 when every record of c was taken, else 0 (halted or failed: the
+ * chunks from c on are kept for hand_back) */
+static int commit_chunk(struct scan *s, struct chunk *c, uint64_t idx)
 {
 	struct scan_chunk sc = {c->buf, c->rec, c->n, c->slow};
 	long k;
@@ -625,7 +653,7 @@ static void commit_chunk(struct scan *s, struct chunk *c, uint64_t idx)
 	k = s->ops->commit(s->ops->arg, &sc, &s->err);
 	if (k < 0) {
 		s->failed = 1;
-		return;
+		return 0;
 	}
 	stream_raw_in(s->st, (uint64_t)k);
 	if (k > 0)
@@ -635,9 +663,10 @@ static void commit_chunk(struct scan *s, struct chunk *c, uint64_t idx)
 		s->halt_chunk = idx;
 		s->halt_off = k ? c->rec[k - 1].end : 0;
 		s->halt_lines = k ? c->rec[k - 1].lines_end : 0;
-		return;
+		return 0;
 	}
 	s->lines_base += c->lines;
+	return 1;
 }
 
 /* Take tasks until the scan is over: commit the next chunk when it is
@@ -659,8 +688,13 @@ static void *run(void *arg)
 			c = &s->c[i % s->nslot];
 			s->committing = 1;
 			if (!(s->halted || s->failed)) {
+				/* a mapped chunk goes once committed, unless it
+				 * may be the last, whose tail hand_back reads */
+				int later = s->next_read > i + 1;
+
 				pthread_mutex_unlock(&s->mu);
-				commit_chunk(s, c, i);
+				if (commit_chunk(s, c, i) && later)
+					unmap_chunk(c);
 				pthread_mutex_lock(&s->mu);
 			}
 			if (s->halted || s->failed)

@@ -22,11 +22,14 @@
  * reader would have met it.
  *
  * A regular file is mapped (COV_MMAP "0": read), a chunk at a time: a
- * chunk's bytes are then the file's pages, not a copy.
+ * chunk's bytes are then the file's pages, not a copy.  A mapping spans
+ * the whole 2 MiB blocks of the file its chunk touches, as huge pages
+ * where the page cache holds them so.
  *
  * Threads: as many as processors, at most 4; one when COV_PREFETCH is "0".
  * Memory: 2 x threads + 2 chunks of CSVSCAN_CHUNK bytes, and their
- * records.
+ * records; mapped, each chunk read and not yet committed holds up to two
+ * such blocks (rarely three) in the resident set.
  */
 #ifndef COV_CSVSCAN_H
 #define COV_CSVSCAN_H
