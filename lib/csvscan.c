@@ -208,7 +208,8 @@ static uint64_t round_up(uint64_t x, uint64_t to)
 /* Mapped: c is the file's bytes from off, up to cap of them (read into
  * mem instead where no PAD bytes of the file follow them, at its end, or
  * if the mapping fails).  The mapping covers whole HUGE blocks of the
- * file (at most the last page), and asks for huge pages: where the page
+ * file (the last one up to the file's last page), and asks for huge
+ * pages: where the page
  * cache holds a block as one 2 MiB folio (the kernel reads a large file
  * ahead so), it is then mapped by one page table entry instead of 512,
  * which is cheaper to set up, tear down and look up.  Only the pages the
@@ -224,13 +225,10 @@ static void map_chunk(struct scan *s, struct chunk *c, uint64_t off)
 	if (left >= (uint64_t)len + PAD) {
 		uint64_t a = off - off % HUGE, e = off + len + PAD;
 		uint64_t w = round_up(e, HUGE);
-		size_t ml;
-		void *m;
+		uint64_t end = round_up(s->fsize, s->page);
+		size_t ml = (size_t)((w < end ? w : end) - a);
+		void *m = mmap(NULL, ml, PROT_READ, MAP_PRIVATE, s->fd, (off_t)a);
 
-		if (w > round_up(s->fsize, s->page))
-			w = round_up(s->fsize, s->page);
-		ml = (size_t)(w - a);
-		m = mmap(NULL, ml, PROT_READ, MAP_PRIVATE, s->fd, (off_t)a);
 		if (m != MAP_FAILED) {
 			/* errors ignored: the pages then come a fault at a
 			 * time, as small pages */
