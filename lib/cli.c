@@ -194,3 +194,10 @@ int cli_field_item(const char *s, size_t n, const char *const *roles,
 		s, list);
 	return -1;
 }
+
+int cli_env_off(const char *name)
+{
+	const char *env = getenv(name);
+
+	return env && strcmp(env, "0") == 0;
+}

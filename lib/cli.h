@@ -90,4 +90,8 @@ int cli_field_item(const char *s, size_t n, const char *const *roles,
 /* Parse a non-negative decimal or a rate in [0,1]; -1 on error. */
 double cli_parse_number(const char *s);
 
+/* 1 when the environment variable name is "0": a switch of the tools'
+ * ENVIRONMENT turned off (COV_FASTSCAN, COV_PREFETCH, COV_MMAP, ...) */
+int cli_env_off(const char *name);
+
 #endif

@@ -34,6 +34,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "cli.h"
 #include "norm_text.h"
 #include "reader.h"
 
@@ -116,17 +117,14 @@ size_t csvscan_chunk = CSVSCAN_CHUNK;
 
 int csvscan_enabled(void)
 {
-	const char *env = getenv("COV_FASTSCAN");
-
-	return !(env && strcmp(env, "0") == 0);
+	return !cli_env_off("COV_FASTSCAN");
 }
 
 static size_t nthreads(void)
 {
-	const char *env = getenv("COV_PREFETCH");
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
-	if ((env && strcmp(env, "0") == 0) || n < 2)
+	if (cli_env_off("COV_PREFETCH") || n < 2)
 		return 1;
 	return n > MAX_THREADS ? MAX_THREADS : (size_t)n;
 }
@@ -209,11 +207,10 @@ static uint64_t round_up(uint64_t x, uint64_t to)
  * mem instead where no PAD bytes of the file follow them, at its end, or
  * if the mapping fails).  The mapping covers whole HUGE blocks of the
  * file (the last one up to the file's last page), and asks for huge
- * pages: where the page
- * cache holds a block as one 2 MiB folio (the kernel reads a large file
- * ahead so), it is then mapped by one page table entry instead of 512,
- * which is cheaper to set up, tear down and look up.  Only the pages the
- * chunk reads are made present at once. */
+ * pages: where the page cache holds a block as one 2 MiB folio (the
+ * kernel reads a large file ahead so), it is then mapped by one page
+ * table entry instead of 512, which is cheaper to set up, tear down and
+ * look up.  Only the pages the chunk reads are made present at once. */
 static void map_chunk(struct scan *s, struct chunk *c, uint64_t off)
 {
 	uint64_t left = s->fsize > off ? s->fsize - off : 0;
@@ -461,13 +458,6 @@ count_quotes512(const char *p, size_t n)
 }
 #undef SCAN_EQ
 
-static int env_off(const char *name)
-{
-	const char *env = getenv(name);
-
-	return env && strcmp(env, "0") == 0;
-}
-
 /* The widest blocks the processor has: AVX-512 (BW), else AVX2, else
  * SSE2; COV_AVX512 "0" and COV_AVX2 "0" (no AVX-512 either) rule the
  * wider ones out, which tests use to run every width. */
@@ -476,11 +466,11 @@ static void simd_pick(struct scan *s)
 	__builtin_cpu_init();
 	s->blocks = blocks16;
 	s->count_quotes = count_quotes;
-	if (env_off("COV_AVX2") || !__builtin_cpu_supports("popcnt") ||
+	if (cli_env_off("COV_AVX2") || !__builtin_cpu_supports("popcnt") ||
 	    !__builtin_cpu_supports("bmi"))
 		return;
 	if (__builtin_cpu_supports("avx512f") &&
-	    __builtin_cpu_supports("avx512bw") && !env_off("COV_AVX512")) {
+	    __builtin_cpu_supports("avx512bw") && !cli_env_off("COV_AVX512")) {
 		s->blocks = blocks512;
 		s->count_quotes = count_quotes512;
 	} else if (__builtin_cpu_supports("avx2")) {
@@ -850,14 +840,13 @@ static void catch_sigbus(const char *name)
  * reader's place, whose window is dropped. */
 static void map_input(struct scan *s)
 {
-	const char *env = getenv("COV_MMAP");
 	struct reader *r = s->st->r;
 	struct stat sb;
 	uint64_t end;
 	int fd;
 
 	s->fd = -1;
-	if ((env && strcmp(env, "0") == 0) ||
+	if (cli_env_off("COV_MMAP") ||
 	    (fd = in_plain_file(s->in, &end)) < 0 || fstat(fd, &sb) != 0 ||
 	    end < s->in->end - r->pos)
 		return;

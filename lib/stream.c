@@ -35,6 +35,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "csvio.h"
 #include "ndjson.h"
 
@@ -404,10 +405,8 @@ static void pf_start(struct stream *st)
 {
 	struct prefetch *pf = st->pf;
 
-	const char *env = getenv("COV_PREFETCH");
-
 	if (!(st->flags & STREAM_PREFETCH) || st->r->fmt == FMT_NDJSON ||
-	    (env && strcmp(env, "0") == 0) || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+	    cli_env_off("COV_PREFETCH") || sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		return;
 	if (!pf) {
 		pf = xcalloc(1, sizeof *pf);
