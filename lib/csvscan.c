@@ -76,12 +76,6 @@ struct worker {
 	struct buf *unesc; /* one per field: quotes undoubled */
 };
 
-struct scan_fields {
-	struct worker *w;
-	const char *b; /* the chunk */
-	size_t pos;    /* the record's first byte in it */
-};
-
 struct qstate;
 
 struct scan {
@@ -552,26 +546,24 @@ static struct record *new_slow(struct chunk *c)
 	return &c->slow[c->nslow++];
 }
 
-const char *csvscan_field(const struct scan_fields *f, int i, size_t *n)
+const char *csvscan_field_quoted(const struct scan_fields *f, int i,
+				 size_t s, size_t e, size_t *n)
 {
-	struct worker *w = f->w;
 	const char *b = f->b;
-	size_t s = i ? w->sep[i - 1] + 1 : f->pos, e = w->sep[i];
 	struct buf *u;
 
-	if (b[s] == '"') { /* canonical: "..." with "" for a quote inside */
-		s++;
-		e--;
-		if (memchr(b + s, '"', e - s)) {
-			u = &w->unesc[i];
-			buf_reset(u);
-			for (size_t k = s; k < e; k++) {
-				buf_addc(u, b[k]);
-				k += b[k] == '"';
-			}
-			*n = u->len;
-			return u->p;
+	/* canonical: "..." with "" for a quote inside */
+	s++;
+	e--;
+	if (memchr(b + s, '"', e - s)) {
+		u = &f->unesc[i];
+		buf_reset(u);
+		for (size_t k = s; k < e; k++) {
+			buf_addc(u, b[k]);
+			k += b[k] == '"';
 		}
+		*n = u->len;
+		return u->p;
 	}
 	*n = e - s;
 	return b + s;
@@ -601,7 +593,9 @@ static void scan_chunk(struct worker *w, struct chunk *c)
 		if (scan_record(w, b, pos, cut, &len, &end, &nl)) {
 			r->len = (uint32_t)len;
 			r->slow = -1;
-			ops->key(w->t, &(struct scan_fields){w, b, pos}, NULL,
+			ops->key(w->t,
+				 &(struct scan_fields){b, w->sep, pos, w->unesc},
+				 NULL,
 				 r);
 		} else {
 			struct record *rec = new_slow(c);

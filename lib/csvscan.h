@@ -69,12 +69,34 @@ struct scan_chunk {
 	const struct record *slow; /* parsed records (scan_rec.slow) */
 };
 
-/* A record's fields as the key callback sees them (csvscan_field). */
-struct scan_fields;
+struct buf;
+
+/* A record's fields as the key callback sees them: read them with
+ * csvscan_field. */
+struct scan_fields {
+	const char *b;       /* the chunk */
+	const uint32_t *sep; /* field i ends at b[sep[i]] (comma, line end) */
+	size_t pos;          /* the record's first byte in b */
+	struct buf *unesc;   /* per field: its value with quotes undoubled */
+};
+
+/* csvscan_field for a field in quotes, b[s..e) with its quotes */
+const char *csvscan_field_quoted(const struct scan_fields *f, int i,
+				 size_t s, size_t e, size_t *n);
 
 /* The value of field i (one of scan_ops.fields) of the record f, quotes
- * undoubled: valid until the key callback returns. */
-const char *csvscan_field(const struct scan_fields *f, int i, size_t *n);
+ * undoubled: valid until the key callback returns.  Inline: the key
+ * reads a field or two of every record. */
+static inline const char *csvscan_field(const struct scan_fields *f, int i,
+					size_t *n)
+{
+	size_t s = i ? f->sep[i - 1] + 1 : f->pos, e = f->sep[i];
+
+	if (f->b[s] == '"')
+		return csvscan_field_quoted(f, i, s, e, n);
+	*n = e - s;
+	return f->b + s;
+}
 
 struct scan_ops {
 	/* The fields the key callback reads (indices into the schema). */

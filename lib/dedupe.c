@@ -353,9 +353,15 @@ static int hash_key(struct keyer *k, const struct kvals *rec,
 	}
 	if (any) {
 		XXH128_hash_t x = XXH3_128bits(k->key.p, k->key.len);
+		uint64_t lo = x.low64, hi = x.high64;
 
-		h->lo = x.low64;
-		h->hi = x.high64;
+		/* two stores: GCC would otherwise put the halves on the
+		 * stack and copy them as one 16-byte load, which the
+		 * processor cannot forward from two 8-byte stores (a stall
+		 * per record) */
+		__asm__("" : "+r"(lo), "+r"(hi));
+		h->lo = lo;
+		h->hi = hi;
 	}
 	return any;
 }

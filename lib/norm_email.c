@@ -133,13 +133,28 @@ static void add_lower(struct buf *out, const char *s, size_t n)
 	}
 }
 
+/* s[0..7) is "mailto:" in any case, or (a byte | 0x20 is ':' for ':' and
+ * for the control byte 0x1a too) "mailto" and 0x1a, which no plain
+ * address has: the caller only asks for those.  Two words, not a call. */
+static int starts_mailto(const char *s)
+{
+	static const char pat[] = "mailto:";
+	const uint32_t low = 0x20202020u;
+	uint32_t a, b, pa, pb;
+
+	memcpy(&a, s, 4);
+	memcpy(&b, s + 3, 4);
+	memcpy(&pa, pat, 4);
+	memcpy(&pb, pat + 3, 4);
+	return (a | low) == pa && (b | low) == pb;
+}
+
 /* Not "<...>" nor "mailto:...": if it is printable ASCII too, cleaning
  * it only lower-cases it. */
 static int plain_address(const char *s, size_t n)
 {
 	return n && s[0] != '<' && s[n - 1] != '>' &&
-	       !(n >= 7 && (s[0] | 0x20) == 'm' &&
-		 strncasecmp(s, "mailto:", 7) == 0);
+	       !(n >= 7 && starts_mailto(s));
 }
 
 /* Lower-case s[0..n) into d while it is printable ASCII without spaces:

@@ -296,6 +296,10 @@ Test(email_key, add_appends_the_same_key)
 		" jane@acme.com ", "a b@c.d", "\"a.b\"@gmail.com", "pm.me@pm.me",
 		"x@proton.me", "x.y+z@fastmail.fm", "", "x", "@", "a@",
 		"a@.", "j\xff@gmail.com", "nobody",
+		/* near "mailto:": the one-pass way's test of it is two
+		 * words; what is not quite it is an address */
+		"MailTo:Bob@X.io", "mailto:", "mailtoX@x.io", "mailto;b@x.io",
+		"nailto:b@x.io", "mailto\x1a" "b@x.io", "Mailto\x1a",
 	};
 	struct buf a = BUF_INIT, b = BUF_INIT;
 
