@@ -40,6 +40,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "cli.h"
 #include "norm_text.h"
 
 /* per thread */
@@ -214,6 +215,51 @@ static size_t lower_plain(char *d, const char *s, size_t n, size_t *at)
 	*at = last;
 	return n;
 }
+
+/* 64 bytes at once, AVX-512 (BW), on processors that have it: a masked
+ * load reads s[0..n) and nothing past it, so an address of at most 64
+ * bytes (most are) is one block. */
+#include <immintrin.h>
+__attribute__((target("avx512f,avx512bw,bmi2"))) static size_t
+lower_plain512(char *d, const char *s, size_t n, size_t *at)
+{
+	__mmask64 k, bad, up, ats;
+	__m512i v;
+
+	if (n > 64)
+		return lower_plain(d, s, n, at);
+	k = _bzhi_u64(~UINT64_C(0), (unsigned)n); /* n == 64: all */
+	v = _mm512_maskz_loadu_epi8(k, s);
+	bad = (_mm512_cmplt_epu8_mask(v, _mm512_set1_epi8(0x21)) |
+	       _mm512_cmpgt_epu8_mask(v, _mm512_set1_epi8(0x7e))) &
+	      k;
+	if (bad)
+		return lower_plain_bytes(d, s, n, at);
+	up = _mm512_cmpge_epu8_mask(v, _mm512_set1_epi8('A')) &
+	     _mm512_cmple_epu8_mask(v, _mm512_set1_epi8('Z'));
+	ats = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('@')) & k;
+	_mm512_mask_storeu_epi8(
+		d, k, _mm512_mask_add_epi8(v, up, v, _mm512_set1_epi8(0x20)));
+	*at = ats ? 63 - (size_t)__builtin_clzll(ats) : n;
+	return n;
+}
+
+/* lower_plain512 where the processor has it (and COV_AVX512 is not "0",
+ * which tests use to run both), else lower_plain: chosen once */
+static size_t (*lower_fn)(char *d, const char *s, size_t n, size_t *at);
+static pthread_once_t lower_once = PTHREAD_ONCE_INIT;
+static _Atomic int lower_ready;
+
+static void lower_pick(void)
+{
+	__builtin_cpu_init();
+	lower_fn = lower_plain;
+	if (__builtin_cpu_supports("avx512f") &&
+	    __builtin_cpu_supports("avx512bw") &&
+	    __builtin_cpu_supports("bmi2") && !cli_env_off("COV_AVX512"))
+		lower_fn = lower_plain512;
+	atomic_store_explicit(&lower_ready, 1, memory_order_release);
+}
 #else
 #define lower_plain lower_plain_bytes
 #endif
@@ -232,7 +278,13 @@ static int quick_lower(const char *s, size_t n, struct buf *out, size_t *m,
 	if (!plain_address(*p, *m))
 		return 0;
 	buf_grow(out, *m);
+#ifdef __SSE2__
+	if (!atomic_load_explicit(&lower_ready, memory_order_acquire))
+		pthread_once(&lower_once, lower_pick);
+	return lower_fn(out->p + out->len, *p, *m, at) == *m;
+#else
 	return lower_plain(out->p + out->len, *p, *m, at) == *m;
+#endif
 }
 
 int email_clean(const char *s, size_t n, struct buf *out)
