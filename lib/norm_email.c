@@ -341,6 +341,15 @@ int email_clean(const char *s, size_t n, struct buf *out)
 		out->len = m;
 	} else {
 		add_lower(out, p, m);
+		/* lower-casing may leave a pair NFC joins ('J' and U+030C
+		 * have no one code point, 'j' and U+030C have: U+01F0), so
+		 * the address would not be the same in either case: join it
+		 * (p, perhaps in scratch, is done with) */
+		if (!text_is_clean(out->p, out->len) &&
+		    text_clean(&scratch, out->p, out->len) == 0) {
+			buf_reset(out);
+			buf_add(out, scratch.p, scratch.len);
+		}
 	}
 	return 0;
 }

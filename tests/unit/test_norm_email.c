@@ -83,6 +83,22 @@ Test(email_clean, mailto)
 	cr_assert_str_eq(clean("Jane <mailto:jane@x.com>"), "jane@x.com");
 }
 
+/* Lower-casing can make a pair NFC joins: the address is the same in
+ * either case ('J' + U+030C has no one code point; 'j' + U+030C is
+ * U+01F0). */
+Test(email_clean, lowered_then_composed)
+{
+	cr_assert_str_eq(clean("jx@J\xcc\x8c.com"), "jx@\xc7\xb0.com");
+	cr_assert_str_eq(clean("JX@j\xcc\x8c.com"), "jx@\xc7\xb0.com");
+	cr_assert_str_eq(clean("JX@\xc7\xb0.com"), "jx@\xc7\xb0.com");
+	{
+		char k[64];
+
+		snprintf(k, sizeof k, "%s", key("(jx@j\xcc\x8c.\xc3\xb9"));
+		cr_assert_str_eq(key("(JX@J\xcc\x8c.\xc3\xb9"), k);
+	}
+}
+
 Test(email_clean, quoted_local_part_is_lowered_and_kept)
 {
 	cr_assert_str_eq(clean("\"John..Doe\"@Example.com"),
