@@ -377,28 +377,47 @@ int email_domain(const char *email, size_t n, const char **dom, size_t *dn)
 	return 0;
 }
 
-/* The providers by domain length: indices + 1 into providers, 0 ends; and
- * each domain's first and last 8 bytes as words, for those of 8 or more */
-enum { BY_LEN_MAX = 16, BY_LEN_EACH = 6 };
-static unsigned char by_len[BY_LEN_MAX][BY_LEN_EACH];
+/* The providers of fewer than 8 bytes by length (indices + 1 into
+ * providers, 0 ends); those of 8 to 15 in a hash table of their first and
+ * last 8 bytes as words (by_word: indices + 1, 0 empty, linear probing),
+ * mostly empty, so that a domain of no provider, most of them, is told
+ * so at the first slot, without a loop the processor cannot foresee. */
+enum { BY_LEN_MAX = 16, BY_LEN_EACH = 6, BY_WORD = 256 };
+static unsigned char by_len[8][BY_LEN_EACH];
+static unsigned char by_word[BY_WORD];
 static uint64_t head8[sizeof providers / sizeof providers[0]],
 	tail8[sizeof providers / sizeof providers[0]];
 static pthread_once_t by_len_once = PTHREAD_ONCE_INIT;
 static _Atomic int by_len_ready;
 
+static size_t word_slot(uint64_t h, uint64_t t, size_t n)
+{
+	uint64_t x = (h ^ (t * UINT64_C(0x9e3779b97f4a7c15)) ^ n) *
+		     UINT64_C(0xc2b2ae3d27d4eb4f);
+
+	return (size_t)(x >> 56); /* BY_WORD slots */
+}
+
 static void by_len_init(void)
 {
 	for (size_t i = 0; i < sizeof providers / sizeof providers[0]; i++) {
 		const struct provider *pv = &providers[i];
-		unsigned char *b = by_len[pv->len];
+		size_t k;
 
-		while (*b)
-			b++; /* room: the table has few domains of a length */
-		*b = (unsigned char)(i + 1);
-		if (pv->len >= 8) {
-			memcpy(&head8[i], pv->domain, 8);
-			memcpy(&tail8[i], pv->domain + pv->len - 8, 8);
+		if (pv->len < 8) {
+			unsigned char *b = by_len[pv->len];
+
+			while (*b)
+				b++; /* room: few domains of a length */
+			*b = (unsigned char)(i + 1);
+			continue;
 		}
+		memcpy(&head8[i], pv->domain, 8);
+		memcpy(&tail8[i], pv->domain + pv->len - 8, 8);
+		k = word_slot(head8[i], tail8[i], pv->len);
+		while (by_word[k])
+			k = (k + 1) % BY_WORD;
+		by_word[k] = (unsigned char)(i + 1);
 	}
 	atomic_store_explicit(&by_len_ready, 1, memory_order_release);
 }
@@ -417,9 +436,8 @@ static const struct provider *provider_find(const char *d, size_t n)
 		return NULL;
 	if (!atomic_load_explicit(&by_len_ready, memory_order_acquire))
 		pthread_once(&by_len_once, by_len_init);
-	b = by_len[n];
 	if (n < 8) {
-		for (; *b; b++) {
+		for (b = by_len[n]; *b; b++) {
 			const struct provider *pv = &providers[*b - 1];
 			size_t i = 0;
 
@@ -434,9 +452,12 @@ static const struct provider *provider_find(const char *d, size_t n)
 	memcpy(&t, d + n - 8, 8);
 	h |= low;
 	t |= low;
-	for (; *b; b++)
-		if (head8[*b - 1] == h && tail8[*b - 1] == t)
-			return &providers[*b - 1];
+	for (size_t k = word_slot(h, t, n); by_word[k]; k = (k + 1) % BY_WORD) {
+		size_t i = by_word[k] - 1u;
+
+		if (providers[i].len == n && head8[i] == h && tail8[i] == t)
+			return &providers[i];
+	}
 	return NULL;
 }
 

@@ -343,6 +343,50 @@ Test(email_key, add_appends_the_same_key)
 	buf_release(&b);
 }
 
+/* Every provider by its rule, its domain in capitals too; domains near
+ * one (a letter more, less or other) are no provider: their local part is
+ * kept whole. */
+Test(email_key, every_provider_and_near_misses)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{"A.b+t@GMAIL.COM", "ab@gmail.com"},
+		{"a.b+t@googlemail.com", "ab@gmail.com"},
+		{"a.b+t@Outlook.com", "a.b@outlook.com"},
+		{"a.b+t@hotmail.com", "a.b@hotmail.com"},
+		{"a.b+t@live.com", "a.b@live.com"},
+		{"a.b+t@MSN.com", "a.b@msn.com"},
+		{"a.b+t@icloud.com", "a.b@icloud.com"},
+		{"a.b+t@me.com", "a.b@me.com"},
+		{"a.b+t@mac.com", "a.b@mac.com"},
+		{"a.b+t@fastmail.com", "a.b@fastmail.com"},
+		{"a.b+t@fastmail.fm", "a.b@fastmail.fm"},
+		{"a.b+t@protonmail.com", "a.b@protonmail.com"},
+		{"a.b+t@protonmail.ch", "a.b@protonmail.ch"},
+		{"a.b+t@proton.me", "a.b@proton.me"},
+		{"a.b+t@pm.me", "a.b@pm.me"},
+		{"a.b+t@zoho.com", "a.b@zoho.com"},
+		{"a.b+t@yandex.com", "a.b@yandex.com"},
+		{"a.b+t@YANDEX.RU", "a.b@yandex.ru"},
+		{"a.b-t+u@yahoo.com", "a.b@yahoo.com"},
+		{"a.b+t@gmail.co", "a.b+t@gmail.co"},
+		{"a.b+t@gmail.comx", "a.b+t@gmail.comx"},
+		{"a.b+t@xgmail.com", "a.b+t@xgmail.com"},
+		{"a.b+t@gmail.con", "a.b+t@gmail.con"},
+		{"a.b+t@fmail.com", "a.b+t@fmail.com"},
+		{"a.b+t@googlemail.coma", "a.b+t@googlemail.coma"},
+		{"a.b+t@protonmail.cx", "a.b+t@protonmail.cx"},
+		{"a.b+t@yandex.rus", "a.b+t@yandex.rus"},
+		{"a.b+t@lve.com", "a.b+t@lve.com"},
+		{"a.b+t@pm.mf", "a.b+t@pm.mf"},
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		cr_assert_str_eq(key(cases[i].in), cases[i].want, "%s",
+				 cases[i].in);
+}
+
 /* The key of a plain address (bytes 0x21..0x7e, not "<...>" nor mailto),
  * worked out the slow way, for the providers acme.com (no rule), gmail.com
  * (dots and "+tag" go) and yahoo.com ("-tag" goes): the oracle below. */
