@@ -480,16 +480,19 @@ static size_t key_rewrite_at(char *p, const char *src, size_t n, size_t at)
 	if (!pv || at == 0 || p[0] == '"')
 		return n;
 
+	/* byte loops, not calls: a local part is a few bytes */
 	local_end = at;
-	if (pv->tag) {
-		const char *t = memchr(p, pv->tag, at);
-		if (t)
-			local_end = (size_t)(t - p);
-	}
-	w = 0;
-	for (i = 0; i < local_end; i++)
-		if (!(pv->drop_dots && p[i] == '.'))
-			p[w++] = p[i];
+	if (pv->tag)
+		for (i = 0; i < at; i++)
+			if (p[i] == pv->tag) {
+				local_end = i;
+				break;
+			}
+	w = local_end;
+	if (pv->drop_dots)
+		for (i = w = 0; i < local_end; i++)
+			if (p[i] != '.')
+				p[w++] = p[i];
 	if (w == 0)
 		return n; /* nothing left of the local part: keep it whole */
 	p[w++] = '@';
@@ -498,7 +501,10 @@ static size_t key_rewrite_at(char *p, const char *src, size_t n, size_t at)
 		memcpy(p + w, pv->canon, cn); /* shorter than dom */
 		w += cn;
 	} else {
-		memmove(p + w, dom, dn);
+		/* the domain moves down (or stays): forward is safe */
+		if (p + w != dom)
+			for (i = 0; i < dn; i++)
+				p[w + i] = dom[i];
 		w += dn;
 	}
 	return w;
