@@ -595,8 +595,7 @@ static void scan_chunk(struct worker *w, struct chunk *c)
 			r->slow = -1;
 			ops->key(w->t,
 				 &(struct scan_fields){b, w->sep, pos, w->unesc},
-				 NULL,
-				 r);
+				 NULL, r);
 		} else {
 			struct record *rec = new_slow(c);
 			long lines, k;

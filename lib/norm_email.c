@@ -38,6 +38,7 @@
 #include <utf8proc.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
+#include <immintrin.h>
 #endif
 
 #include "cli.h"
@@ -134,9 +135,10 @@ static void add_lower(struct buf *out, const char *s, size_t n)
 	}
 }
 
-/* s[0..7) is "mailto:" in any case, or (a byte | 0x20 is ':' for ':' and
- * for the control byte 0x1a too) "mailto" and 0x1a, which no plain
- * address has: the caller only asks for those.  Two words, not a call. */
+/* s[0..7) is "mailto:" in any case: two words, not a call.  Setting bit
+ * 0x20 makes a capital small and leaves ':' as it is, but also makes ':'
+ * of the control byte 0x1a: "mailto" and 0x1a passes too, which does no
+ * harm, as such an address is not plain anyway. */
 static int starts_mailto(const char *s)
 {
 	static const char pat[] = "mailto:";
@@ -219,7 +221,6 @@ static size_t lower_plain(char *d, const char *s, size_t n, size_t *at)
 /* 64 bytes at once, AVX-512 (BW), on processors that have it: a masked
  * load reads s[0..n) and nothing past it, so an address of at most 64
  * bytes (most are) is one block. */
-#include <immintrin.h>
 __attribute__((target("avx512f,avx512bw,bmi2"))) static size_t
 lower_plain512(char *d, const char *s, size_t n, size_t *at)
 {
