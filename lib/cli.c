@@ -201,3 +201,15 @@ int cli_env_off(const char *name)
 
 	return env && strcmp(env, "0") == 0;
 }
+
+int cli_avx512bw(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("avx512f") &&
+	       __builtin_cpu_supports("avx512bw") &&
+	       !cli_env_off("COV_AVX512") && !cli_env_off("COV_AVX2");
+#else
+	return 0;
+#endif
+}

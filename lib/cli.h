@@ -94,4 +94,9 @@ double cli_parse_number(const char *s);
  * ENVIRONMENT turned off (COV_FASTSCAN, COV_PREFETCH, COV_MMAP, ...) */
 int cli_env_off(const char *name);
 
+/* 1 when the processor has AVX-512 (F and BW) and the environment allows
+ * it: neither COV_AVX512 nor COV_AVX2 is "0" (tests set them to run the
+ * narrower ways).  x86-64 only; else 0. */
+int cli_avx512bw(void);
+
 #endif

@@ -463,8 +463,7 @@ static void simd_pick(struct scan *s)
 	if (cli_env_off("COV_AVX2") || !__builtin_cpu_supports("popcnt") ||
 	    !__builtin_cpu_supports("bmi"))
 		return;
-	if (__builtin_cpu_supports("avx512f") &&
-	    __builtin_cpu_supports("avx512bw") && !cli_env_off("COV_AVX512")) {
+	if (cli_avx512bw()) {
 		s->blocks = blocks512;
 		s->count_quotes = count_quotes512;
 	} else if (__builtin_cpu_supports("avx2")) {

@@ -245,19 +245,16 @@ lower_plain512(char *d, const char *s, size_t n, size_t *at)
 	return n;
 }
 
-/* lower_plain512 where the processor has it (and COV_AVX512 is not "0",
- * which tests use to run both), else lower_plain: chosen once */
+/* lower_plain512 where the processor has it and the environment allows
+ * it (cli_avx512bw), else lower_plain: chosen once */
 static size_t (*lower_fn)(char *d, const char *s, size_t n, size_t *at);
 static pthread_once_t lower_once = PTHREAD_ONCE_INIT;
 static _Atomic int lower_ready;
 
 static void lower_pick(void)
 {
-	__builtin_cpu_init();
 	lower_fn = lower_plain;
-	if (__builtin_cpu_supports("avx512f") &&
-	    __builtin_cpu_supports("avx512bw") &&
-	    __builtin_cpu_supports("bmi2") && !cli_env_off("COV_AVX512"))
+	if (cli_avx512bw() && __builtin_cpu_supports("bmi2"))
 		lower_fn = lower_plain512;
 	atomic_store_explicit(&lower_ready, 1, memory_order_release);
 }
