@@ -58,6 +58,18 @@ struct provider {
 
 #define PROVIDER(d, tag, dots, canon) {d, sizeof d - 1, tag, dots, canon}
 
+/* The providers' lookup tables and the way addresses are lower-cased:
+ * made once, by the first thread that needs them (tables_init, below) */
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+static _Atomic int tables_ready;
+static void tables_init(void);
+
+static void tables(void)
+{
+	if (!atomic_load_explicit(&tables_ready, memory_order_acquire))
+		pthread_once(&tables_once, tables_init);
+}
+
 static const struct provider providers[] = {
 	PROVIDER("gmail.com", '+', 1, NULL),
 	PROVIDER("googlemail.com", '+', 1, "gmail.com"),
@@ -246,17 +258,14 @@ lower_plain512(char *d, const char *s, size_t n, size_t *at)
 }
 
 /* lower_plain512 where the processor has it and the environment allows
- * it (cli_avx512bw), else lower_plain: chosen once */
+ * it (cli_avx512bw), else lower_plain: chosen once (tables_init) */
 static size_t (*lower_fn)(char *d, const char *s, size_t n, size_t *at);
-static pthread_once_t lower_once = PTHREAD_ONCE_INIT;
-static _Atomic int lower_ready;
 
 static void lower_pick(void)
 {
 	lower_fn = lower_plain;
 	if (cli_avx512bw() && __builtin_cpu_supports("bmi2"))
 		lower_fn = lower_plain512;
-	atomic_store_explicit(&lower_ready, 1, memory_order_release);
 }
 #else
 #define lower_plain lower_plain_bytes
@@ -277,8 +286,7 @@ static int quick_lower(const char *s, size_t n, struct buf *out, size_t *m,
 		return 0;
 	buf_grow(out, *m);
 #ifdef __SSE2__
-	if (!atomic_load_explicit(&lower_ready, memory_order_acquire))
-		pthread_once(&lower_once, lower_pick);
+	tables();
 	return lower_fn(out->p + out->len, *p, *m, at) == *m;
 #else
 	return lower_plain(out->p + out->len, *p, *m, at) == *m;
@@ -385,9 +393,6 @@ static unsigned char by_len[8][BY_LEN_EACH];
 static unsigned char by_word[BY_WORD];
 static uint64_t head8[sizeof providers / sizeof providers[0]],
 	tail8[sizeof providers / sizeof providers[0]];
-static pthread_once_t by_len_once = PTHREAD_ONCE_INIT;
-static _Atomic int by_len_ready;
-
 static size_t word_slot(uint64_t h, uint64_t t, size_t n)
 {
 	uint64_t x = (h ^ (t * UINT64_C(0x9e3779b97f4a7c15)) ^ n) *
@@ -396,7 +401,7 @@ static size_t word_slot(uint64_t h, uint64_t t, size_t n)
 	return (size_t)(x >> 56); /* BY_WORD slots */
 }
 
-static void by_len_init(void)
+static void tables_init(void)
 {
 	for (size_t i = 0; i < sizeof providers / sizeof providers[0]; i++) {
 		const struct provider *pv = &providers[i];
@@ -417,7 +422,10 @@ static void by_len_init(void)
 			k = (k + 1) % BY_WORD;
 		by_word[k] = (unsigned char)(i + 1);
 	}
-	atomic_store_explicit(&by_len_ready, 1, memory_order_release);
+#ifdef __SSE2__
+	lower_pick();
+#endif
+	atomic_store_explicit(&tables_ready, 1, memory_order_release);
 }
 
 /* The provider of domain d[0..n), which may still have capitals.  The
@@ -432,8 +440,7 @@ static const struct provider *provider_find(const char *d, size_t n)
 
 	if (n >= BY_LEN_MAX)
 		return NULL;
-	if (!atomic_load_explicit(&by_len_ready, memory_order_acquire))
-		pthread_once(&by_len_once, by_len_init);
+	tables();
 	if (n < 8) {
 		for (b = by_len[n]; *b; b++) {
 			const struct provider *pv = &providers[*b - 1];
