@@ -358,7 +358,7 @@ static const unsigned char pop8[256] = {
 #define SCAN_W 16
 #define SCAN_ATTR
 #define SCAN_POPCOUNT(m) (pop8[(m) & 0xff] + pop8[((m) >> 8) & 0xff])
-#define SCAN_SENTINEL(m) ((m) |= UINT64_C(0xf) << 16)
+#define SCAN_SENTINEL(m) ((m) |= UINT64_C(0xff) << 16)
 #define SCAN_CTZ(m) __builtin_ctzll(m)
 #define SCAN_MASKS(p, n, c, s, h)                                              \
 	do {                                                                   \

@@ -48,11 +48,18 @@ SCAN_ATTR static int SCAN_NAME(struct worker *w, const char *b, size_t pos,
 
 			mc &= before;
 			mh &= before;
-			if (mh) {
-				if (*first_hi == (size_t)-1)
-					*first_hi = base +
-						    (size_t)__builtin_ctzll(mh);
-				*last_hi = base + 63 - (size_t)__builtin_clzll(mh);
+			{
+				/* without a branch: which blocks have such
+				 * bytes varies from record to record */
+				size_t f = base + (size_t)__builtin_ctzll(
+							  mh | UINT64_C(1) << 63),
+				       l = base + 63 -
+					   (size_t)__builtin_clzll(mh | 1);
+
+				*first_hi = mh && *first_hi == (size_t)-1
+						    ? f
+						    : *first_hi;
+				*last_hi = mh ? l : *last_hi;
 			}
 			cnt = (size_t)SCAN_POPCOUNT(mc);
 			if (nf + cnt >= ncols)
@@ -60,21 +67,17 @@ SCAN_ATTR static int SCAN_NAME(struct worker *w, const char *b, size_t pos,
 			if (cnt)
 				q->fs = base + 64 - (size_t)__builtin_clzll(mc);
 			if (nf < need) {
-				/* four without a branch: past the block once
+				/* eight without a branch: past the block once
 				 * they run out (sep has room) */
 				d = sep + nf;
 				SCAN_SENTINEL(mc);
-				d[0] = base + (uint32_t)SCAN_CTZ(mc);
-				mc &= mc - 1;
-				d[1] = base + (uint32_t)SCAN_CTZ(mc);
-				mc &= mc - 1;
-				d[2] = base + (uint32_t)SCAN_CTZ(mc);
-				mc &= mc - 1;
-				d[3] = base + (uint32_t)SCAN_CTZ(mc);
-				for (size_t k = 4; k < cnt; k++) {
+				for (size_t k = 0; k < 8; k++) {
+					d[k] = base + (uint32_t)SCAN_CTZ(mc);
 					mc &= mc - 1;
-					d[k] = base +
-					       (uint32_t)__builtin_ctzll(mc);
+				}
+				for (size_t k = 8; k < cnt; k++) {
+					d[k] = base + (uint32_t)SCAN_CTZ(mc);
+					mc &= mc - 1;
 				}
 			}
 			nf += cnt;

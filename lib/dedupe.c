@@ -287,36 +287,34 @@ static void add_part(struct buf *key, const char *s, size_t n)
 	buf_add(key, s, n);
 }
 
+/* The contact key: 'e' and the e-mail key, else 'n', the folded first and
+ * last names and the company key (the field, else made from the company:
+ * its memo set is fetched while the names are folded).  0 when there is
+ * no e-mail key, no company key, or neither name. */
 static int contact_key(struct keyer *k, const struct kvals *rec)
 {
-	size_t n, fn, ln;
-	const char *v = value(rec, k->email, &n);
+	size_t n, fn, ln, cn = 0;
+	const char *v = value(rec, k->email, &n), *c = NULL;
+	struct memo_hash h;
 
 	buf_reset(&k->key);
 	buf_addc(&k->key, 'e');
 	if (n && email_key_add(v, n, &k->key) == 0)
 		return 1;
 	buf_reset(&k->key);
+	buf_addc(&k->key, 'n');
 	/* company key: the field when present, else derived from company */
 	v = value(rec, k->ckey, &n);
-	if (n)
+	if (n) {
 		fold(k, v, n, &k->v2);
-	else {
-		const char *c;
-		size_t cn;
-
-		v = value(rec, k->company, &n);
+	} else {
 		buf_reset(&k->v2);
-		if (n && (c = memo_hashed_get(k->ckeys, v, n, &cn)))
-			buf_add(&k->v2, c, cn);
-		else if (n && company_key(v, n, &k->v2) == 0)
-			memo_hashed_put(k->ckeys, v, n, k->v2.p, k->v2.len);
-		else
-			buf_reset(&k->v2);
+		c = value(rec, k->company, &cn);
+		if (cn) {
+			memo_hashed_hash(c, cn, &h);
+			memo_hashed_prefetch(k->ckeys, &h);
+		}
 	}
-	if (!k->v2.len)
-		return 0;
-	buf_addc(&k->key, 'n');
 	v = value(rec, k->first, &n);
 	fold(k, v, n, &k->v1);
 	fn = k->v1.len;
@@ -325,6 +323,20 @@ static int contact_key(struct keyer *k, const struct kvals *rec)
 	fold(k, v, n, &k->v1);
 	ln = k->v1.len;
 	add_part(&k->key, k->v1.p, k->v1.len);
+	if (cn) {
+		const char *m = memo_hashed_get_hash(k->ckeys, &h, &n);
+
+		if (m)
+			buf_add(&k->v2, m, n);
+		else if (company_key(c, cn, &k->v2) == 0)
+			memo_hashed_put_hash(k->ckeys, &h, k->v2.p, k->v2.len);
+		else
+			buf_reset(&k->v2);
+	}
+	if (!k->v2.len) {
+		buf_reset(&k->key);
+		return 0;
+	}
 	add_part(&k->key, k->v2.p, k->v2.len);
 	return fn || ln;
 }

@@ -112,17 +112,34 @@ struct memo_hashed *memo_hashed_new(size_t nslots)
 	return m;
 }
 
-static uint64_t tag_lo(XXH128_hash_t h) { return h.low64 & ~(uint64_t)0xff; }
+static uint64_t tag_lo(uint64_t lo) { return lo & ~(uint64_t)0xff; }
 
-const char *memo_hashed_get(struct memo_hashed *m, const char *key, size_t kn,
-			    size_t *vn)
+void memo_hashed_hash(const char *key, size_t kn, struct memo_hash *h)
 {
-	XXH128_hash_t h = XXH3_128bits(key, kn);
-	struct memo_hset *s = &m->set[h.high64 & m->mask];
-	uint64_t lo = tag_lo(h);
+	XXH128_hash_t x = XXH3_128bits(key, kn);
+
+	h->lo = x.low64;
+	h->hi = x.high64;
+}
+
+void memo_hashed_prefetch(const struct memo_hashed *m,
+			  const struct memo_hash *h)
+{
+	const char *s = (const char *)&m->set[h->hi & m->mask];
+
+	/* the tags, and the values a put moves */
+	for (size_t i = 0; i < sizeof(struct memo_hset); i += 64)
+		__builtin_prefetch(s + i, 1);
+}
+
+const char *memo_hashed_get_hash(struct memo_hashed *m,
+				 const struct memo_hash *h, size_t *vn)
+{
+	struct memo_hset *s = &m->set[h->hi & m->mask];
+	uint64_t lo = tag_lo(h->lo);
 
 	for (int w = 0; w < WAYS; w++)
-		if (s->tag[w][0] == h.high64 && (s->tag[w][1] & 0xff) &&
+		if (s->tag[w][0] == h->hi && (s->tag[w][1] & 0xff) &&
 		    (s->tag[w][1] & ~(uint64_t)0xff) == lo) {
 			*vn = (size_t)(s->tag[w][1] & 0xff) - 1;
 			return s->val[w];
@@ -130,21 +147,39 @@ const char *memo_hashed_get(struct memo_hashed *m, const char *key, size_t kn,
 	return NULL;
 }
 
-void memo_hashed_put(struct memo_hashed *m, const char *key, size_t kn,
-		     const char *val, size_t vn)
+void memo_hashed_put_hash(struct memo_hashed *m, const struct memo_hash *h,
+			  const char *val, size_t vn)
 {
-	XXH128_hash_t h;
 	struct memo_hset *s;
 
 	if (vn > MEMO_HASHED_MAX)
 		return;
-	h = XXH3_128bits(key, kn);
-	s = &m->set[h.high64 & m->mask];
+	s = &m->set[h->hi & m->mask];
 	memmove(s->tag[1], s->tag[0], (WAYS - 1) * sizeof s->tag[0]);
 	memmove(s->val[1], s->val[0], (WAYS - 1) * sizeof s->val[0]);
-	s->tag[0][0] = h.high64;
-	s->tag[0][1] = tag_lo(h) | (uint64_t)(vn + 1);
+	s->tag[0][0] = h->hi;
+	s->tag[0][1] = tag_lo(h->lo) | (uint64_t)(vn + 1);
 	memcpy(s->val[0], val, vn);
+}
+
+const char *memo_hashed_get(struct memo_hashed *m, const char *key, size_t kn,
+			    size_t *vn)
+{
+	struct memo_hash h;
+
+	memo_hashed_hash(key, kn, &h);
+	return memo_hashed_get_hash(m, &h, vn);
+}
+
+void memo_hashed_put(struct memo_hashed *m, const char *key, size_t kn,
+		     const char *val, size_t vn)
+{
+	struct memo_hash h;
+
+	if (vn > MEMO_HASHED_MAX)
+		return;
+	memo_hashed_hash(key, kn, &h);
+	memo_hashed_put_hash(m, &h, val, vn);
 }
 
 void memo_hashed_free(struct memo_hashed *m)

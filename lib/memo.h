@@ -58,6 +58,22 @@ const char *memo_hashed_get(struct memo_hashed *m, const char *key, size_t kn,
 void memo_hashed_put(struct memo_hashed *m, const char *key, size_t kn,
 		     const char *val, size_t vn);
 
+/* A key known by its hash, for a caller that looks up a key a little
+ * after it knows it: memo_hashed_hash once, memo_hashed_prefetch (the
+ * key's set starts loading into the cache), other work, then the _hash
+ * calls, which do as memo_hashed_get and memo_hashed_put. */
+struct memo_hash {
+	uint64_t lo, hi;
+};
+
+void memo_hashed_hash(const char *key, size_t kn, struct memo_hash *h);
+void memo_hashed_prefetch(const struct memo_hashed *m,
+			  const struct memo_hash *h);
+const char *memo_hashed_get_hash(struct memo_hashed *m,
+				 const struct memo_hash *h, size_t *vn);
+void memo_hashed_put_hash(struct memo_hashed *m, const struct memo_hash *h,
+			  const char *val, size_t vn);
+
 void memo_hashed_free(struct memo_hashed *m);
 
 #endif

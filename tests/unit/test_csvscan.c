@@ -253,13 +253,18 @@ Test(csvscan, end_without_line_end_and_empty)
 
 /* Invalid UTF-8 in each place the scan's check must see it: a sequence
  * cut short before ASCII or at the line end, a stray continuation byte
- * after a good letter, an overlong form, a lone lead byte last. */
+ * after a good letter, an overlong form, a lone lead byte last; and a bad
+ * byte a block or more before or after a good letter (the check must
+ * span every block from the first byte >= 0x80 to the last). */
+#define LONG "0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 Test(csvscan, invalid_utf8_as_the_record_path)
 {
 	static const char *const row[] = {
 		"9,J\xc3,a@x.org\n", "9,Ann,a@x.org\xe2\x82\n",
 		"9,\xc3\xa9x\x80,a@x.org\n", "9,\xc3\xa9,\xc0\xaf@x.org\n",
-		"9,Ann,a@x.org\xc3\n", "9,\xf0\x9f\x98,a@x.org\n"};
+		"9,Ann,a@x.org\xc3\n", "9,\xf0\x9f\x98,a@x.org\n",
+		"9,\xff" LONG "Ann,\xc3\xa9@x.org\n",
+		"9,\xc3\xa9" LONG "Ann,a@x.org\xff\n"};
 
 	for (size_t i = 0; i < sizeof row / sizeof row[0]; i++) {
 		struct buf b = BUF_INIT;

@@ -132,3 +132,31 @@ Test(memo_hashed, many_keys_never_wrong)
 	cr_assert_lt(hits, 4096, "more keys than slots: some evicted");
 	memo_hashed_free(m);
 }
+
+/* Hashed once, then prefetched, looked up and put by the hash: the same
+ * memo as by the key (either way finds what the other put). */
+Test(memo_hashed, by_hash_same_as_by_key)
+{
+	struct memo_hashed *m = memo_hashed_new(64);
+	struct memo_hash h, h2;
+	const char *v;
+	size_t vn;
+
+	memo_hashed_hash("Acme, Inc.", 10, &h);
+	memo_hashed_hash("Acme, Inc.", 10, &h2);
+	cr_assert(h.lo == h2.lo && h.hi == h2.hi, "the same key, the same hash");
+	memo_hashed_prefetch(m, &h);
+	cr_assert_null(memo_hashed_get_hash(m, &h, &vn));
+	memo_hashed_put_hash(m, &h, "acme", 4);
+	v = memo_hashed_get(m, "Acme, Inc.", 10, &vn);
+	cr_assert(v && vn == 4 && memcmp(v, "acme", 4) == 0);
+	cr_assert_null(memo_hashed_get(m, "Acme, Inc", 9, &vn));
+	memo_hashed_put(m, "Globex", 6, "globex", 6);
+	memo_hashed_hash("Globex", 6, &h);
+	v = memo_hashed_get_hash(m, &h, &vn);
+	cr_assert(v && vn == 6 && memcmp(v, "globex", 6) == 0);
+	memo_hashed_hash("globex", 6, &h2);
+	cr_assert(h.lo != h2.lo || h.hi != h2.hi);
+	cr_assert_null(memo_hashed_get_hash(m, &h2, &vn));
+	memo_hashed_free(m);
+}
