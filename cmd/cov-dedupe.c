@@ -77,32 +77,28 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "k:" CLI_COMMON_SHORTOPTS, longopts,
 				NULL)) != -1) {
 		switch (c) {
-		case 'k':
-			o.key = optarg;
-			break;
-		case OPT_EXACT:
-			o.exact = 1;
-			break;
+		case 'k': o.key = optarg; break;
+		case OPT_EXACT: o.exact = 1; break;
 		case OPT_KEEP:
 			if (dedupe_parse_keep(optarg, &o, &e) < 0)
 				cli_usage_error("%s", e.msg);
 			keep_given = 1;
 			break;
-		case OPT_MERGE:
-			o.merge = 1;
-			break;
-		case OPT_DUPES:
-			o.dupes = optarg;
-			break;
+		case OPT_MERGE: o.merge = 1; break;
+		case OPT_DUPES: o.dupes = optarg; break;
 		case OPT_MEMORY:
 			if (dedupe_parse_size(optarg, &o.memory) < 0)
-				cli_usage_error("--memory: expected a size such as 64M or 2G, got '%s'", optarg);
+				cli_usage_error(
+					"--memory: expected a size such as 64M or 2G, got '%s'",
+					optarg);
 			break;
 		case OPT_PARTITION: {
 			char *end;
 			long n = strtol(optarg, &end, 10);
 			if (*end || n < 1 || n > 1000)
-				cli_usage_error("--partition: expected a count from 1 to 1000, got '%s'", optarg);
+				cli_usage_error(
+					"--partition: expected a count from 1 to 1000, got '%s'",
+					optarg);
 			o.partition = (unsigned)n;
 			break;
 		}
@@ -111,9 +107,7 @@ int main(int argc, char **argv)
 				cli_usage_error("--prefix: empty path");
 			o.prefix = optarg;
 			break;
-		case OPT_GZIP:
-			o.gzip = 1;
-			break;
+		case OPT_GZIP: o.gzip = 1; break;
 		default:
 			if (!cli_common_opt(&opt, c, optarg, usage))
 				cli_usage_error("unknown option");
@@ -123,7 +117,8 @@ int main(int argc, char **argv)
 		if (!o.prefix)
 			cli_usage_error("--partition needs --prefix PATH");
 		if (keep_given || o.merge || o.dupes || opt.output)
-			cli_usage_error("--partition only splits: --keep, --merge, --dupes and -o apply when each part is deduplicated");
+			cli_usage_error(
+				"--partition only splits: --keep, --merge, --dupes and -o apply when each part is deduplicated");
 		opt.output = "/dev/null";
 	} else if (o.prefix || o.gzip)
 		cli_usage_error("--prefix and --gzip go with --partition");

@@ -108,28 +108,22 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
 				NULL)) != -1) {
 		switch (c) {
-		case OPT_ACCOUNTS:
-			accounts = optarg;
-			break;
+		case OPT_ACCOUNTS: accounts = optarg; break;
 		case OPT_WITH:
 			cli_check(matcher_set_with(m, optarg, &e), &e);
 			break;
 		case OPT_MIN_SCORE: {
 			double s = cli_parse_number(optarg);
 			if (s < 0 || s > 1)
-				cli_usage_error("--min-score: expected a score between 0 and 1, got '%s'", optarg);
+				cli_usage_error(
+					"--min-score: expected a score between 0 and 1, got '%s'",
+					optarg);
 			cli_check(matcher_set_min_score(m, s, &e), &e);
 			break;
 		}
-		case OPT_EXPLAIN:
-			matcher_set_explain(m, 1);
-			break;
-		case OPT_UNMATCHED:
-			unmatched = optarg;
-			break;
-		case OPT_MATCHED_ONLY:
-			matched_only = 1;
-			break;
+		case OPT_EXPLAIN: matcher_set_explain(m, 1); break;
+		case OPT_UNMATCHED: unmatched = optarg; break;
+		case OPT_MATCHED_ONLY: matched_only = 1; break;
 		case OPT_DOMAINS:
 			cli_check(matcher_load_domains(m, optarg, &e), &e);
 			break;
@@ -145,7 +139,8 @@ int main(int argc, char **argv)
 		cli_usage_error("--accounts FILE is required");
 	cli_check(matcher_load_accounts(m, accounts, &e), &e);
 	if (stream_open_flags(&st, &opt, argc - optind, argv + optind,
-			      STREAM_REJECT_RECORDS | STREAM_PREFETCH, &e) < 0) {
+			      STREAM_REJECT_RECORDS | STREAM_PREFETCH,
+			      &e) < 0) {
 		err_print(&e);
 		matcher_free(m);
 		return e.code;
@@ -173,10 +168,13 @@ int main(int argc, char **argv)
 			matcher_prefetch(m, &st, r);
 			pending++;
 		}
-		keep = k > 0 && started(st.out) && (!um || started(um)) ? MATCH_AHEAD : 0;
+		keep = k > 0 && started(st.out) && (!um || started(um))
+			       ? MATCH_AHEAD
+			       : 0;
 		while (pending > (size_t)keep) {
 			struct cov_err we = {0};
-			if (emit(m, &st, &rec[first], um, matched_only, &we) < 0) {
+			if (emit(m, &st, &rec[first], um, matched_only, &we) <
+			    0) {
 				e = we;
 				k = -1;
 				break;

@@ -45,7 +45,8 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"map", required_argument, NULL, OPT_MAP},
 		{"taxonomy", required_argument, NULL, OPT_TAXONOMY},
-		{"default-country", required_argument, NULL, OPT_DEFAULT_COUNTRY},
+		{"default-country", required_argument, NULL,
+		 OPT_DEFAULT_COUNTRY},
 		{"date-order", required_argument, NULL, OPT_DATE_ORDER},
 		{"kind", required_argument, NULL, OPT_KIND},
 		CLI_COMMON_LONGOPTS,
@@ -64,22 +65,18 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
 				NULL)) != -1) {
 		switch (c) {
-		case OPT_MAP:
-			nopt.map = optarg;
-			break;
-		case OPT_TAXONOMY:
-			nopt.taxonomy = optarg;
-			break;
-		case OPT_DEFAULT_COUNTRY:
-			nopt.default_country = optarg;
-			break;
+		case OPT_MAP: nopt.map = optarg; break;
+		case OPT_TAXONOMY: nopt.taxonomy = optarg; break;
+		case OPT_DEFAULT_COUNTRY: nopt.default_country = optarg; break;
 		case OPT_DATE_ORDER:
 			if (strcmp(optarg, "mdy") == 0)
 				nopt.date_order = DATE_MDY;
 			else if (strcmp(optarg, "dmy") == 0)
 				nopt.date_order = DATE_DMY;
 			else
-				cli_usage_error("--date-order: expected mdy or dmy, got '%s'", optarg);
+				cli_usage_error(
+					"--date-order: expected mdy or dmy, got '%s'",
+					optarg);
 			break;
 		case OPT_KIND:
 			if (strcmp(optarg, "contacts") == 0)
@@ -87,7 +84,9 @@ int main(int argc, char **argv)
 			else if (strcmp(optarg, "accounts") == 0)
 				nopt.kind = HEADER_ACCOUNTS;
 			else
-				cli_usage_error("--kind: expected contacts or accounts, got '%s'", optarg);
+				cli_usage_error(
+					"--kind: expected contacts or accounts, got '%s'",
+					optarg);
 			break;
 		default:
 			if (!cli_common_opt(&opt, c, optarg, usage))

@@ -75,9 +75,11 @@ int main(int argc, char **argv)
 		{"domains-file", required_argument, NULL, OPT_DOMAINS},
 		{"field", required_argument, NULL, OPT_FIELD},
 		{"email-field", required_argument, NULL, OPT_EMAIL_FIELD},
-		{"default-country", required_argument, NULL, OPT_DEFAULT_COUNTRY},
+		{"default-country", required_argument, NULL,
+		 OPT_DEFAULT_COUNTRY},
 		{"max-invalid", required_argument, NULL, OPT_MAX_INVALID},
-		{"max-invalid-rate", required_argument, NULL, OPT_MAX_INVALID_RATE},
+		{"max-invalid-rate", required_argument, NULL,
+		 OPT_MAX_INVALID_RATE},
 		CLI_COMMON_LONGOPTS,
 		{NULL, 0, NULL, 0}};
 	struct cli_common opt = {0};
@@ -95,23 +97,28 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
 				NULL)) != -1) {
 		switch (c) {
-		case OPT_FILTER:
-			filter = 1;
-			break;
+		case OPT_FILTER: filter = 1; break;
 		case OPT_REQUIRE:
 			cli_check(validator_require(v, optarg, &e), &e);
 			break;
 		case OPT_ERROR:
-			cli_check(validator_set_severity(v, optarg, VALIDATE_ERROR, &e), &e);
+			cli_check(validator_set_severity(v, optarg,
+							 VALIDATE_ERROR, &e),
+				  &e);
 			break;
 		case OPT_WARN:
-			cli_check(validator_set_severity(v, optarg, VALIDATE_WARN, &e), &e);
+			cli_check(validator_set_severity(v, optarg,
+							 VALIDATE_WARN, &e),
+				  &e);
 			break;
 		case OPT_IGNORE:
-			cli_check(validator_set_severity(v, optarg, VALIDATE_OFF, &e), &e);
+			cli_check(validator_set_severity(v, optarg,
+							 VALIDATE_OFF, &e),
+				  &e);
 			break;
 		case OPT_CONSENT:
-			cli_check(validator_consent_countries(v, optarg, &e), &e);
+			cli_check(validator_consent_countries(v, optarg, &e),
+				  &e);
 			break;
 		case OPT_DOMAINS:
 			cli_check(validator_load_domains(v, optarg, &e), &e);
@@ -125,7 +132,8 @@ int main(int argc, char **argv)
 			{
 				char *spec = xmalloc(strlen(optarg) + 7);
 				sprintf(spec, "email=%s", optarg);
-				cli_check(validator_set_fields(v, spec, &e), &e);
+				cli_check(validator_set_fields(v, spec, &e),
+					  &e);
 				free(spec);
 			}
 			break;
@@ -135,14 +143,19 @@ int main(int argc, char **argv)
 		case OPT_MAX_INVALID:
 			max_invalid = cli_parse_number(optarg);
 			max_invalid_arg = optarg;
-			if (max_invalid < 0 || max_invalid != floor(max_invalid))
-				cli_usage_error("--max-invalid: expected a count, got '%s'", optarg);
+			if (max_invalid < 0 ||
+			    max_invalid != floor(max_invalid))
+				cli_usage_error(
+					"--max-invalid: expected a count, got '%s'",
+					optarg);
 			break;
 		case OPT_MAX_INVALID_RATE:
 			max_rate = cli_parse_number(optarg);
 			max_rate_arg = optarg;
 			if (max_rate < 0 || max_rate > 1)
-				cli_usage_error("--max-invalid-rate: expected a share between 0 and 1, got '%s'", optarg);
+				cli_usage_error(
+					"--max-invalid-rate: expected a share between 0 and 1, got '%s'",
+					optarg);
 			break;
 		default:
 			if (!cli_common_opt(&opt, c, optarg, usage))
@@ -150,9 +163,11 @@ int main(int argc, char **argv)
 		}
 	}
 	if (filter && !opt.rejects)
-		cli_usage_error("--filter needs --rejects FILE: rows with errors are never dropped");
+		cli_usage_error(
+			"--filter needs --rejects FILE: rows with errors are never dropped");
 	if (stream_open_flags(&st, &opt, argc - optind, argv + optind,
-			      STREAM_REJECT_RECORDS | STREAM_PREFETCH, &e) < 0) {
+			      STREAM_REJECT_RECORDS | STREAM_PREFETCH,
+			      &e) < 0) {
 		err_print(&e);
 		validator_free(v);
 		return e.code;
@@ -179,7 +194,8 @@ int main(int argc, char **argv)
 		stream_count_reason(&st, "has_errors",
 				    validator_rows_with_errors(v));
 	rows = st.rows_in;
-	malformed = st.rows_rejected - (filter ? validator_rows_with_errors(v) : 0);
+	malformed =
+		st.rows_rejected - (filter ? validator_rows_with_errors(v) : 0);
 	invalid = validator_rows_with_errors(v) + malformed;
 	validator_free(v);
 	if (stream_close(&st, &e) < 0) {
@@ -191,14 +207,15 @@ int main(int argc, char **argv)
 		int over_r = max_rate >= 0 && rows > 0 &&
 			     (double)invalid > max_rate * (double)rows;
 		if (over_n || over_r) {
-			cov_warnx("%llu of %llu rows invalid (%.1f%%; %llu with errors, %llu malformed), more than %s %s allows",
-				  (unsigned long long)invalid,
-				  (unsigned long long)rows,
-				  100.0 * (double)invalid / (double)rows,
-				  (unsigned long long)(invalid - malformed),
-				  (unsigned long long)malformed,
-				  over_n ? "--max-invalid" : "--max-invalid-rate",
-				  over_n ? max_invalid_arg : max_rate_arg);
+			cov_warnx(
+				"%llu of %llu rows invalid (%.1f%%; %llu with errors, %llu malformed), more than %s %s allows",
+				(unsigned long long)invalid,
+				(unsigned long long)rows,
+				100.0 * (double)invalid / (double)rows,
+				(unsigned long long)(invalid - malformed),
+				(unsigned long long)malformed,
+				over_n ? "--max-invalid" : "--max-invalid-rate",
+				over_n ? max_invalid_arg : max_rate_arg);
 			return COV_EXIT_DATA;
 		}
 	}

@@ -18,7 +18,9 @@ struct buf {
 	size_t len, cap;
 };
 
+/* clang-format off */
 #define BUF_INIT {NULL, 0, 0}
+/* clang-format on */
 
 /* memcpy of n bytes from s to d (apart) for the few bytes most fields
  * hold: two fixed-size moves that may overlap each other, and no call,

@@ -36,8 +36,8 @@ static enum rec_format format_arg(const char *opt, const char *arg)
 {
 	int f = format_parse(arg);
 	if (f < 0)
-		cli_usage_error("%s: unknown format '%s' (csv, tsv, ndjson)", opt,
-				arg);
+		cli_usage_error("%s: unknown format '%s' (csv, tsv, ndjson)",
+				opt, arg);
 	return (enum rec_format)f;
 }
 
@@ -45,27 +45,13 @@ int cli_common_opt(struct cli_common *c, int opt, const char *arg,
 		   void (*usage)(FILE *))
 {
 	switch (opt) {
-	case 'o':
-		c->output = arg;
-		return 1;
-	case CLI_OPT_TO:
-		c->to = format_arg("--to", arg);
-		return 1;
-	case CLI_OPT_FROM:
-		c->from = format_arg("--from", arg);
-		return 1;
-	case CLI_OPT_REJECTS:
-		c->rejects = arg;
-		return 1;
-	case CLI_OPT_STATS:
-		c->stats = arg;
-		return 1;
-	case CLI_OPT_PROGRESS:
-		c->progress = 1;
-		return 1;
-	case CLI_OPT_EXCEL_SAFE:
-		c->excel_safe = 1;
-		return 1;
+	case 'o': c->output = arg; return 1;
+	case CLI_OPT_TO: c->to = format_arg("--to", arg); return 1;
+	case CLI_OPT_FROM: c->from = format_arg("--from", arg); return 1;
+	case CLI_OPT_REJECTS: c->rejects = arg; return 1;
+	case CLI_OPT_STATS: c->stats = arg; return 1;
+	case CLI_OPT_PROGRESS: c->progress = 1; return 1;
+	case CLI_OPT_EXCEL_SAFE: c->excel_safe = 1; return 1;
 	case 'h':
 		usage(stdout);
 		if (fflush(stdout) != 0 || ferror(stdout))
@@ -158,8 +144,7 @@ void cli_check(int r, const struct cov_err *e)
 }
 
 int cli_field_item(const char *s, size_t n, const char *const *roles,
-		   int nroles, const char **name, size_t *nn,
-		   struct cov_err *e)
+		   int nroles, const char **name, size_t *nn, struct cov_err *e)
 {
 	const char *eq = memchr(s, '=', n);
 	char list[400];

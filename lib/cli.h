@@ -34,27 +34,29 @@ enum {
 };
 
 #define CLI_COMMON_SHORTOPTS "o:h"
-#define CLI_COMMON_LONGOPTS                                                   \
+#define CLI_COMMON_LONGOPTS                                                    \
 	{"output", required_argument, NULL, 'o'},                              \
-	{"to", required_argument, NULL, CLI_OPT_TO},                           \
-	{"from", required_argument, NULL, CLI_OPT_FROM},                       \
-	{"rejects", required_argument, NULL, CLI_OPT_REJECTS},                 \
-	{"stats", required_argument, NULL, CLI_OPT_STATS},                     \
-	{"progress", no_argument, NULL, CLI_OPT_PROGRESS},                     \
-	{"excel-safe", no_argument, NULL, CLI_OPT_EXCEL_SAFE},                 \
-	{"help", no_argument, NULL, 'h'},                                      \
-	{"version", no_argument, NULL, CLI_OPT_VERSION}
+		{"to", required_argument, NULL, CLI_OPT_TO},                   \
+		{"from", required_argument, NULL, CLI_OPT_FROM},               \
+		{"rejects", required_argument, NULL, CLI_OPT_REJECTS},         \
+		{"stats", required_argument, NULL, CLI_OPT_STATS},             \
+		{"progress", no_argument, NULL, CLI_OPT_PROGRESS},             \
+		{"excel-safe", no_argument, NULL, CLI_OPT_EXCEL_SAFE},         \
+		{"help", no_argument, NULL, 'h'},                              \
+	{                                                                      \
+		"version", no_argument, NULL, CLI_OPT_VERSION                  \
+	}
 
-#define CLI_COMMON_HELP                                                        \
-	"Common options:\n"                                                    \
+#define CLI_COMMON_HELP                                                                \
+	"Common options:\n"                                                            \
 	"  -o, --output FILE   write to FILE (atomically; gzip if FILE ends in .gz)\n" \
-	"      --from FORMAT   input format: csv, tsv, ndjson (default: detect)\n" \
-	"      --to FORMAT     output format (default: the input's)\n"        \
-	"      --rejects FILE  write malformed records there and go on\n"      \
-	"      --stats FILE    write run counters as JSON (- for stderr)\n"    \
-	"      --progress      show rows, MB and rows/s on a terminal\n"      \
-	"      --excel-safe    prefix cells starting with = + - @ with '\n"    \
-	"  -h, --help          show this help\n"                              \
+	"      --from FORMAT   input format: csv, tsv, ndjson (default: detect)\n"     \
+	"      --to FORMAT     output format (default: the input's)\n"                 \
+	"      --rejects FILE  write malformed records there and go on\n"              \
+	"      --stats FILE    write run counters as JSON (- for stderr)\n"            \
+	"      --progress      show rows, MB and rows/s on a terminal\n"               \
+	"      --excel-safe    prefix cells starting with = + - @ with '\n"            \
+	"  -h, --help          show this help\n"                                       \
 	"      --version       show the version\n"
 
 /* Set the program name and signal behaviour; call first in main. */

@@ -243,7 +243,8 @@ fallback:
 
 static int is_blank_line(const char *s, size_t n)
 {
-	return (n == 1 && s[0] == '\n') || (n == 2 && s[0] == '\r' && s[1] == '\n');
+	return (n == 1 && s[0] == '\n') ||
+	       (n == 2 && s[0] == '\r' && s[1] == '\n');
 }
 
 /* Read one record of any width into rec.  1, 0 at end, -1 error. */
@@ -269,9 +270,10 @@ static int csv_record(struct reader *r, struct record *rec, struct cov_err *e)
 			if (csv_fini(&r->csv, on_field, on_row, r) != 0) {
 				csv_reset(&r->csv);
 				r->in_record = 0;
-				reader_reject(r, e, r->rec_line, "unterminated_quote",
-					      "unterminated quoted field (opened on line %ld)",
-					      r->rec_line);
+				reader_reject(
+					r, e, r->rec_line, "unterminated_quote",
+					"unterminated quoted field (opened on line %ld)",
+					r->rec_line);
 				return -1;
 			}
 			break;
@@ -284,7 +286,8 @@ static int csv_record(struct reader *r, struct record *rec, struct cov_err *e)
 			r->in_record = 1;
 			r->rec_line = r->line;
 		}
-		if (r->csv.pstate == LIBCSV_ROW_NOT_BEGUN && split_plain(rec, s, n)) {
+		if (r->csv.pstate == LIBCSV_ROW_NOT_BEGUN &&
+		    split_plain(rec, s, n)) {
 			if (!text_utf8_valid(s, n)) {
 				r->in_record = 0;
 				reader_reject(r, e, r->line, "invalid_utf8",
@@ -301,18 +304,21 @@ static int csv_record(struct reader *r, struct record *rec, struct cov_err *e)
 					 "invalid UTF-8");
 			else
 				snprintf(r->bad_msg, sizeof r->bad_msg,
-					 "invalid UTF-8 (on line %ld)", r->line);
+					 "invalid UTF-8 (on line %ld)",
+					 r->line);
 		}
 		if (feed_line(r, s, n) < 0) {
 			csv_reset(&r->csv);
 			r->in_record = 0;
 			if (!r->bad_reason && r->line == r->rec_line)
-				reader_reject(r, e, r->rec_line, "bad_quote",
-					      "malformed quoting: only a delimiter or a line end may follow a closing quote");
+				reader_reject(
+					r, e, r->rec_line, "bad_quote",
+					"malformed quoting: only a delimiter or a line end may follow a closing quote");
 			else if (!r->bad_reason)
-				reader_reject(r, e, r->rec_line, "bad_quote",
-					      "malformed quoting on line %ld: only a delimiter or a line end may follow a closing quote",
-					      r->line);
+				reader_reject(
+					r, e, r->rec_line, "bad_quote",
+					"malformed quoting on line %ld: only a delimiter or a line end may follow a closing quote",
+					r->line);
 			else
 				reader_reject(r, e, r->bad_line, r->bad_reason,
 					      "%s", r->bad_msg);
@@ -323,7 +329,8 @@ static int csv_record(struct reader *r, struct record *rec, struct cov_err *e)
 	}
 	r->in_record = 0;
 	if (r->bad_reason) {
-		reader_reject(r, e, r->bad_line, r->bad_reason, "%s", r->bad_msg);
+		reader_reject(r, e, r->bad_line, r->bad_reason, "%s",
+			      r->bad_msg);
 		return -1;
 	}
 	rec->line = r->rec_line;
@@ -461,8 +468,9 @@ static int tsv_record(struct reader *r, struct record *rec, struct cov_err *e)
 		return -1;
 	}
 	if (tsv_split(r, rec, s, n) < 0) {
-		reader_reject(r, e, r->line, "bad_escape",
-			      "bad backslash escape (TSV knows \\t \\n \\r \\\\)");
+		reader_reject(
+			r, e, r->line, "bad_escape",
+			"bad backslash escape (TSV knows \\t \\n \\r \\\\)");
 		return -1;
 	}
 	return 1;
@@ -484,7 +492,10 @@ int tsv_next(struct reader *r, struct record *rec, struct cov_err *e)
 
 /* 1 for bytes that force CSV quoting. */
 static const unsigned char csv_special[256] = {
-	['\n'] = 1, ['\r'] = 1, ['"'] = 1, [','] = 1,
+	['\n'] = 1,
+	['\r'] = 1,
+	['"'] = 1,
+	[','] = 1,
 };
 
 static int formula_start(const char *s, size_t n)
@@ -566,10 +577,22 @@ void tsv_write_field(struct out_file *o, const char *s, size_t n,
 		*d++ = '\'';
 	for (size_t i = 0; i < n; i++) {
 		switch (s[i]) {
-		case '\t': *d++ = '\\'; *d++ = 't'; break;
-		case '\n': *d++ = '\\'; *d++ = 'n'; break;
-		case '\r': *d++ = '\\'; *d++ = 'r'; break;
-		case '\\': *d++ = '\\'; *d++ = '\\'; break;
+		case '\t':
+			*d++ = '\\';
+			*d++ = 't';
+			break;
+		case '\n':
+			*d++ = '\\';
+			*d++ = 'n';
+			break;
+		case '\r':
+			*d++ = '\\';
+			*d++ = 'r';
+			break;
+		case '\\':
+			*d++ = '\\';
+			*d++ = '\\';
+			break;
 		default: *d++ = s[i];
 		}
 	}

@@ -44,9 +44,9 @@ enum { PAD = 64, MAX_THREADS = 4 };
 struct chunk {
 	int scanned; /* and not yet committed: read and scanned by one
 		      * thread, committed by any, in input order */
-	char *buf; /* its bytes: mem, or in map */
-	char *mem; /* cap + PAD bytes */
-	void *map; /* mapped: maplen bytes of the file, PAD after len */
+	char *buf;   /* its bytes: mem, or in map */
+	char *mem;   /* cap + PAD bytes */
+	void *map;   /* mapped: maplen bytes of the file, PAD after len */
 	size_t maplen;
 	uint64_t off; /* mapped: the file offset of buf[0] */
 	size_t cap, len, cut;
@@ -56,8 +56,8 @@ struct chunk {
 	uint64_t bytes_in; /* the input's bytes read when it was filled */
 	struct scan_rec *rec;
 	size_t n, rcap;
-	int hard;         /* the record after rec[n - 1] is malformed */
-	uint32_t lines;   /* line ends in [0, cut) */
+	int hard;       /* the record after rec[n - 1] is malformed */
+	uint32_t lines; /* line ends in [0, cut) */
 	struct record *slow;
 	size_t nslow, slowcap;
 };
@@ -70,8 +70,8 @@ struct worker {
 	int started;
 	void *t; /* the tool's */
 	struct reader *mem;
-	uint32_t *sep; /* field i ends at sep[i] (its comma or line end) */
-	size_t need;   /* kept for the fields before the last key field's
+	uint32_t *sep;     /* field i ends at sep[i] (its comma or line end) */
+	size_t need;       /* kept for the fields before the last key field's
 			* end (the others are only counted) */
 	struct buf *unesc; /* one per field: quotes undoubled */
 };
@@ -82,9 +82,9 @@ struct scan {
 	struct stream *st;
 	const struct scan_ops *ops;
 	struct in_file *in;
-	int fd;          /* mapped: the file's descriptor, else -1 */
-	uint64_t fsize;  /* mapped: the file's size at the start */
-	uint64_t off0;   /* mapped: the offset of the first chunk */
+	int fd;                /* mapped: the file's descriptor, else -1 */
+	uint64_t fsize;        /* mapped: the file's size at the start */
+	uint64_t off0;         /* mapped: the offset of the first chunk */
 	uint64_t end0, bytes0; /* mapped: in's offset and bytes_in then */
 	size_t page;
 	size_t ncols;
@@ -109,10 +109,7 @@ struct scan {
 
 size_t csvscan_chunk = CSVSCAN_CHUNK;
 
-int csvscan_enabled(void)
-{
-	return !cli_env_off("COV_FASTSCAN");
-}
+int csvscan_enabled(void) { return !cli_env_off("COV_FASTSCAN"); }
 
 static size_t nthreads(void)
 {
@@ -218,7 +215,8 @@ static void map_chunk(struct scan *s, struct chunk *c, uint64_t off)
 		uint64_t w = round_up(e, HUGE);
 		uint64_t end = round_up(s->fsize, s->page);
 		size_t ml = (size_t)((w < end ? w : end) - a);
-		void *m = mmap(NULL, ml, PROT_READ, MAP_PRIVATE, s->fd, (off_t)a);
+		void *m =
+			mmap(NULL, ml, PROT_READ, MAP_PRIVATE, s->fd, (off_t)a);
 
 		if (m != MAP_FAILED) {
 			/* errors ignored: the pages then come a fault at a
@@ -343,6 +341,7 @@ static int special_byte(struct worker *w, const char *b, size_t at,
 }
 
 #ifdef __SSE2__
+/* clang-format off */
 static const unsigned char pop8[256] = {
 #define P2(n) n, n + 1, n + 1, n + 2
 #define P4(n) P2(n), P2(n + 1), P2(n + 1), P2(n + 2)
@@ -352,12 +351,13 @@ static const unsigned char pop8[256] = {
 #undef P4
 #undef P6
 };
+/* clang-format on */
 
 /* 16 bytes a block, SSE2 (every x86-64) */
 #define SCAN_NAME blocks16
 #define SCAN_W 16
 #define SCAN_ATTR
-#define SCAN_POPCOUNT(m) (pop8[(m) & 0xff] + pop8[((m) >> 8) & 0xff])
+#define SCAN_POPCOUNT(m) (pop8[(m)&0xff] + pop8[((m) >> 8) & 0xff])
 #define SCAN_SENTINEL(m) ((m) |= UINT64_C(0xff) << 16)
 #define SCAN_CTZ(m) __builtin_ctzll(m)
 #define SCAN_MASKS(p, n, c, s, h)                                              \
@@ -393,10 +393,9 @@ static const unsigned char pop8[256] = {
 		__m256i y_ = _mm256_loadu_si256((const __m256i *)(p) + 1);     \
 		n = SCAN_BITS(SCAN_EQ(x_, '\n'), SCAN_EQ(y_, '\n'));           \
 		c = SCAN_BITS(SCAN_EQ(x_, ','), SCAN_EQ(y_, ','));             \
-		s = SCAN_BITS(_mm256_or_si256(SCAN_EQ(x_, '"'),                \
-					      SCAN_EQ(x_, '\r')),              \
-			      _mm256_or_si256(SCAN_EQ(y_, '"'),                \
-					      SCAN_EQ(y_, '\r')));             \
+		s = SCAN_BITS(                                                 \
+			_mm256_or_si256(SCAN_EQ(x_, '"'), SCAN_EQ(x_, '\r')),  \
+			_mm256_or_si256(SCAN_EQ(y_, '"'), SCAN_EQ(y_, '\r'))); \
 		h = SCAN_BITS(x_, y_);                                         \
 	} while (0)
 #include "csvscan_blocks.h"
@@ -479,8 +478,8 @@ static void simd_pick(struct scan *s)
  * block at a time (csvscan_blocks.h): in a stretch without quotes or CR
  * (but the CR of a CR LF line end) only the commas are looked at, four at
  * a time without a branch. */
-static int scan_record(struct worker *w, const char *b, size_t pos,
-		       size_t cut, size_t *lenp, size_t *endp, uint32_t *nlp)
+static int scan_record(struct worker *w, const char *b, size_t pos, size_t cut,
+		       size_t *lenp, size_t *endp, uint32_t *nlp)
 {
 	struct qstate q = {0, pos, 0, 0, 0, 0, 1};
 	size_t first_hi = (size_t)-1, last_hi = 0;
@@ -545,8 +544,8 @@ static struct record *new_slow(struct chunk *c)
 	return &c->slow[c->nslow++];
 }
 
-const char *csvscan_field_quoted(const struct scan_fields *f, int i,
-				 size_t s, size_t e, size_t *n)
+const char *csvscan_field_quoted(const struct scan_fields *f, int i, size_t s,
+				 size_t e, size_t *n)
 {
 	const char *b = f->b;
 	struct buf *u;
@@ -592,14 +591,16 @@ static void scan_chunk(struct worker *w, struct chunk *c)
 		if (scan_record(w, b, pos, cut, &len, &end, &nl)) {
 			r->len = (uint32_t)len;
 			r->slow = -1;
-			ops->key(w->t,
-				 &(struct scan_fields){b, w->sep, pos, w->unesc},
-				 NULL, r);
+			ops->key(
+				w->t,
+				&(struct scan_fields){b, w->sep, pos, w->unesc},
+				NULL, r);
 		} else {
 			struct record *rec = new_slow(c);
 			long lines, k;
 
-			k = reader_parse(w->mem, b + pos, cut - pos, rec, &lines);
+			k = reader_parse(w->mem, b + pos, cut - pos, rec,
+					 &lines);
 			if (k <= 0) {
 				c->nslow--;
 				c->n--;
@@ -678,7 +679,8 @@ static void *run(void *arg)
 				pthread_mutex_lock(&s->mu);
 			}
 			if (s->halted || s->failed)
-				s->read_over = 1; /* keep the chunks to hand back */
+				s->read_over =
+					1; /* keep the chunks to hand back */
 			c->scanned = 0;
 			s->committed = i + 1;
 			s->committing = 0;
@@ -838,9 +840,8 @@ static void map_input(struct scan *s)
 	int fd;
 
 	s->fd = -1;
-	if (cli_env_off("COV_MMAP") ||
-	    (fd = in_plain_file(s->in, &end)) < 0 || fstat(fd, &sb) != 0 ||
-	    end < s->in->end - r->pos)
+	if (cli_env_off("COV_MMAP") || (fd = in_plain_file(s->in, &end)) < 0 ||
+	    fstat(fd, &sb) != 0 || end < s->in->end - r->pos)
 		return;
 	s->fd = fd;
 	s->fsize = (uint64_t)sb.st_size;

@@ -81,8 +81,8 @@ struct scan_fields {
 };
 
 /* csvscan_field for a field in quotes, b[s..e) with its quotes */
-const char *csvscan_field_quoted(const struct scan_fields *f, int i,
-				 size_t s, size_t e, size_t *n);
+const char *csvscan_field_quoted(const struct scan_fields *f, int i, size_t s,
+				 size_t e, size_t *n);
 
 /* The value of field i (one of scan_ops.fields) of the record f, quotes
  * undoubled: valid until the key callback returns.  Inline: the key

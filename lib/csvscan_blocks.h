@@ -51,8 +51,9 @@ SCAN_ATTR static int SCAN_NAME(struct worker *w, const char *b, size_t pos,
 			{
 				/* without a branch: which blocks have such
 				 * bytes varies from record to record */
-				size_t f = base + (size_t)__builtin_ctzll(
-							  mh | UINT64_C(1) << 63),
+				size_t f = base +
+					   (size_t)__builtin_ctzll(
+						   mh | UINT64_C(1) << 63),
 				       l = base + 63 -
 					   (size_t)__builtin_clzll(mh | 1);
 
@@ -99,25 +100,29 @@ SCAN_ATTR static int SCAN_NAME(struct worker *w, const char *b, size_t pos,
 				/* the special bytes before the next quote or
 				 * CR (and, outside quotes, LF) */
 				uint64_t stop = m & (q->inq ? ms : ms | mn);
-				uint64_t run = m & (stop ? (stop & -stop) - 1 : full);
+				uint64_t run =
+					m & (stop ? (stop & -stop) - 1 : full);
 
 				if (q->inq && run) {
 					/* commas and LFs inside quotes */
 					q->special = 1;
-					q->nl += (uint32_t)SCAN_POPCOUNT(run & mn);
+					q->nl += (uint32_t)SCAN_POPCOUNT(run &
+									 mn);
 					m &= ~run;
 					continue;
 				}
 				if (!q->quoted && run) {
 					/* separating commas, as in the quick
 					 * way above */
-					if (q->nf + (size_t)SCAN_POPCOUNT(run) >=
+					if (q->nf + (size_t)SCAN_POPCOUNT(
+							    run) >=
 					    ncols)
 						return 0; /* too many fields */
 					m &= ~run;
 					for (; run; run &= run - 1) {
-						at = base + (size_t)__builtin_ctzll(
-								    run);
+						at = base +
+						     (size_t)__builtin_ctzll(
+							     run);
 						sep[q->nf++] = (uint32_t)at;
 					}
 					q->fs = at + 1;
@@ -136,7 +141,8 @@ SCAN_ATTR static int SCAN_NAME(struct worker *w, const char *b, size_t pos,
 				if (*first_hi == (size_t)-1)
 					*first_hi = base +
 						    (size_t)__builtin_ctzll(mh);
-				*last_hi = base + 63 - (size_t)__builtin_clzll(mh);
+				*last_hi =
+					base + 63 - (size_t)__builtin_clzll(mh);
 			}
 			if (k > 0)
 				return 1;

@@ -341,8 +341,7 @@ static int contact_key(struct keyer *k, const struct kvals *rec)
 	return fn || ln;
 }
 
-static int hash_key(struct keyer *k, const struct kvals *rec,
-		    struct key128 *h)
+static int hash_key(struct keyer *k, const struct kvals *rec, struct key128 *h)
 {
 	int any = 0;
 
@@ -439,8 +438,7 @@ void keyer_free(struct keyer *k)
 
 /* ---- options ---------------------------------------------------------- */
 
-int dedupe_parse_keep(const char *s, struct dedupe_opts *o,
-		      struct cov_err *e)
+int dedupe_parse_keep(const char *s, struct dedupe_opts *o, struct cov_err *e)
 {
 	o->newest_field = NULL;
 	if (strcmp(s, "first") == 0)
@@ -474,10 +472,22 @@ int dedupe_parse_size(const char *s, size_t *bytes)
 	if (errno || v == 0)
 		return -1;
 	switch (toupper((unsigned char)*end)) {
-	case 'K': shift = 10; end++; break;
-	case 'M': shift = 20; end++; break;
-	case 'G': shift = 30; end++; break;
-	case 'T': shift = 40; end++; break;
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	case 'T':
+		shift = 40;
+		end++;
+		break;
 	default: break;
 	}
 	if (shift && (end[0] == 'i' || end[0] == 'I'))
@@ -513,15 +523,15 @@ struct job {
 	const struct dedupe_opts *o;
 	struct keyer *k;
 	struct keytab *t;
-	unsigned words;          /* payload words */
-	int w_value, w_count;    /* payload word of the value, count (-1) */
-	int newest, dup_count;   /* field indices, -1 */
-	size_t newest_for;       /* schema size when newest was looked up */
+	unsigned words;        /* payload words */
+	int w_value, w_count;  /* payload word of the value, count (-1) */
+	int newest, dup_count; /* field indices, -1 */
+	size_t newest_for;     /* schema size when newest was looked up */
 	size_t budget;
 	/* --dupes */
 	struct writer *dw;
 	struct schema ds;
-	int *dmap;               /* stream field -> ds field, -1: not written */
+	int *dmap; /* stream field -> ds field, -1: not written */
 	size_t dmap_for;
 	int *dorder;
 	size_t dn;
@@ -590,7 +600,8 @@ static uint64_t policy_value(struct job *j, const struct record *rec)
 
 			for (size_t i = 0; i < j->date.len && d < 14; i++)
 				if (isdigit((unsigned char)j->date.p[i])) {
-					v = v * 10 + (uint64_t)(j->date.p[i] - '0');
+					v = v * 10 +
+					    (uint64_t)(j->date.p[i] - '0');
 					d++;
 				} else if (j->date.p[i] == 'Z' ||
 					   j->date.p[i] == '+' ||
@@ -608,9 +619,18 @@ static void merge_rank(const struct job *j, uint64_t row, uint64_t v,
 		       uint64_t r[2])
 {
 	switch (j->o->keep) {
-	case DEDUPE_FIRST: r[0] = 0; r[1] = row; break;
-	case DEDUPE_LAST: r[0] = 0; r[1] = UINT64_MAX - row; break;
-	default: r[0] = UINT64_MAX - v; r[1] = row; break;
+	case DEDUPE_FIRST:
+		r[0] = 0;
+		r[1] = row;
+		break;
+	case DEDUPE_LAST:
+		r[0] = 0;
+		r[1] = UINT64_MAX - row;
+		break;
+	default:
+		r[0] = UINT64_MAX - v;
+		r[1] = row;
+		break;
 	}
 }
 
@@ -634,8 +654,10 @@ static void dupes_map(struct job *j)
 		return;
 	j->dmap = xrealloc(j->dmap, (s->n + 1) * sizeof *j->dmap);
 	for (size_t i = j->dorder ? j->dmap_for : 0; i < s->n; i++)
-		j->dmap[i] = is_added(j->st, i) ? -1 :
-			     schema_add(&j->ds, s->names[i], s->lens[i]);
+		j->dmap[i] =
+			is_added(j->st, i)
+				? -1
+				: schema_add(&j->ds, s->names[i], s->lens[i]);
 	/* an input field named dup_of is reused, as stream_add_field does */
 	if (!j->dorder || j->dup_of < 0)
 		j->dup_of = schema_add(&j->ds, "dup_of", 6);
@@ -648,16 +670,15 @@ static void dupes_map(struct job *j)
 	j->dorder[j->dn++] = j->dup_of;
 }
 
-static void set_number(struct job *j, struct record *rec, size_t i,
-		       uint64_t v)
+static void set_number(struct job *j, struct record *rec, size_t i, uint64_t v)
 {
 	buf_reset(&j->num);
 	buf_addf(&j->num, "%llu", (unsigned long long)v);
 	rec_set_clean(rec, i, j->num.p, j->num.len, VAL_RAW);
 }
 
-static int write_dupe(struct job *j, const struct record *rec,
-		      uint64_t dup_of, struct cov_err *e)
+static int write_dupe(struct job *j, const struct record *rec, uint64_t dup_of,
+		      struct cov_err *e)
 {
 	stream_count_aside(j->st);
 	if (!j->o->dupes)
@@ -687,7 +708,8 @@ static int emit(struct job *j, struct spool *to, uint64_t row,
 		const struct record *rec, uint64_t dup_of, struct cov_err *e)
 {
 	if (to) {
-		struct spool_entry x = {row, dup_of, {0, 0}, dup_of ? F_DUPE : 0};
+		struct spool_entry x = {
+			row, dup_of, {0, 0}, dup_of ? F_DUPE : 0};
 		return spool_write(to, &x, rec, e);
 	}
 	if (dup_of)
@@ -770,8 +792,7 @@ struct dump {
 	int failed;
 };
 
-static void dump_key(const struct key128 *h, const uint64_t *payload,
-		     void *arg)
+static void dump_key(const struct key128 *h, const uint64_t *payload, void *arg)
 {
 	struct dump *d = arg;
 	struct spool_entry x = {payload ? payload[0] : 0, 0, *h, F_KEY};
@@ -1028,7 +1049,8 @@ static int run_spool(struct job *j, struct spool *src, int table_ready,
 		} else {
 			p = keytab_get(j->t, &y->h);
 			if (p[0] == y->row)
-				r = emit(j, to, y->row, survivor(j, rp, p), 0, e);
+				r = emit(j, to, y->row, survivor(j, rp, p), 0,
+					 e);
 			else
 				r = emit(j, to, y->row, rp, p[0], e);
 		}
@@ -1050,9 +1072,8 @@ fail:
 
 /* first, one partition: the keys written before the spill (keys), then
  * its records in order.  -2 when its keys do not fit. */
-static int run_first_part(struct job *j, struct spool *src,
-			  struct spool *keys, struct spool *to,
-			  struct cov_err *e)
+static int run_first_part(struct job *j, struct spool *src, struct spool *keys,
+			  struct spool *to, struct cov_err *e)
 {
 	struct spool_entry x;
 	struct record rec = RECORD_INIT;
@@ -1148,7 +1169,8 @@ static int work_parts(struct job *j, struct spool *S, struct spool *K,
 
 	for (unsigned p = 0; p < SPILL_PARTS && r >= 0; p++) {
 		if (first)
-			r = run_first_part(j, &S[p], K ? &K[p] : NULL, &O[p], e);
+			r = run_first_part(j, &S[p], K ? &K[p] : NULL, &O[p],
+					   e);
 		else
 			r = run_spool(j, &S[p], 0, &O[p], e);
 		if (r == -2) {
@@ -1170,7 +1192,8 @@ static int work_parts(struct job *j, struct spool *S, struct spool *K,
 				r = -1;
 				break;
 			}
-			r = split(&S[p], K ? &K[p] : NULL, S2, K2, level + 1, e);
+			r = split(&S[p], K ? &K[p] : NULL, S2, K2, level + 1,
+				  e);
 			if (r >= 0)
 				r = work_parts(j, S2, K2, level + 1, &O[p], e);
 			else {
@@ -1231,7 +1254,8 @@ static int run_partition(struct job *j, struct cov_err *e)
 			stream_count_reason(j->st, "key_empty", 1);
 		}
 		if (norder != j->st->schema.n) {
-			order = xrealloc(order, j->st->schema.n * sizeof *order);
+			order = xrealloc(order,
+					 j->st->schema.n * sizeof *order);
 			for (; norder < j->st->schema.n; norder++)
 				order[norder] = (int)norder;
 		}
@@ -1245,7 +1269,8 @@ static int run_partition(struct job *j, struct cov_err *e)
 			continue;
 		if (r >= 0) {
 			if (norder != j->st->schema.n) {
-				order = xrealloc(order, (j->st->schema.n + 1) * sizeof *order);
+				order = xrealloc(order, (j->st->schema.n + 1) *
+								sizeof *order);
 				for (; norder < j->st->schema.n; norder++)
 					order[norder] = (int)norder;
 			}
@@ -1439,14 +1464,16 @@ static int run_stream_first(struct job *j, struct cov_err *e)
 
 			memset(c, 0, sizeof *c);
 			c->row = j->st->rows_in;
-			if (keyer_hash(j->k, &j->st->schema, &rec[cur], &c->h)) {
+			if (keyer_hash(j->k, &j->st->schema, &rec[cur],
+				       &c->h)) {
 				c->flags = F_KEY;
 				if (j->t)
 					keytab_prefetch(j->t, &c->h);
 			} else
 				stream_count_reason(j->st, "key_empty", 1);
 			cur ^= 1;
-			if (have && (r = first_one(j, &x[cur], &rec[cur], e)) < 0)
+			if (have &&
+			    (r = first_one(j, &x[cur], &rec[cur], e)) < 0)
 				break;
 			have = 1;
 		}

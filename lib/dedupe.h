@@ -47,9 +47,9 @@ enum dedupe_keep {
 };
 
 struct dedupe_opts {
-	const char *key;          /* -k: "contact" or "f1,f2,..."; NULL: default */
-	int exact;                /* --exact */
-	int keep;                 /* enum dedupe_keep */
+	const char *key; /* -k: "contact" or "f1,f2,..."; NULL: default */
+	int exact;       /* --exact */
+	int keep;        /* enum dedupe_keep */
 	const char *newest_field; /* for DEDUPE_NEWEST */
 	int merge;                /* --merge */
 	const char *dupes;        /* --dupes FILE */
@@ -93,8 +93,7 @@ const char *keyer_bytes(const struct keyer *k, size_t *n);
 void keyer_free(struct keyer *k);
 
 /* Parse a --keep value into o.  -1 and e (usage) when it is not one. */
-int dedupe_parse_keep(const char *s, struct dedupe_opts *o,
-		      struct cov_err *e);
+int dedupe_parse_keep(const char *s, struct dedupe_opts *o, struct cov_err *e);
 
 /* Parse a size: digits with an optional K, M, G or T (powers of 1024, an
  * optional trailing B or iB).  0, or -1 when malformed or zero. */

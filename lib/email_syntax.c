@@ -20,6 +20,7 @@
 #define DOMAIN_MAX 253
 #define LABEL_MAX 63
 
+/* clang-format off */
 enum {
 	C_ATEXT = 1,  /* allowed in a dot-atom */
 	C_LDH = 2,    /* letter, digit, hyphen */
@@ -28,6 +29,7 @@ enum {
 	C_QTEXT = 16, /* allowed as is between quotes (space included) */
 	C_PLAIN = 32  /* a-z 0-9 '-' '.': a domain byte email_syntax_plain takes */
 };
+/* clang-format on */
 
 static unsigned char cls[256]; /* bytes >= 128 are in no class */
 
@@ -70,6 +72,7 @@ static int decode(const char *s, size_t n, size_t i, utf8proc_int32_t *cp)
  * or unassigned code points). */
 static int local_char_ok(utf8proc_int32_t cp)
 {
+	/* clang-format off */
 	switch (utf8proc_category(cp)) {
 	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
 	case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
@@ -86,12 +89,14 @@ static int local_char_ok(utf8proc_int32_t cp)
 	default:
 		return 0;
 	}
+	/* clang-format on */
 }
 
 /* Non-ASCII characters allowed in a domain label: 2 for a letter or mark,
  * 1 for a digit, 0 for anything else. */
 static int label_char_kind(utf8proc_int32_t cp)
 {
+	/* clang-format off */
 	switch (utf8proc_category(cp)) {
 	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
 	case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
@@ -103,6 +108,7 @@ static int label_char_kind(utf8proc_int32_t cp)
 	default:
 		return 0;
 	}
+	/* clang-format on */
 }
 
 static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
@@ -356,6 +362,7 @@ int email_syntax_check(const char *s, size_t n, size_t *at)
 
 const char *email_syntax_message(int code)
 {
+	/* clang-format off */
 	static const char *const msg[] = {
 		[EMAIL_SYNTAX_OK] = "valid",
 		[EMAIL_SYNTAX_EMPTY] = "empty",
@@ -378,6 +385,7 @@ const char *email_syntax_message(int code)
 		[EMAIL_SYNTAX_TLD] = "top-level domain not made of letters",
 		[EMAIL_SYNTAX_UTF8] = "invalid UTF-8",
 	};
+	/* clang-format on */
 
 	if (code < 0 || (size_t)code >= sizeof msg / sizeof msg[0])
 		return "unknown";

@@ -28,6 +28,7 @@
 
 #include <stddef.h>
 
+/* clang-format off */
 enum email_syntax_error {
 	EMAIL_SYNTAX_OK = 0,
 	EMAIL_SYNTAX_EMPTY,
@@ -50,6 +51,7 @@ enum email_syntax_error {
 	EMAIL_SYNTAX_TLD,             /* numeric, one letter, or a hyphen */
 	EMAIL_SYNTAX_UTF8             /* invalid UTF-8 */
 };
+/* clang-format on */
 
 /* Check s[0..n) as an address.  Returns EMAIL_SYNTAX_OK (0) and sets *at
  * (when not NULL) to the offset of the '@' that separates local part and

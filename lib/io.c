@@ -47,8 +47,8 @@ struct in_file *in_open(const char *path, struct cov_err *e)
 		f->name = xstrdup(path);
 		f->fd = open(path, O_RDONLY);
 		if (f->fd < 0) {
-			err_set(e, COV_EXIT_IO, path, 0, "open", "cannot open: %s",
-				strerror(errno));
+			err_set(e, COV_EXIT_IO, path, 0, "open",
+				"cannot open: %s", strerror(errno));
 			free(f->name);
 			free(f);
 			return NULL;
@@ -133,7 +133,8 @@ static long fill_gz(struct in_file *f, char *dst, size_t room,
 			if (r == 0) {
 				if (!f->gz_done) {
 					err_set(e, COV_EXIT_DATA, f->name, 0,
-						"gzip", "truncated gzip stream");
+						"gzip",
+						"truncated gzip stream");
 					return -1;
 				}
 				return 0;
@@ -260,7 +261,8 @@ long in_pread(struct in_file *f, char *dst, size_t n, uint64_t off,
 	size_t got = 0;
 
 	while (got < n) {
-		ssize_t k = pread(f->fd, dst + got, n - got, (off_t)(off + got));
+		ssize_t k =
+			pread(f->fd, dst + got, n - got, (off_t)(off + got));
 
 		if (k < 0 && errno == EINTR)
 			continue;
@@ -377,8 +379,9 @@ struct out_file *out_open(const char *path, struct cov_err *e)
 			return NULL;
 	} else {
 		/* a symbolic link: replace the file it names, keep the link */
-		char *real = lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode) ?
-				     realpath(path, NULL) : NULL;
+		char *real = lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode)
+				     ? realpath(path, NULL)
+				     : NULL;
 		if (real)
 			path = real;
 		const char *slash = strrchr(path, '/');
@@ -478,7 +481,8 @@ static int deflate_some(struct out_file *o, const void *p, size_t n, int flush,
 		}
 		if (write_all(o, o->zbuf, OUT_BUF - zs->avail_out, e) < 0)
 			return -1;
-	} while (zs->avail_out == 0 || (flush == Z_FINISH && z != Z_STREAM_END));
+	} while (zs->avail_out == 0 ||
+		 (flush == Z_FINISH && z != Z_STREAM_END));
 	return 0;
 }
 
@@ -584,7 +588,8 @@ int out_close(struct out_file *o, struct cov_err *e)
 	if (o->tmp) {
 		if (r == 0 && rename(o->tmp, o->path) != 0) {
 			err_set(e, COV_EXIT_IO, o->path, 0, "write",
-				"cannot rename into place: %s", strerror(errno));
+				"cannot rename into place: %s",
+				strerror(errno));
 			r = -1;
 		}
 		if (r != 0)

@@ -26,20 +26,20 @@
 #include "buf.h"
 #include "err.h"
 
-#define IN_BLOCK (1u << 20)          /* bytes asked of read() at a time */
-#define IN_MAX_RECORD (64u << 20)    /* largest record a parser may hold */
+#define IN_BLOCK (1u << 20)       /* bytes asked of read() at a time */
+#define IN_MAX_RECORD (64u << 20) /* largest record a parser may hold */
 
 struct in_file {
-	char *name;       /* as given; "-" for stdin */
-	char *buf;        /* the window: valid bytes are buf[0..end) */
+	char *name; /* as given; "-" for stdin */
+	char *buf;  /* the window: valid bytes are buf[0..end) */
 	size_t end, cap;
-	int eof;          /* no more bytes will come */
+	int eof;           /* no more bytes will come */
 	uint64_t bytes_in; /* bytes read from the file (compressed size) */
 	/* private */
 	int fd, gz, gz_done;
-	int err_pending;  /* in_fill fails with err (in_fail) */
+	int err_pending; /* in_fill fails with err (in_fail) */
 	struct cov_err err;
-	void *zs;         /* z_stream when gz */
+	void *zs; /* z_stream when gz */
 	unsigned char *zbuf;
 	size_t zlen, zpos;
 };

@@ -65,11 +65,13 @@ static uint64_t *slots_new(size_t bytes)
 	uint64_t *p;
 
 	if (bytes >= KEYTAB_MAP_MIN) {
-		void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		void *m =
+			mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 
 		if (m == MAP_FAILED)
-			cov_die(COV_EXIT_IO, "out of memory (%zu bytes)", bytes);
+			cov_die(COV_EXIT_IO, "out of memory (%zu bytes)",
+				bytes);
 		return m;
 	}
 	p = xmalloc(bytes);
@@ -142,7 +144,7 @@ int keytab_put(struct keytab *t, const struct key128 *h, uint64_t **payload)
 		}
 	}
 	if ((s->n + 1) * 4 > s->cap * 3) {
-		size_t cap = !s->cap	      ? KEYTAB_MIN_CAP
+		size_t cap = !s->cap          ? KEYTAB_MIN_CAP
 			     : t->stride == 2 ? s->cap * 2
 					      : s->cap + s->cap / 2;
 		size_t grow = (cap - s->cap) * t->stride * sizeof(uint64_t);

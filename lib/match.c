@@ -130,7 +130,7 @@
 #define GEO_FACTOR 0.9
 #define DCACHE_MIN 4096
 #define DCACHE_MAX (1u << 22)
-#define AF_ID_CLEAN 1 /* the id holds no comma, quote, CR or LF */
+#define AF_ID_CLEAN 1  /* the id holds no comma, quote, CR or LF */
 #define AF_INHERITED 2 /* reached through an ancestor's domain */
 #define DOM_UNSET 255
 
@@ -144,8 +144,8 @@ struct acct {
 	uint32_t name;   /* name_hash of its company name, 0 none */
 	uint16_t id_len;
 	uint16_t tier;
-	char cc[2];      /* country code, "\0\0" unknown */
-	uint8_t depth;   /* parent links above it (capped at 255) */
+	char cc[2];    /* country code, "\0\0" unknown */
+	uint8_t depth; /* parent links above it (capped at 255) */
 	uint8_t flags;
 };
 
@@ -172,7 +172,7 @@ struct htab {
 };
 
 struct decision {
-	uint64_t h1, h2;  /* XXH3-128 of the inputs (decision_slot) */
+	uint64_t h1, h2; /* XXH3-128 of the inputs (decision_slot) */
 	uint32_t account, total;
 	float score;
 	uint8_t method, rule, used;
@@ -195,8 +195,8 @@ struct ahead {
 	size_t hn;
 	uint64_t hid, hkey, hdom;
 	XXH128_hash_t hhost;
-	int have_hdom;            /* hdom: hash_str of host */
-	uint32_t dnode, knode;    /* nodes the slots point to, unverified */
+	int have_hdom;         /* hdom: hash_str of host */
+	uint32_t dnode, knode; /* nodes the slots point to, unverified */
 };
 
 /* Records prefetched and not yet matched, at most (see matcher_prefetch). */
@@ -227,10 +227,12 @@ enum {
 	AC_PARENT
 };
 
+/* clang-format off */
 static const char *const role_name[MATCH_NROLES] = {
 	"account_id", "email", "email_domain", "company", "company_key",
 	"country",
 };
+/* clang-format on */
 
 static const char *const method_name[MATCH_NMETHODS] = {
 	"none", "existing", "domain", "name", "fuzzy",
@@ -242,15 +244,15 @@ static const char *const rule_name[] = {
 
 struct matcher {
 	/* accounts */
-	struct buf arena; /* account and node records, 4-byte aligned */
+	struct buf arena;   /* account and node records, 4-byte aligned */
 	uint32_t *acct_off; /* per account number: its record */
 	size_t nacct, acap;
 	struct posting *post;
 	size_t npost;
 	struct htab ids, doms, keys;
-	uint64_t *fz;     /* fuzzy blocks, sorted */
+	uint64_t *fz; /* fuzzy blocks, sorted */
 	size_t nfz;
-	uint32_t *fzdir;  /* first entry per value of the top fzbits bits */
+	uint32_t *fzdir; /* first entry per value of the top fzbits bits */
 	unsigned fzbits;
 	int finished;
 	/* load-time only */
@@ -258,19 +260,19 @@ struct matcher {
 	uint32_t *parent_off; /* per account: ptext offset of parent id + 1 */
 	uint16_t *parent_len;
 	uint32_t *line;
-	uint32_t *pairs;      /* (node, account) of shared nodes, in order */
+	uint32_t *pairs; /* (node, account) of shared nodes, in order */
 	size_t npairs, pcap;
-	uint32_t *keylist;    /* the key nodes, in order */
+	uint32_t *keylist; /* the key nodes, in order */
 	size_t nkeys, kcap;
-	struct dent *dlist;   /* one account's registrable domains */
+	struct dent *dlist; /* one account's registrable domains */
 	size_t ndlist, dlcap;
 	struct buf dtext;
 	/* options */
 	double min_score;
 	int explain;
 	char *field[MATCH_NROLES];
-	char **with;      /* --with names */
-	char **with_out;  /* account_NAME */
+	char **with;     /* --with names */
+	char **with_out; /* account_NAME */
 	size_t nwith;
 	struct validator *v;
 	/* caches */
@@ -291,8 +293,8 @@ struct matcher {
 	/* per-contact scratch */
 	struct ahead ahead[AHEAD]; /* the last records prefetched */
 	unsigned ahead_next;
-	uint32_t res_acct;  /* the record of the last result's account */
-	int want_cands;     /* fill match_result.cand past the first */
+	uint32_t res_acct; /* the record of the last result's account */
+	int want_cands;    /* fill match_result.cand past the first */
 	struct buf key, host, reg, tmp, out, fold, dk;
 	struct cand cand[MATCH_MAX_CANDIDATES];
 };
@@ -338,11 +340,12 @@ struct word {
 	const char *s;
 	size_t n;
 };
+/* clang-format off */
 #define W(lit) {lit, sizeof lit - 1}
+/* clang-format on */
 
 /* 1 when s[0..n) is one of the words (ASCII case ignored). */
-static int in_words(const char *s, size_t n, const struct word *w,
-		    size_t nw)
+static int in_words(const char *s, size_t n, const struct word *w, size_t nw)
 {
 	for (size_t i = 0; i < nw; i++)
 		if (w[i].n == n && ieq(s, n, w[i].s))
@@ -353,19 +356,23 @@ static int in_words(const char *s, size_t n, const struct word *w,
 /* Values CRM exports put in an id column to mean "none". */
 static int id_placeholder(const char *s, size_t n)
 {
+	/* clang-format off */
 	static const struct word ph[] = {
 		W("0"), W("#n/a"), W("n/a"), W("na"), W("null"), W("none"),
 		W("nil"), W("-"), W("--"), W("#ref!"), W("#value!"),
 		W("undefined"), W("unknown"),
 	};
+	/* clang-format on */
 
-	return n == 0 || (n <= 9 && in_words(s, n, ph, sizeof ph / sizeof ph[0]));
+	return n == 0 ||
+	       (n <= 9 && in_words(s, n, ph, sizeof ph / sizeof ph[0]));
 }
 
 /* Company keys that name no company: placeholders and the words people
  * type when they work for none. */
 static int key_placeholder(const char *s, size_t n)
 {
+	/* clang-format off */
 	static const struct word ph[] = {
 		W("n a"), W("na"), W("none"), W("null"), W("nil"),
 		W("unknown"), W("not applicable"), W("not available"), W("tbd"),
@@ -375,6 +382,7 @@ static int key_placeholder(const char *s, size_t n)
 		W("personal"), W("individual"), W("home"), W("unemployed"),
 		W("no company"),
 	};
+	/* clang-format on */
 	size_t x = 0;
 
 	/* one to three x's ("x", "xx"): a field filled only to get past a form */
@@ -382,7 +390,8 @@ static int key_placeholder(const char *s, size_t n)
 		x++;
 	if (n && x == n && n <= 3)
 		return 1;
-	return n == 0 || (n <= 22 && in_words(s, n, ph, sizeof ph / sizeof ph[0]));
+	return n == 0 ||
+	       (n <= 22 && in_words(s, n, ph, sizeof ph / sizeof ph[0]));
 }
 
 /* The letters and digits of folded text, '&' as "and", into tmp. */
@@ -390,7 +399,8 @@ static void name_filter(struct buf *tmp, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80)
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c >= 0x80)
 			buf_addc(tmp, (char)c);
 		else if (c == '&')
 			buf_add(tmp, "and", 3);
@@ -464,8 +474,7 @@ static void *table_calloc(size_t n, size_t size)
 
 /* Room for a record of size bytes at the end of the arena, 4-byte
  * aligned: its offset, or NONE (and e) past 4 GB. */
-static uint32_t arena_reserve(struct matcher *m, size_t size,
-			      struct cov_err *e)
+static uint32_t arena_reserve(struct matcher *m, size_t size, struct cov_err *e)
 {
 	size_t off = (m->arena.len + 3) & ~(size_t)3;
 
@@ -564,8 +573,7 @@ static uint32_t ht_find(const struct matcher *m, const struct htab *h,
 				return v;
 		} else {
 			const struct node *nd = node_at(m, v);
-			if (node_len(nd) == n &&
-			    bytes_eq(node_str(m, v), s, n))
+			if (node_len(nd) == n && bytes_eq(node_str(m, v), s, n))
 				return v;
 		}
 	}
@@ -594,11 +602,13 @@ static void ht_insert(struct htab *h, uint64_t hash, uint32_t v)
 {
 	if (!h->slot || (h->n + 1) * 4 > (h->mask + 1) * 3) {
 		size_t cap = h->slot ? (h->mask + 1) * 2 : 64;
-		struct htab nh = {table_calloc(cap, sizeof *nh.slot), cap - 1, 0};
+		struct htab nh = {table_calloc(cap, sizeof *nh.slot), cap - 1,
+				  0};
 		if (h->slot) {
 			for (size_t i = 0; i <= h->mask; i++)
 				if (h->slot[i])
-					ht_place(&nh, (uint32_t)(h->slot[i] >> 32),
+					ht_place(&nh,
+						 (uint32_t)(h->slot[i] >> 32),
 						 (uint32_t)h->slot[i] - 1);
 			free(h->slot);
 		}
@@ -843,7 +853,8 @@ static void snake(struct buf *out, const char *s, size_t n)
 		unsigned char c = (unsigned char)s[i];
 		if (c >= 'A' && c <= 'Z')
 			c += 32;
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c >= 0x80) {
 			if (gap && out->len)
 				buf_addc(out, '_');
 			gap = 0;
@@ -860,7 +871,8 @@ static int with_item(struct matcher *m, const char *s, size_t n,
 {
 	(void)e;
 	m->with = xrealloc(m->with, (m->nwith + 1) * sizeof *m->with);
-	m->with_out = xrealloc(m->with_out, (m->nwith + 1) * sizeof *m->with_out);
+	m->with_out =
+		xrealloc(m->with_out, (m->nwith + 1) * sizeof *m->with_out);
 	m->with[m->nwith] = xstrndup(s, n);
 	snake(&m->tmp, s, n);
 	buf_reset(&m->out);
@@ -896,16 +908,14 @@ void matcher_set_explain(struct matcher *m, int on)
 	m->bound = 0;
 }
 
-int matcher_load_domains(struct matcher *m, const char *path,
-			 struct cov_err *e)
+int matcher_load_domains(struct matcher *m, const char *path, struct cov_err *e)
 {
 	return validator_load_domains(m->v, path, e);
 }
 
 size_t matcher_accounts(const struct matcher *m) { return m->nacct; }
 
-const char *matcher_account_id(const struct matcher *m, uint32_t i,
-			       size_t *n)
+const char *matcher_account_id(const struct matcher *m, uint32_t i, size_t *n)
 {
 	*n = acct_at(m, m->acct_off[i])->id_len;
 	return acct_id(m, m->acct_off[i]);
@@ -943,8 +953,7 @@ static int is_domain_sep(char c)
 }
 
 /* The country code of a country as written (memoised), 0 when none. */
-static int country_memo(struct matcher *m, const char *s, size_t n,
-			char cc[2])
+static int country_memo(struct matcher *m, const char *s, size_t n, char cc[2])
 {
 	const char *v;
 	size_t vn;
@@ -981,8 +990,8 @@ static void domains_parse(struct matcher *m, const char *s, size_t n)
 			struct dent *d;
 			if (m->ndlist == m->dlcap) {
 				m->dlcap = m->dlcap ? m->dlcap * 2 : 8;
-				m->dlist = xrealloc(m->dlist,
-						    m->dlcap * sizeof *m->dlist);
+				m->dlist = xrealloc(
+					m->dlist, m->dlcap * sizeof *m->dlist);
 			}
 			d = &m->dlist[m->ndlist++];
 			d->off = m->dtext.len;
@@ -1073,11 +1082,13 @@ static int add_account(struct matcher *m, const char *id, size_t idn,
 		uint32_t first = acct_at(m, v)->index;
 		err_quote_value(q, sizeof q, id, idn, 40);
 		if (m->line && m->line[first])
-			err_set(e, COV_EXIT_DATA, file, line, "account_id_duplicate",
+			err_set(e, COV_EXIT_DATA, file, line,
+				"account_id_duplicate",
 				"duplicate account_id %s (first on line %u)", q,
 				m->line[first]);
 		else
-			err_set(e, COV_EXIT_DATA, file, line, "account_id_duplicate",
+			err_set(e, COV_EXIT_DATA, file, line,
+				"account_id_duplicate",
 				"duplicate account_id %s", q);
 		return -1;
 	}
@@ -1088,8 +1099,8 @@ static int add_account(struct matcher *m, const char *id, size_t idn,
 	}
 	if (m->nacct == m->acap) {
 		m->acap = m->acap ? m->acap * 2 : 256;
-		m->acct_off = xrealloc(m->acct_off,
-				       m->acap * sizeof *m->acct_off);
+		m->acct_off =
+			xrealloc(m->acct_off, m->acap * sizeof *m->acct_off);
 		m->parent_off = xrealloc(m->parent_off,
 					 m->acap * sizeof *m->parent_off);
 		m->parent_len = xrealloc(m->parent_len,
@@ -1118,7 +1129,8 @@ static int add_account(struct matcher *m, const char *id, size_t idn,
 	x->tier = tiern ? tier_parse(tier, tiern) : TIER_NONE;
 	x->flags = AF_ID_CLEAN;
 	for (size_t i = 0; i < idn; i++)
-		if (id[i] == ',' || id[i] == '"' || id[i] == '\r' || id[i] == '\n')
+		if (id[i] == ',' || id[i] == '"' || id[i] == '\r' ||
+		    id[i] == '\n')
 			x->flags = 0;
 	{
 		char *p = m->arena.p + a + sizeof *x;
@@ -1209,10 +1221,16 @@ static size_t blocks_of(const char *s, size_t n, uint32_t *out, size_t max)
 		for (j = i; j < n && s[j] != ' '; j++)
 			;
 		if (j - i >= 2)
-			out[k++] = (uint32_t)(XXH3_64bits_withSeed(s + i, j - i, 1) >> 32);
+			out[k++] = (uint32_t)(XXH3_64bits_withSeed(s + i, j - i,
+								   1) >>
+					      32);
 		if (j - i >= 5) {
-			out[k++] = (uint32_t)(XXH3_64bits_withSeed(s + i, 4, 2) >> 32);
-			out[k++] = (uint32_t)(XXH3_64bits_withSeed(s + j - 4, 4, 3) >> 32);
+			out[k++] =
+				(uint32_t)(XXH3_64bits_withSeed(s + i, 4, 2) >>
+					   32);
+			out[k++] = (uint32_t)(XXH3_64bits_withSeed(s + j - 4, 4,
+								   3) >>
+					      32);
 		}
 		i = j;
 	}
@@ -1378,8 +1396,8 @@ void matcher_finish(struct matcher *m)
 	shared = postings_build(m);
 	/* trim the growth slack */
 	if (m->nacct) {
-		m->acct_off = xrealloc(m->acct_off,
-				       m->nacct * sizeof *m->acct_off);
+		m->acct_off =
+			xrealloc(m->acct_off, m->nacct * sizeof *m->acct_off);
 		m->acap = m->nacct;
 	}
 	if (m->arena.len)
@@ -1403,6 +1421,7 @@ static const char *extra_canonical(const char *s, size_t n, struct buf *tmp)
 {
 	static const struct {
 		const char *name, *canonical;
+		/* clang-format off */
 	} extra[] = {
 		{"parentaccountid", "parent_account_id"},
 		{"parentid", "parent_account_id"},
@@ -1418,6 +1437,7 @@ static const char *extra_canonical(const char *s, size_t n, struct buf *tmp)
 		{"emaildomains", "domains"},
 		{"website2", "domains"},
 	};
+	/* clang-format on */
 
 	buf_reset(tmp);
 	if (n > 3 && memcmp(s + n - 3, "__c", 3) == 0)
@@ -1437,9 +1457,9 @@ static const char *extra_canonical(const char *s, size_t n, struct buf *tmp)
 }
 
 struct colmap {
-	unsigned char *role;  /* per column: AC_* */
-	int *with_col;        /* per --with name: column, -1 */
-	int company_col;      /* the first company column, for --with name */
+	unsigned char *role; /* per column: AC_* */
+	int *with_col;       /* per --with name: column, -1 */
+	int company_col;     /* the first company column, for --with name */
 	size_t mapped;
 	int has_id;
 };
@@ -1453,8 +1473,9 @@ static void map_columns(struct matcher *m, const struct schema *s,
 	for (size_t i = cm->mapped; i < s->n; i++) {
 		const struct header_match *hm =
 			header_lookup(s->names[i], s->lens[i], HEADER_ACCOUNTS);
-		const char *c = hm ? hm->canonical
-				   : extra_canonical(s->names[i], s->lens[i], &m->tmp);
+		const char *c =
+			hm ? hm->canonical
+			   : extra_canonical(s->names[i], s->lens[i], &m->tmp);
 		unsigned char r = AC_NONE;
 		if (!c)
 			;
@@ -1581,9 +1602,7 @@ int matcher_load_accounts(struct matcher *m, const char *path,
 			if (!vn)
 				continue;
 			switch (cm.role[i]) {
-			case AC_ID:
-				id = v, idn = vn;
-				break;
+			case AC_ID: id = v, idn = vn; break;
 			case AC_COMPANY:
 				if (!namen)
 					name = v, namen = vn;
@@ -1742,6 +1761,7 @@ double match_similarity(const char *a, size_t an, const char *b, size_t bn)
 /* Words that name a region rather than a company. */
 static int region_word(const char *s, size_t n)
 {
+	/* clang-format off */
 	static const struct word w[] = {
 		W("emea"), W("apac"), W("latam"), W("americas"), W("europe"),
 		W("asia"), W("africa"), W("nordics"), W("benelux"), W("dach"),
@@ -1749,6 +1769,7 @@ static int region_word(const char *s, size_t n)
 		W("north america"), W("south america"), W("middle east"),
 		W("asia pacific"), W("latin america"), W("mena"), W("anz"),
 	};
+	/* clang-format on */
 
 	return in_words(s, n, w, sizeof w / sizeof w[0]);
 }
@@ -1785,14 +1806,16 @@ static size_t strip_place(const char *s, size_t n, char cc[3])
 
 /* Fuzzy score of a contact key (and its place-stripped form) against an
  * account key; 0 below min. */
-static double fuzzy_score(const char *q, size_t qn, size_t qcut,
-			  const char *k, size_t kn, double min)
+static double fuzzy_score(const char *q, size_t qn, size_t qcut, const char *k,
+			  size_t kn, double min)
 {
 	double s = sim_bounded(q, qn, k, kn, min);
 
 	if (qcut < qn && s < 1.0) {
 		double t = GEO_FACTOR * sim_bounded(q, qcut, k, kn,
-						   min / GEO_FACTOR > 1 ? 1 : min / GEO_FACTOR);
+						    min / GEO_FACTOR > 1
+							    ? 1
+							    : min / GEO_FACTOR);
 		if (t > s && t >= min)
 			s = t;
 	}
@@ -1831,16 +1854,16 @@ struct ctx {
 	size_t keyn, keycut;
 	const char *company; /* as written, for name_hash */
 	size_t companyn;
-	uint32_t name;   /* name_hash of company; 0 none */
-	int named;       /* name computed */
+	uint32_t name; /* name_hash of company; 0 none */
+	int named;     /* name computed */
 	int cut_done, label_done;
-	uint32_t keynode; /* the accounts' node of the contact's key, NONE */
-	char cc[2];      /* country for rule 3, "\0\0" unknown */
-	char cc0[2];     /* the contact's country, before ctx_cut */
-	int key_given;   /* key is the company_key field's value */
+	uint32_t keynode;  /* the accounts' node of the contact's key, NONE */
+	char cc[2];        /* country for rule 3, "\0\0" unknown */
+	char cc0[2];       /* the contact's country, before ctx_cut */
+	int key_given;     /* key is the company_key field's value */
 	const char *label; /* first label of the e-mail registrable domain */
 	size_t labeln;
-	uint32_t dom;    /* the contact's domain node, NONE */
+	uint32_t dom; /* the contact's domain node, NONE */
 };
 
 static int acct_cmp_id(const struct matcher *m, uint32_t a, uint32_t b)
@@ -1868,12 +1891,14 @@ static int cand_cmp(const struct matcher *m, const struct cand *a,
 	if (a->cc != b->cc)
 		return *rule = MATCH_RULE_COUNTRY, a->cc > b->cc ? -1 : 1;
 	if (a->p.depth != b->p.depth)
-		return *rule = MATCH_RULE_PARENT, a->p.depth < b->p.depth ? -1 : 1;
+		return *rule = MATCH_RULE_PARENT,
+		       a->p.depth < b->p.depth ? -1 : 1;
 	if (a->p.tier != b->p.tier)
 		return *rule = MATCH_RULE_TIER, a->p.tier < b->p.tier ? -1 : 1;
 	if (a->p.tier == 255) {
 		/* both past 254, or none: the records tell */
-		uint16_t x = acct_at(m, a->p.acct)->tier, y = acct_at(m, b->p.acct)->tier;
+		uint16_t x = acct_at(m, a->p.acct)->tier,
+			 y = acct_at(m, b->p.acct)->tier;
 		if (x != y)
 			return *rule = MATCH_RULE_TIER, x < y ? -1 : 1;
 	}
@@ -1950,10 +1975,9 @@ static void cand_weigh(struct matcher *m, struct ctx *c, struct cand *out)
 		} else if (p->key == c->keynode) {
 			out->score = 1;
 		} else {
-			out->score = (float)fuzzy_score(c->key, c->keyn, c->keycut,
-							node_str(m, p->key),
-							node_len(node_at(m, p->key)),
-							m->min_score);
+			out->score = (float)fuzzy_score(
+				c->key, c->keyn, c->keycut, node_str(m, p->key),
+				node_len(node_at(m, p->key)), m->min_score);
 		}
 	}
 	out->same = 0;
@@ -2007,8 +2031,8 @@ static inline size_t cand_add(struct matcher *m, const struct posting *p,
 }
 
 /* Add account a (its record) after the k candidates there are. */
-static inline size_t cand_add_acct(struct matcher *m, uint32_t a,
-				   double score, unsigned char dom, size_t k)
+static inline size_t cand_add_acct(struct matcher *m, uint32_t a, double score,
+				   unsigned char dom, size_t k)
 {
 	struct posting p;
 
@@ -2095,7 +2119,8 @@ static void result_pick(struct matcher *m, struct ctx *c,
 		for (size_t i = 0; i < n; i++)
 			if (m->cand[i].score < 0 && m->cand[i].p.key != NONE &&
 			    m->cand[i].p.key != c->keynode)
-				__builtin_prefetch(m->arena.p + m->cand[i].p.key);
+				__builtin_prefetch(m->arena.p +
+						   m->cand[i].p.key);
 		for (size_t i = 0; i < n; i++)
 			cand_weigh(m, c, &m->cand[i]);
 	}
@@ -2117,7 +2142,8 @@ static void result_pick(struct matcher *m, struct ctx *c,
 		shown = 1; /* the others' records need not be read */
 	for (size_t i = 0; i < shown; i++) {
 		const struct cand *k = &m->cand[i];
-		r->cand[i].account = i ? acct_at(m, k->p.acct)->index : r->account;
+		r->cand[i].account =
+			i ? acct_at(m, k->p.acct)->index : r->account;
 		r->cand[i].score = k->score;
 		r->cand[i].same = k->same;
 		r->cand[i].dom = k->dom;
@@ -2146,7 +2172,8 @@ static size_t websiteless_cands(struct matcher *m, uint32_t v, size_t k,
 	if (!(nd->len & NODE_NOWEB))
 		return k;
 	for (size_t i = 0; i < n; i++) {
-		uint32_t a = nd->count == 1 ? nd->head : m->post[nd->head + i].acct;
+		uint32_t a =
+			nd->count == 1 ? nd->head : m->post[nd->head + i].acct;
 		const struct acct *y = acct_at(m, a);
 		if (y->dom == NONE && !(y->flags & AF_INHERITED))
 			k = cand_add_acct(m, a, 1.0, 0, k);
@@ -2177,8 +2204,8 @@ static void match_domain(struct matcher *m, struct ctx *c, uint32_t dn,
 		if (kn == NONE || head_key == kn ||
 		    !(node_at(m, kn)->len & NODE_NOWEB)) {
 			cand_add_acct(m, nd->head, -1, 2, 0);
-			result_pick(m, c, r, MATCH_DOMAIN, 1, 1, MATCH_RULE_ONLY,
-				    NULL, NULL);
+			result_pick(m, c, r, MATCH_DOMAIN, 1, 1,
+				    MATCH_RULE_ONLY, NULL, NULL);
 			return;
 		}
 	}
@@ -2207,7 +2234,8 @@ static void match_domain(struct matcher *m, struct ctx *c, uint32_t dn,
 	if (k + w == 1) {
 		/* the one that bears the key beat the others on rule 1 */
 		result_pick(m, c, r, MATCH_DOMAIN, 1, nd->count + w,
-			    n > 1 ? MATCH_RULE_NAME : MATCH_RULE_ONLY, NULL, NULL);
+			    n > 1 ? MATCH_RULE_NAME : MATCH_RULE_ONLY, NULL,
+			    NULL);
 		return;
 	}
 	if (n > 1 && (d = decision_slot(m, c, MATCH_DOMAIN, dn, &h)) != NULL &&
@@ -2216,8 +2244,8 @@ static void match_domain(struct matcher *m, struct ctx *c, uint32_t dn,
 	if (k + w == 0) {
 		/* none bears the key: all of the domain's are weighed */
 		n = node_cands(m, dn, -1, 2, 0);
-		result_pick(m, c, r, MATCH_DOMAIN, n, nd->count, MATCH_RULE_ONLY,
-			    n > 1 ? d : NULL, &h);
+		result_pick(m, c, r, MATCH_DOMAIN, n, nd->count,
+			    MATCH_RULE_ONLY, n > 1 ? d : NULL, &h);
 		return;
 	}
 	result_pick(m, c, r, MATCH_DOMAIN, k + w, nd->count + w,
@@ -2241,7 +2269,8 @@ static uint32_t host_lookup(struct matcher *m, const char *h, size_t n,
 	/* a host that is an accounts' domain is its own registrable domain,
 	 * and was found neither free-mail nor disposable when indexed */
 	if ((v = ht_find(m, &m->doms, h, n,
-			 a && a->have_hdom ? a->hdom : hash_str(h, n))) != NONE) {
+			 a && a->have_hdom ? a->hdom : hash_str(h, n))) !=
+	    NONE) {
 		c = 0;
 	} else {
 		c = validator_domain_class(m->v, h, n);
@@ -2313,7 +2342,8 @@ static size_t fuzzy_find(struct matcher *m, const char *q, size_t qn,
 				best = i;
 		if (best == nb)
 			break;
-		for (size_t t = lo[best]; t < hi[best] && nc < FUZZY_MAX_CAND; t++) {
+		for (size_t t = lo[best]; t < hi[best] && nc < FUZZY_MAX_CAND;
+		     t++) {
 			uint32_t v = (uint32_t)m->fz[t];
 			size_t j = (v * 0x9e3779b1u) >> (32 - FUZZY_SEEN_BITS);
 			while (seen[j] != NONE && seen[j] != v)
@@ -2328,7 +2358,8 @@ static size_t fuzzy_find(struct matcher *m, const char *q, size_t qn,
 	}
 	for (size_t i = 0; i < nc; i++) {
 		double s = fuzzy_score(q, qn, qcut, node_str(m, cand[i]),
-				       node_len(node_at(m, cand[i])), m->min_score);
+				       node_len(node_at(m, cand[i])),
+				       m->min_score);
 		size_t j;
 		if (s <= 0)
 			continue;
@@ -2371,7 +2402,8 @@ static void ctx_key(struct matcher *m, const struct match_query *q,
 			if ((v = memo_get(m->keymemo, s, sn, &vn)) != NULL) {
 				k = v, kn = vn;
 			} else if (company_key(s, sn, &m->key) == 0) {
-				memo_put(m->keymemo, s, sn, m->key.p, m->key.len);
+				memo_put(m->keymemo, s, sn, m->key.p,
+					 m->key.len);
 				k = m->key.p, kn = m->key.len;
 			}
 			derived = 1;
@@ -2408,7 +2440,8 @@ static void ctx_country(struct matcher *m, const struct match_query *q,
 	trim(&s, &n);
 	if (!n)
 		return;
-	if (n == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z') {
+	if (n == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' &&
+	    s[1] <= 'Z') {
 		c->cc[0] = s[0];
 		c->cc[1] = s[1];
 		return;
@@ -2499,15 +2532,16 @@ static void match_one(struct matcher *m, const struct match_query *q,
 	if (idn && !id_placeholder(id, idn)) {
 		char id18[18];
 		v = ht_find(m, &m->ids, id, idn,
-			    a && a->q.account_id == id && a->q.account_id_n == idn
+			    a && a->q.account_id == id &&
+					    a->q.account_id_n == idn
 				    ? a->hid
 				    : hash_str(id, idn));
 		if (v == NONE && sf_id18(id, idn, id18))
 			v = ht_find(m, &m->ids, id18, 18, hash_str(id18, 18));
 		if (v != NONE) {
 			cand_add_acct(m, v, 1.0, 0, 0);
-			result_pick(m, &c, r, MATCH_EXISTING, 1, 1, MATCH_RULE_ONLY,
-				    NULL, NULL);
+			result_pick(m, &c, r, MATCH_EXISTING, 1, 1,
+				    MATCH_RULE_ONLY, NULL, NULL);
 			return;
 		}
 	}
@@ -2515,19 +2549,20 @@ static void match_one(struct matcher *m, const struct match_query *q,
 	/* domain */
 	contact_host(q, &host, &hn);
 	if (hn && m->doms.n)
-		dnode = host_lookup(m, host, hn,
-				    a && a->host == host && a->hn == hn ? a : NULL,
-				    &cls);
+		dnode = host_lookup(
+			m, host, hn,
+			a && a->host == host && a->hn == hn ? a : NULL, &cls);
 	c.dom = dnode;
 	ctx_country(m, q, &c);
 	memcpy(c.cc0, c.cc, 2);
 	ctx_key(m, q, &c);
 	if (c.keyn)
-		c.keynode = ht_find(m, &m->keys, c.key, c.keyn,
-				    c.key_given && a && a->q.company_key == c.key &&
-						    a->q.company_key_n == c.keyn
-					    ? a->hkey
-					    : hash_str(c.key, c.keyn));
+		c.keynode =
+			ht_find(m, &m->keys, c.key, c.keyn,
+				c.key_given && a && a->q.company_key == c.key &&
+						a->q.company_key_n == c.keyn
+					? a->hkey
+					: hash_str(c.key, c.keyn));
 	if (dnode != NONE) {
 		match_domain(m, &c, dnode, r);
 		return;
@@ -2606,13 +2641,13 @@ void matcher_bind(struct matcher *m, struct stream *st)
 	m->f_account_id = stream_add_field(st, "account_id");
 	m->f_method = stream_add_field(st, "match_method");
 	m->f_score = stream_add_field(st, "match_score");
-	m->f_input_id = m->input_id_on
-				? stream_add_field(st, "input_account_id")
-				: -1;
+	m->f_input_id =
+		m->input_id_on ? stream_add_field(st, "input_account_id") : -1;
 	m->f_with = xrealloc(m->f_with, (m->nwith + 1) * sizeof *m->f_with);
 	for (size_t w = 0; w < m->nwith; w++)
 		m->f_with[w] = stream_add_field(st, m->with_out[w]);
-	m->f_explain = m->explain ? stream_add_field(st, "match_candidates") : -1;
+	m->f_explain =
+		m->explain ? stream_add_field(st, "match_candidates") : -1;
 	m->bound_n = s->n;
 	m->bound = 1;
 	m->bind_done = 1;
@@ -2656,7 +2691,8 @@ static void set_explain(struct matcher *m, struct stream *st,
 {
 	int json = st->out && st->out->fmt == FMT_NDJSON;
 	struct buf *b = &m->out;
-	size_t shown = r->ncand < MATCH_MAX_EXPLAIN ? r->ncand : MATCH_MAX_EXPLAIN;
+	size_t shown =
+		r->ncand < MATCH_MAX_EXPLAIN ? r->ncand : MATCH_MAX_EXPLAIN;
 	char item[1200];
 
 	buf_reset(b);
@@ -2665,19 +2701,25 @@ static void set_explain(struct matcher *m, struct stream *st,
 	if (r->method != MATCH_NONE) {
 		for (size_t i = 0; i < shown; i++) {
 			size_t idn;
-			const char *id = matcher_account_id(m, r->cand[i].account, &idn);
-			fmt_score(&m->reg, r->method == MATCH_FUZZY || r->cand[i].score < 1
-						   ? r->cand[i].score : 1.0);
-			int k = snprintf(item, sizeof item, "%.*s=%.*s", (int)idn, id,
-					 (int)m->reg.len, m->reg.p);
+			const char *id =
+				matcher_account_id(m, r->cand[i].account, &idn);
+			fmt_score(&m->reg, r->method == MATCH_FUZZY ||
+							   r->cand[i].score < 1
+						   ? r->cand[i].score
+						   : 1.0);
+			int k = snprintf(item, sizeof item, "%.*s=%.*s",
+					 (int)idn, id, (int)m->reg.len,
+					 m->reg.p);
 			explain_item(m, b, json, item, (size_t)k);
 		}
 		if (r->ncand > shown) {
-			int k = snprintf(item, sizeof item, "+%zu", r->ncand - shown);
+			int k = snprintf(item, sizeof item, "+%zu",
+					 r->ncand - shown);
 			explain_item(m, b, json, item, (size_t)k);
 		}
 		if (r->rule != MATCH_RULE_ONLY) {
-			int k = snprintf(item, sizeof item, "by=%s", rule_name[r->rule]);
+			int k = snprintf(item, sizeof item, "by=%s",
+					 rule_name[r->rule]);
 			explain_item(m, b, json, item, (size_t)k);
 		}
 	}
@@ -2685,7 +2727,8 @@ static void set_explain(struct matcher *m, struct stream *st,
 		buf_addc(b, ']');
 		rec_set(rec, (size_t)m->f_explain, b->p, b->len, VAL_RAW);
 	} else {
-		rec_set(rec, (size_t)m->f_explain, b->p ? b->p : "", b->len, VAL_STR);
+		rec_set(rec, (size_t)m->f_explain, b->p ? b->p : "", b->len,
+			VAL_STR);
 	}
 }
 
@@ -2728,8 +2771,9 @@ static void node_prefetch(const struct matcher *m, uint32_t v)
 	} else if (nd->count > 1) {
 		/* as many as become candidates */
 		const char *p = (const char *)(m->post + nd->head);
-		size_t n = (nd->count < MATCH_MAX_CANDIDATES ? nd->count
-							     : MATCH_MAX_CANDIDATES) *
+		size_t n = (nd->count < MATCH_MAX_CANDIDATES
+				    ? nd->count
+				    : MATCH_MAX_CANDIDATES) *
 			   sizeof *m->post;
 		for (size_t i = 0; i < n; i += 64)
 			__builtin_prefetch(p + i);
@@ -2746,7 +2790,8 @@ static void ahead_records(struct matcher *m, struct ahead *a)
 		__builtin_prefetch(m->arena.p + v);
 	if (a->hn) {
 		const struct dslot *s = &m->dcache[a->hhost.low64 & m->dmask];
-		if (s->cls && s->h1 == a->hhost.low64 && s->h2 == a->hhost.high64) {
+		if (s->cls && s->h1 == a->hhost.low64 &&
+		    s->h2 == a->hhost.high64) {
 			if ((a->dnode = s->node) != NONE)
 				__builtin_prefetch(m->arena.p + s->node);
 		} else {
@@ -2756,7 +2801,8 @@ static void ahead_records(struct matcher *m, struct ahead *a)
 			ht_prefetch(&m->doms, a->hdom);
 		}
 	}
-	if (a->q.company_key_n && (a->knode = ht_peek(&m->keys, a->hkey)) != NONE)
+	if (a->q.company_key_n &&
+	    (a->knode = ht_peek(&m->keys, a->hkey)) != NONE)
 		__builtin_prefetch(m->arena.p + a->knode);
 }
 
@@ -2821,7 +2867,8 @@ enum match_method matcher_apply(struct matcher *m, struct stream *st,
 		/* what matcher_prefetch found of rec, used once */
 		struct ahead *a = NULL;
 		for (int i = 0; i < AHEAD; i++)
-			if (m->ahead[i].rec == rec && m->ahead[i].data == rec->data.p)
+			if (m->ahead[i].rec == rec &&
+			    m->ahead[i].data == rec->data.p)
 				a = &m->ahead[i];
 		if (a)
 			q = a->q;
@@ -2849,10 +2896,11 @@ enum match_method matcher_apply(struct matcher *m, struct stream *st,
 	if (m->f_input_id >= 0) {
 		if (in_idn && !(idn == in_idn &&
 				memcmp(id, rec->data.p + in_off, idn) == 0))
-			rec_set(rec, (size_t)m->f_input_id, rec->data.p + in_off,
-				in_idn, VAL_STR);
+			rec_set(rec, (size_t)m->f_input_id,
+				rec->data.p + in_off, in_idn, VAL_STR);
 		else
-			rec_set_clean(rec, (size_t)m->f_input_id, "", 0, VAL_STR);
+			rec_set_clean(rec, (size_t)m->f_input_id, "", 0,
+				      VAL_STR);
 	}
 	if (clean)
 		rec_set_clean(rec, (size_t)m->f_account_id, id, idn, VAL_STR);
@@ -2860,18 +2908,21 @@ enum match_method matcher_apply(struct matcher *m, struct stream *st,
 		rec_set(rec, (size_t)m->f_account_id, id, idn, VAL_STR);
 	{
 		const char *mn = method_name[r.method];
-		rec_set_clean(rec, (size_t)m->f_method, mn, strlen(mn), VAL_STR);
+		rec_set_clean(rec, (size_t)m->f_method, mn, strlen(mn),
+			      VAL_STR);
 	}
 	if (r.method == MATCH_NONE) {
 		rec_set_clean(rec, (size_t)m->f_score, "null", 4, VAL_RAW);
 	} else {
 		fmt_score(&m->reg, r.score);
-		rec_set_clean(rec, (size_t)m->f_score, m->reg.p, m->reg.len, VAL_RAW);
+		rec_set_clean(rec, (size_t)m->f_score, m->reg.p, m->reg.len,
+			      VAL_RAW);
 	}
 	for (size_t w = 0, k = 0; w < m->nwith; w++) {
 		const unsigned char *p = (const unsigned char *)id + idn;
 		if (r.account == NONE) {
-			rec_set_clean(rec, (size_t)m->f_with[w], "", 0, VAL_STR);
+			rec_set_clean(rec, (size_t)m->f_with[w], "", 0,
+				      VAL_STR);
 			continue;
 		}
 		for (k = 0; k < w; k++)
@@ -2891,12 +2942,15 @@ uint64_t matcher_count_method(const struct matcher *m, enum match_method k)
 
 void matcher_count(struct matcher *m, struct stream *st)
 {
+	/* clang-format off */
 	static const char *const reason[MATCH_NMETHODS] = {
 		"match_none", "match_existing", "match_domain", "match_name",
 		"match_fuzzy",
 	};
+	/* clang-format on */
 	static const enum match_method order[] = {
-		MATCH_EXISTING, MATCH_DOMAIN, MATCH_NAME, MATCH_FUZZY, MATCH_NONE,
+		MATCH_EXISTING, MATCH_DOMAIN, MATCH_NAME,
+		MATCH_FUZZY,    MATCH_NONE,
 	};
 
 	for (size_t i = 0; i < MATCH_NMETHODS; i++)

@@ -57,6 +57,7 @@ enum match_method {
 };
 
 /* Tie-break rules, in the order they apply (match_result.rule). */
+/* clang-format off */
 enum match_rule {
 	MATCH_RULE_ONLY = 0, /* one candidate, or no match */
 	MATCH_RULE_NAME,
@@ -66,6 +67,7 @@ enum match_rule {
 	MATCH_RULE_TIER,
 	MATCH_RULE_ID
 };
+/* clang-format on */
 
 /* Contact fields the matcher reads (matcher_set_fields names them
  * "role=NAME"; the role name is the default field name). */
@@ -79,7 +81,7 @@ enum match_role {
 	MATCH_NROLES
 };
 
-#define MATCH_MIN_SCORE 0.85  /* default --min-score (see cov-match(1)) */
+#define MATCH_MIN_SCORE 0.85 /* default --min-score (see cov-match(1)) */
 #define MATCH_NONE_ID UINT32_MAX
 #define MATCH_MAX_CANDIDATES 64 /* accounts weighed per key, per contact */
 #define MATCH_MAX_EXPLAIN 8     /* candidates listed by --explain */
@@ -91,24 +93,25 @@ enum match_role {
 struct match_query {
 	const char *account_id, *email, *email_domain, *company, *company_key,
 		*country;
-	size_t account_id_n, email_n, email_domain_n, company_n,
-		company_key_n, country_n;
+	size_t account_id_n, email_n, email_domain_n, company_n, company_key_n,
+		country_n;
 };
 
 struct match_candidate {
 	uint32_t account;
-	float score;        /* name agreement: 1 equal key, else similarity */
-	unsigned char same; /* 1 the same name as written, legal form included */
-	unsigned char dom;  /* 2 same domain, 1 same first label, 0 none */
-	unsigned char cc;   /* 1 same country */
+	float score; /* name agreement: 1 equal key, else similarity */
+	unsigned char
+		same;      /* 1 the same name as written, legal form included */
+	unsigned char dom; /* 2 same domain, 1 same first label, 0 none */
+	unsigned char cc;  /* 1 same country */
 };
 
 struct match_result {
 	enum match_method method;
-	uint32_t account;   /* MATCH_NONE_ID when none */
-	double score;       /* 1 for existing, domain, name; similarity for fuzzy */
+	uint32_t account; /* MATCH_NONE_ID when none */
+	double score; /* 1 for existing, domain, name; similarity for fuzzy */
 	enum match_rule rule; /* the tie-break rule that decided */
-	size_t ncand;       /* candidates weighed (cand holds the first ones,
+	size_t ncand;         /* candidates weighed (cand holds the first ones,
 			       best first) */
 	struct match_candidate cand[MATCH_MAX_EXPLAIN];
 };
@@ -121,8 +124,7 @@ struct matcher *matcher_new(void);
 
 /* Read contact roles from other fields: "company=Account Name,email=Mail"
  * (roles as in enum match_role).  -1 and e (usage) on a bad pair. */
-int matcher_set_fields(struct matcher *m, const char *spec,
-		       struct cov_err *e);
+int matcher_set_fields(struct matcher *m, const char *spec, struct cov_err *e);
 
 /* Copy these account fields (comma-separated names, canonical or as in the
  * accounts file; "name" is the company) into account_NAME fields.  Call
@@ -171,8 +173,7 @@ double match_similarity(const char *a, size_t an, const char *b, size_t bn);
 
 /* Accounts loaded; the id of account i (borrowed, not NUL-terminated). */
 size_t matcher_accounts(const struct matcher *m);
-const char *matcher_account_id(const struct matcher *m, uint32_t i,
-			       size_t *n);
+const char *matcher_account_id(const struct matcher *m, uint32_t i, size_t *n);
 
 /* Bytes held by the account tables (arena, records, hash tables, fuzzy
  * index; not the fixed caches). */

@@ -90,7 +90,8 @@ static int parse_string(struct jp *j, struct buf *out)
 			return 0;
 		}
 		if ((unsigned char)*j->s < 0x20) {
-			j->err = "control character in string (must be escaped)";
+			j->err =
+				"control character in string (must be escaped)";
 			return -1;
 		}
 		/* backslash */
@@ -124,7 +125,8 @@ static int parse_string(struct jp *j, struct buf *out)
 					return -1;
 				}
 				j->s += 6;
-				u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+				u = 0x10000 + ((u - 0xD800) << 10) +
+				    (lo - 0xDC00);
 			} else if (u >= 0xDC00 && u <= 0xDFFF) {
 				j->err = "lone surrogate in \\u escape";
 				return -1;
@@ -133,9 +135,7 @@ static int parse_string(struct jp *j, struct buf *out)
 				put_utf8(out, u);
 			continue;
 		}
-		default:
-			j->err = "bad escape in string";
-			return -1;
+		default: j->err = "bad escape in string"; return -1;
 		}
 		if (out)
 			buf_addc(out, d);
@@ -235,7 +235,8 @@ static int skip_container(struct jp *j, char close)
 			j->depth--;
 			return 0;
 		}
-		j->err = close == '}' ? "expected ',' or '}'" : "expected ',' or ']'";
+		j->err = close == '}' ? "expected ',' or '}'"
+				      : "expected ',' or ']'";
 		return -1;
 	}
 }
@@ -247,20 +248,13 @@ static int skip_value(struct jp *j)
 		return -1;
 	}
 	switch (*j->s) {
-	case '"':
-		return parse_string(j, NULL);
-	case '{':
-		return skip_container(j, '}');
-	case '[':
-		return skip_container(j, ']');
-	case 't':
-		return literal(j, "true");
-	case 'f':
-		return literal(j, "false");
-	case 'n':
-		return literal(j, "null");
-	default:
-		return parse_number(j);
+	case '"': return parse_string(j, NULL);
+	case '{': return skip_container(j, '}');
+	case '[': return skip_container(j, ']');
+	case 't': return literal(j, "true");
+	case 'f': return literal(j, "false");
+	case 'n': return literal(j, "null");
+	default: return parse_number(j);
 	}
 }
 
@@ -322,7 +316,8 @@ static int parse_object(struct reader *r, struct record *rec, struct jp *j)
 			const char *v = j->s;
 			if (skip_value(j) < 0)
 				return -1;
-			rec_set(rec, (size_t)idx, v, (size_t)(j->s - v), VAL_RAW);
+			rec_set(rec, (size_t)idx, v, (size_t)(j->s - v),
+				VAL_RAW);
 		}
 		skip_ws(j);
 		if (j->s < j->end && *j->s == ',') {
@@ -360,7 +355,8 @@ int ndjson_next(struct reader *r, struct record *rec, struct cov_err *e)
 			return k;
 		if (k == 0) {
 			if (r->lines_seen == 0) {
-				err_set(e, COV_EXIT_DATA, r->in->name, 1, "empty",
+				err_set(e, COV_EXIT_DATA, r->in->name, 1,
+					"empty",
 					"no JSON object in the input (empty NDJSON)");
 				r->lines_seen = -1; /* said once */
 				return -1;
@@ -389,8 +385,9 @@ int ndjson_next(struct reader *r, struct record *rec, struct cov_err *e)
 	j.err = NULL;
 	j.depth = 0;
 	if (parse_object(r, rec, &j) < 0) {
-		reader_reject(r, e, r->line, "bad_json", "invalid JSON: %s at byte %ld",
-			      j.err, (long)(j.s - s) + 1);
+		reader_reject(r, e, r->line, "bad_json",
+			      "invalid JSON: %s at byte %ld", j.err,
+			      (long)(j.s - s) + 1);
 		return -1;
 	}
 	rec_resize(rec, r->schema->n);
@@ -400,11 +397,13 @@ int ndjson_next(struct reader *r, struct record *rec, struct cov_err *e)
 /* ---- writing ----------------------------------------------------------- */
 
 /* 0: copy; 1: short escape in json_short; 2: \u00XX. */
+/* clang-format off */
 static const unsigned char json_esc[256] = {
 	2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 2, 1, 1, 2, 2, /* 0x00-0x0f */
 	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0x10-0x1f */
 	['"'] = 1, ['\\'] = 1,
 };
+/* clang-format on */
 
 static char json_short(char c)
 {
@@ -428,9 +427,7 @@ static size_t escape_into(char *d, const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = u[i];
 		switch (json_esc[c]) {
-		case 0:
-			*d++ = (char)c;
-			break;
+		case 0: *d++ = (char)c; break;
 		case 1:
 			*d++ = '\\';
 			*d++ = json_short((char)c);

@@ -38,6 +38,7 @@
 #include "err.h"
 #include "norm_text.h"
 
+/* clang-format off */
 static const char *const legal_forms[] = {
 	/* English-speaking countries */
 	"inc", "incorporated", "corp", "corporation", "co", "company", "cos",
@@ -67,6 +68,7 @@ static const char *const legal_forms[] = {
 	/* Asia: K.K., Kabushiki Kaisha, Sdn Bhd, Bhd, Tbk */
 	"kk", "kabushiki kaisha", "godo kaisha", "sdn bhd", "bhd", "tbk",
 };
+/* clang-format on */
 
 #define FORM_WORDS_MAX 6
 
@@ -108,8 +110,10 @@ static void forms_init(void)
 		for (;; j++) {
 			if (t[j] == ' ' || t[j] == '\0') {
 				if (f->nwords < FORM_WORDS_MAX) {
-					f->off[f->nwords] = (unsigned char)start;
-					f->len[f->nwords] = (unsigned char)(j - start);
+					f->off[f->nwords] =
+						(unsigned char)start;
+					f->len[f->nwords] =
+						(unsigned char)(j - start);
 					f->nwords++;
 				}
 				if (t[j] == '\0')
@@ -207,8 +211,8 @@ static void tokenize(const char *s, size_t n)
 				word_byte('n', &open, part);
 				word_byte('d', &open, part);
 				word_end(&open);
-			} else if (c == ',' || c == ';' || c == '(' || c == ')' ||
-				   c == '[' || c == ']' ||
+			} else if (c == ',' || c == ';' || c == '(' ||
+				   c == ')' || c == '[' || c == ']' ||
 				   (c == '-' && i > 0 && u[i - 1] == ' ' &&
 				    i + 1 < n && u[i + 1] == ' ')) {
 				word_end(&open);
@@ -283,8 +287,8 @@ static size_t form_match(size_t begin, size_t end)
 		if (f->nwords > end - begin || f->nwords <= best)
 			continue;
 		for (j = 0; j < f->nwords; j++)
-			if (!word_is(&wv[end - f->nwords + j], f->text + f->off[j],
-				     f->len[j]))
+			if (!word_is(&wv[end - f->nwords + j],
+				     f->text + f->off[j], f->len[j]))
 				break;
 		if (j == f->nwords)
 			best = f->nwords;
@@ -328,8 +332,8 @@ int company_key(const char *s, size_t n, struct buf *out)
 			begin--;
 		while (end > begin && wv[end - 1].len == 0)
 			end--;
-		while (left > 1 && end > begin && (m = form_match(begin, end)) &&
-		       m < left) {
+		while (left > 1 && end > begin &&
+		       (m = form_match(begin, end)) && m < left) {
 			size_t j;
 			for (j = end - m; j < end; j++)
 				wv[j].len = 0;

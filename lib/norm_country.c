@@ -84,6 +84,7 @@ static struct buf fold_buf, key_buf;
 static const struct {
 	const char *name;
 	const char code[3];
+	/* clang-format off */
 } aliases[] = {
 	{"USA", "US"}, {"U.S.", "US"}, {"U.S.A.", "US"},
 	{"United States", "US"}, {"United States of America", "US"},
@@ -165,6 +166,7 @@ static const struct {
 	{"Swiss Confederation", "CH"},
 	{"Kingdom of the Netherlands", "NL"},
 };
+/* clang-format on */
 
 /*
  * Regions.  NA is the United States and Canada with the nearby territories
@@ -181,6 +183,7 @@ static const struct {
  * Mariana Islands, US Minor Outlying Islands), the British Indian Ocean
  * Territory and Antarctica.
  */
+/* clang-format off */
 static const char *const region_codes[4][2] = {
 	{"NA", "US CA GL BM PM"},
 	{"LATAM",
@@ -202,6 +205,7 @@ static const char *const region_codes[4][2] = {
 	 "AU NZ PG FJ SB VU NC PF WS TO TV KI NR MH FM PW GU MP AS CK NU TK WF "
 	 "PN NF CX CC HM UM IO AQ"},
 };
+/* clang-format on */
 
 static signed char region_of[26 * 26]; /* index into region_codes, or -1 */
 static int regions_built;
@@ -244,7 +248,9 @@ static void key_word_end(struct buf *out, size_t start, int more)
 {
 	static const struct {
 		const char *abbr, *full;
-	} spell[] = {{"st", "saint"}, {"ste", "sainte"}, {"rep", "republic"},
+	} spell[] = {{"st", "saint"},
+		     {"ste", "sainte"},
+		     {"rep", "republic"},
 		     {"dem", "democratic"}};
 	size_t wl = out->len - start;
 	const char *w = out->p + start;
@@ -268,8 +274,8 @@ static void key_word_end(struct buf *out, size_t start, int more)
 static int key_more(const unsigned char *u, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if ((u[i] >= 'a' && u[i] <= 'z') || (u[i] >= '0' && u[i] <= '9') ||
-		    u[i] >= 0x80)
+		if ((u[i] >= 'a' && u[i] <= 'z') ||
+		    (u[i] >= '0' && u[i] <= '9') || u[i] >= 0x80)
 			return 1;
 	return 0;
 }
@@ -341,12 +347,11 @@ static int key_form(struct buf *out, const char *f, size_t n, int form)
 
 	buf_reset(out);
 	switch (form) {
-	case 0:
-		key_append(out, f, n);
-		break;
+	case 0: key_append(out, f, n); break;
 	case 1:
 	case 4:
-		if (!comma || memchr(comma + 1, ',', n - (size_t)(comma + 1 - f)))
+		if (!comma ||
+		    memchr(comma + 1, ',', n - (size_t)(comma + 1 - f)))
 			return 0;
 		if (form == 1)
 			key_append(out, comma + 1, n - (size_t)(comma + 1 - f));
@@ -361,8 +366,7 @@ static int key_form(struct buf *out, const char *f, size_t n, int form)
 		key_append(out, f, (size_t)(lp - f));
 		key_append(out, rp + 1, n - (size_t)(rp + 1 - f));
 		break;
-	default:
-		return 0;
+	default: return 0;
 	}
 	return out->len > 0 && out->len <= KEY_MAX;
 }
@@ -405,10 +409,13 @@ static void table_insert(const char *k, size_t n, const char code[2], int prio,
 			c->prio_flags |= ENTRY_IS_CODE;
 		if (c->code[0] == code[0] && c->code[1] == code[1]) {
 			if (prio < old)
-				c->prio_flags = (uint8_t)((c->prio_flags & 0x80) | prio);
+				c->prio_flags =
+					(uint8_t)((c->prio_flags & 0x80) |
+						  prio);
 		} else if (prio < old) {
 			memcpy(c->code, code, 2);
-			c->prio_flags = (uint8_t)((c->prio_flags & 0x80) | prio);
+			c->prio_flags =
+				(uint8_t)((c->prio_flags & 0x80) | prio);
 		} else if (prio == old) {
 			c->code[0] = c->code[1] = '\0';
 		}
@@ -480,7 +487,8 @@ static void table_load(void)
 		if (t2 - t1 - 1 == 6 && memcmp(t1 + 1, "alpha3", 6) == 0)
 			prio = PRIO_CODE;
 		else if ((t2 - t1 - 1 == 4 && memcmp(t1 + 1, "name", 4) == 0) ||
-			 (t2 - t1 - 1 == 8 && memcmp(t1 + 1, "official", 8) == 0) ||
+			 (t2 - t1 - 1 == 8 &&
+			  memcmp(t1 + 1, "official", 8) == 0) ||
 			 (t2 - t1 - 1 == 6 && memcmp(t1 + 1, "common", 6) == 0))
 			prio = PRIO_NAME;
 		else

@@ -48,7 +48,8 @@
 enum { HOST_OK = 0, HOST_BAD = -1, HOST_IP = -2, HOST_NOT_PLAIN = -3 };
 
 struct memo_set {
-	uint64_t tag[MEMO_WAYS][2]; /* hash high 64 bits; low 48 bits | answer */
+	uint64_t tag[MEMO_WAYS]
+		    [2]; /* hash high 64 bits; low 48 bits | answer */
 };
 
 static const psl_ctx_t *psl_ctx;
@@ -79,10 +80,7 @@ static int is_alpha(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static int is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
 /* Append the lower-cased host p[0..m) (valid UTF-8) to h, with the full
  * stops and full-width ASCII of UTS #46 mapped to ASCII. */
@@ -139,7 +137,8 @@ static int host_check(const char *h, size_t n)
 		char c = i < n ? h[i] : '.';
 		if (c == '.') {
 			if (label == 0 ||
-			    label > (label_ascii ? LABEL_ASCII_MAX : LABEL_UTF8_MAX))
+			    label > (label_ascii ? LABEL_ASCII_MAX
+						 : LABEL_UTF8_MAX))
 				return HOST_BAD;
 			if (i < n) {
 				labels++;
@@ -237,8 +236,9 @@ static int host_extract(const char *s, size_t n, struct buf *h)
 		m -= 7;
 	}
 	if (m && is_alpha(p[0])) {
-		for (i = 1; i < m && (is_alpha(p[i]) || is_digit(p[i]) ||
-				      p[i] == '+' || p[i] == '-' || p[i] == '.');
+		for (i = 1;
+		     i < m && (is_alpha(p[i]) || is_digit(p[i]) ||
+			       p[i] == '+' || p[i] == '-' || p[i] == '.');
 		     i++)
 			;
 		if (i + 3 <= m && memcmp(p + i, "://", 3) == 0) {

@@ -56,7 +56,9 @@ struct provider {
 			    * never longer than domain (rewritten in place) */
 };
 
+/* clang-format off */
 #define PROVIDER(d, tag, dots, canon) {d, sizeof d - 1, tag, dots, canon}
+/* clang-format on */
 
 /* The providers' lookup tables and the way addresses are lower-cased:
  * made once, by the first thread that needs them (tables_init, below) */
@@ -70,6 +72,7 @@ static void tables(void)
 		pthread_once(&tables_once, tables_init);
 }
 
+/* clang-format off */
 static const struct provider providers[] = {
 	PROVIDER("gmail.com", '+', 1, NULL),
 	PROVIDER("googlemail.com", '+', 1, "gmail.com"),
@@ -91,6 +94,7 @@ static const struct provider providers[] = {
 	PROVIDER("yandex.ru", '+', 0, NULL),
 	PROVIDER("yahoo.com", '-', 0, NULL),
 };
+/* clang-format on */
 
 static int is_space(char c)
 {
@@ -142,7 +146,8 @@ static void add_lower(struct buf *out, const char *s, size_t n)
 		if (out->cap - out->len < 8)
 			buf_grow(out, 8);
 		out->len += (size_t)utf8proc_encode_char(
-			utf8proc_tolower(c), (utf8proc_uint8_t *)out->p + out->len);
+			utf8proc_tolower(c),
+			(utf8proc_uint8_t *)out->p + out->len);
 		i += (size_t)k;
 	}
 }
@@ -213,8 +218,8 @@ static size_t lower_plain(char *d, const char *s, size_t n, size_t *at)
 					   _mm_cmpgt_epi8(v, hi));
 		__m128i up = _mm_and_si128(_mm_cmpgt_epi8(v, a1),
 					   _mm_cmplt_epi8(v, z1));
-		unsigned m = (unsigned)_mm_movemask_epi8(
-			_mm_cmpeq_epi8(v, atc));
+		unsigned m =
+			(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, atc));
 
 		if (_mm_movemask_epi8(bad))
 			return lower_plain_bytes(d, s, n, at);
@@ -342,7 +347,8 @@ int email_clean(const char *s, size_t n, struct buf *out)
 		buf_grow(out, m);
 		for (i = 0; i < m; i++) {
 			char ch = p[i];
-			out->p[i] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
+			out->p[i] =
+				(ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
 		}
 		out->len = m;
 	} else {

@@ -44,6 +44,7 @@ struct alias {
 	enum header_value value;
 };
 
+/* clang-format off */
 static const char *const canonical_names[] = {
 	"contact_id", "account_id", "first_name", "last_name", "full_name",
 	"email", "email_domain", "title", "persona", "seniority", "department",
@@ -51,7 +52,9 @@ static const char *const canonical_names[] = {
 	"tier", "segment", "owner_id", "email_status", "opt_out", "consent",
 	"last_activity_at", "created_at", "updated_at",
 };
+/* clang-format on */
 
+/* clang-format off */
 static const struct alias aliases[] = {
 	/* ids */
 	{"Id", C, "contact_id", AS_IS},
@@ -243,6 +246,7 @@ static const struct alias aliases[] = {
 	{"Updated", CA, "updated_at", AS_IS},
 	{"Last Updated", CA, "updated_at", AS_IS},
 };
+/* clang-format on */
 
 #define NCANON (sizeof canonical_names / sizeof canonical_names[0])
 #define NALIAS (sizeof aliases / sizeof aliases[0])
@@ -275,7 +279,8 @@ static int header_fold(const char *s, size_t n)
 		m = (size_t)(q - p);
 	for (i = 0; i < m; i++) {
 		unsigned char c = (unsigned char)p[i];
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80)
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c >= 0x80)
 			buf_addc(&compact, (char)c);
 	}
 	return compact.len == 0 || compact.len >= KEY_MAX ? -1 : 0;

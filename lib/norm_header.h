@@ -20,12 +20,15 @@
 #include <stddef.h>
 
 /* Which kind of export a header row comes from. */
+/* clang-format off */
 enum header_kind {
 	HEADER_CONTACTS = 1, /* contacts, leads, people */
 	HEADER_ACCOUNTS = 2  /* accounts, companies */
 };
+/* clang-format on */
 
 /* How the values of a source column become the canonical field's values. */
+/* clang-format off */
 enum header_value {
 	HEADER_VALUE_AS_IS,      /* same meaning; normalise as the field says */
 	HEADER_VALUE_BOUNCED_IF_TRUE, /* boolean: true -> email_status
@@ -36,6 +39,7 @@ enum header_value {
 				       * no information */
 	HEADER_VALUE_INVALID_IF_SET   /* text: non-empty -> "invalid" */
 };
+/* clang-format on */
 
 struct header_match {
 	const char *canonical;   /* static string, e.g. "email" */

@@ -44,6 +44,7 @@ struct plan {
 };
 
 /* Main country first where a calling code is shared. */
+/* clang-format off */
 static const struct plan phone_plan[] = {
 	/* NANP: +1, trunk 1 */
 	{"US", 1, "1"}, {"CA", 1, "1"}, {"AG", 1, "1"}, {"AI", 1, "1"},
@@ -126,17 +127,20 @@ static const struct plan phone_plan[] = {
 	{"", 881, ""}, {"", 882, ""}, {"", 883, ""}, {"", 888, ""},
 	{"", 979, ""},
 };
+/* clang-format on */
 
 /* National significant number lengths where the plan fixes them. */
 static const struct {
 	unsigned short cc;
 	unsigned char min, max;
+	/* clang-format off */
 } nsn_len[] = {
 	{1, 10, 10}, {7, 10, 10}, {33, 9, 9}, {34, 9, 9}, {41, 9, 9},
 	{44, 9, 10}, {45, 8, 8}, {48, 9, 9}, {52, 10, 10}, {55, 10, 11},
 	{61, 9, 10}, {65, 8, 8}, {81, 9, 10}, {351, 9, 9}, {852, 8, 8},
 	{853, 8, 8}, {27, 9, 9}, {32, 8, 9}, {353, 7, 9}, {54, 10, 11},
 };
+/* clang-format on */
 
 enum { DIGITS_MAX = 24, TOTAL_MIN = 8, TOTAL_MAX = 15 };
 
@@ -159,8 +163,8 @@ static void plan_build(void)
 		/* built backwards so that the first of a shared code wins */
 		by_cc[p->cc][nd - 1] = (short)(i + 1);
 		if (p->code[0])
-			by_alpha2[(p->code[0] - 'A') * 26 + (p->code[1] - 'A')] =
-				(short)(i + 1);
+			by_alpha2[(p->code[0] - 'A') * 26 +
+				  (p->code[1] - 'A')] = (short)(i + 1);
 	}
 	built = 1;
 }
@@ -217,17 +221,14 @@ static size_t trunk_match(const struct plan *p, const char *d, size_t nd,
 	return 0;
 }
 
-static int ascii_lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
+static int ascii_lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
 /* 1 when the letters s[0..n) are an extension marker. */
 static int is_ext_word(const char *s, size_t n)
 {
-	static const char *const words[] = {"x", "ext", "extn", "extension",
-					    "poste", "durchwahl", "dw", "anexo",
-					    "ramal"};
+	static const char *const words[] = {"x",         "ext",   "extn",
+					    "extension", "poste", "durchwahl",
+					    "dw",        "anexo", "ramal"};
 	char w[16];
 
 	if (n >= sizeof w)

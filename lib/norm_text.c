@@ -105,11 +105,9 @@ static int cp_class(utf8proc_int32_t c)
 	case 0x2029:
 	case 0x202f:
 	case 0x205f:
-	case 0x3000:
-		return CP_SPACE;
+	case 0x3000: return CP_SPACE;
 	case 0x200b:
-	case 0xfeff:
-		return CP_DROP;
+	case 0xfeff: return CP_DROP;
 	}
 	if (c >= 0x2000 && c <= 0x200a)
 		return CP_SPACE;
@@ -146,8 +144,8 @@ static void squeeze(struct buf *out, const char *s, size_t n, int lower)
 			continue;
 		}
 		{
-			utf8proc_ssize_t k =
-				utf8proc_iterate(u + i, (utf8proc_ssize_t)(n - i), &c);
+			utf8proc_ssize_t k = utf8proc_iterate(
+				u + i, (utf8proc_ssize_t)(n - i), &c);
 			if (k <= 0) {
 				c = 0xfffd;
 				k = 1;
@@ -155,11 +153,8 @@ static void squeeze(struct buf *out, const char *s, size_t n, int lower)
 			len = (size_t)k;
 		}
 		switch (cp_class(c)) {
-		case CP_SPACE:
-			pending = 1;
-			break;
-		case CP_DROP:
-			break;
+		case CP_SPACE: pending = 1; break;
+		case CP_DROP: break;
 		default:
 			if (pending && out->len > 0)
 				out->p[out->len++] = ' ';
@@ -212,8 +207,7 @@ static int nfc_stable_uncached(utf8proc_int32_t c)
 
 	if (p->combining_class != 0 || p->category == UTF8PROC_CATEGORY_MN ||
 	    p->category == UTF8PROC_CATEGORY_MC ||
-	    p->category == UTF8PROC_CATEGORY_ME ||
-	    (c >= 0x1100 && c <= 0x11FF))
+	    p->category == UTF8PROC_CATEGORY_ME || (c >= 0x1100 && c <= 0x11FF))
 		return 0;
 	if (p->decomp_seqindex != UINT16_MAX && p->decomp_type == 0) {
 		utf8proc_int32_t d[8];
@@ -228,7 +222,8 @@ static int nfc_stable_uncached(utf8proc_int32_t c)
 	return 1;
 }
 
-static _Thread_local unsigned char nfc_cache[0x10000]; /* 0 unknown, 1 stable, 2 not */
+static _Thread_local unsigned char
+	nfc_cache[0x10000]; /* 0 unknown, 1 stable, 2 not */
 
 static int nfc_stable(utf8proc_int32_t c)
 {
@@ -364,7 +359,8 @@ static int is_clean_general(const unsigned char *u, size_t n)
 			utf8proc_int32_t cp;
 			utf8proc_ssize_t k = utf8proc_iterate(
 				u + i, (utf8proc_ssize_t)(n - i), &cp);
-			if (k <= 0 || cp_class(cp) != CP_KEEP || !nfc_stable(cp))
+			if (k <= 0 || cp_class(cp) != CP_KEEP ||
+			    !nfc_stable(cp))
 				return 0;
 			prev_space = 0;
 			i += (size_t)k;
@@ -414,7 +410,6 @@ static int text_map(struct buf *out, const char *s, size_t n, int fold)
 	squeeze(out, (const char *)cp_buf, (size_t)m, 0);
 	return 0;
 }
-
 
 void text_thread_release(void)
 {

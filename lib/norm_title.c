@@ -37,47 +37,57 @@
 #include "norm_text.h"
 #include "taxonomy.h"
 
-#define TX_MAXWORDS 6   /* words in one pattern */
-#define TX_MAXTOK 48    /* tokens of a title looked at */
-#define TX_MAXLEN 63    /* longest token or stem matched */
-#define TX_MAXM 16      /* pattern matches kept per token */
-#define TX_MAXSIG 96    /* signals kept per title */
-#define TX_MAXIN 1024   /* bytes of a title looked at */
-#define TX_CACHE 16384  /* memo slots, a power of two */
+#define TX_MAXWORDS 6  /* words in one pattern */
+#define TX_MAXTOK 48   /* tokens of a title looked at */
+#define TX_MAXLEN 63   /* longest token or stem matched */
+#define TX_MAXM 16     /* pattern matches kept per token */
+#define TX_MAXSIG 96   /* signals kept per title */
+#define TX_MAXIN 1024  /* bytes of a title looked at */
+#define TX_CACHE 16384 /* memo slots, a power of two */
 
 enum { K_EXACT, K_PREFIX, K_SUFFIX, K_INFIX, K_ALIAS };
 
 /* Departments (0 = none) and seniority levels (0 = none), in table order. */
+/* clang-format off */
 enum {
 	D_NONE, D_IT, D_ENGINEERING, D_SECURITY, D_FINANCE, D_PROCUREMENT,
 	D_LEGAL, D_OPERATIONS, D_MARKETING, D_SALES, D_HR, D_EXECUTIVE,
 	D_OTHER, D_COUNT
 };
+/* clang-format on */
 enum { S_NONE, S_IC, S_MANAGER, S_DIRECTOR, S_VP, S_CLEVEL, S_ASSIST };
 
+/* clang-format off */
 static const char *const dept_name[D_COUNT] = {
 	"", "it", "engineering", "security", "finance", "procurement",
 	"legal", "operations", "marketing", "sales", "hr", "executive", "other"
 };
+/* clang-format on */
+/* clang-format off */
 static const char *const sen_name[] = {
 	"", "individual_contributor", "manager", "director", "vp", "c_level",
 	"assistant"
 };
+/* clang-format on */
 
+/* clang-format off */
 enum {
 	P_ECONOMIC_BUYER, P_TECHNICAL_EVALUATOR, P_SECURITY, P_FINANCE,
 	P_PROCUREMENT_LEGAL, P_END_USER, P_MARKETING, P_SALES, P_HR, P_OTHER
 };
+/* clang-format on */
+/* clang-format off */
 static const char *const persona_name[] = {
 	"economic_buyer", "technical_evaluator", "security", "finance",
 	"procurement_legal", "end_user", "marketing", "sales", "hr", "other"
 };
+/* clang-format on */
 
 struct tx_word {
-	uint32_t off;     /* stem in pool */
+	uint32_t off; /* stem in pool */
 	uint8_t len, kind;
-	int32_t first;    /* first rule starting with this word, -1 none */
-	int32_t alias;    /* for K_ALIAS: index in aliases */
+	int32_t first; /* first rule starting with this word, -1 none */
+	int32_t alias; /* for K_ALIAS: index in aliases */
 };
 
 struct tx_rule {
@@ -108,22 +118,22 @@ struct tx_sig {
 };
 
 struct tx_slot {
-	uint64_t lo, hi;  /* XXH3-128 of the raw title; hi|1 marks a used slot */
+	uint64_t lo, hi; /* XXH3-128 of the raw title; hi|1 marks a used slot */
 	uint8_t persona, sen, dept, empty;
 };
 
 struct taxonomy {
-	struct buf pool;          /* stems and alias expansions */
+	struct buf pool; /* stems and alias expansions */
 	struct tx_word *words;
 	size_t nwords, capwords;
 	struct tx_rule *rules;
 	size_t nrules, caprules;
 	struct tx_alias *aliases;
 	size_t naliases, capaliases;
-	int32_t *slots;           /* hash table of word ids, -1 empty */
+	int32_t *slots; /* hash table of word ids, -1 empty */
 	size_t nslots;
-	uint64_t lenmask[4];      /* stem lengths present, per kind */
-	uint8_t *bigram[4];       /* 64K-bit first-two-bytes filters */
+	uint64_t lenmask[4]; /* stem lengths present, per kind */
+	uint8_t *bigram[4];  /* 64K-bit first-two-bytes filters */
 	struct buf fold, scratch;
 	struct tx_tok tok[TX_MAXTOK];
 	struct tx_slot *cache;
@@ -159,8 +169,8 @@ static void slots_insert(struct taxonomy *t, int32_t w)
 {
 	const struct tx_word *wd = &t->words[w];
 	size_t mask = t->nslots - 1;
-	size_t i = (size_t)key_hash(wd->kind, t->pool.p + wd->off, wd->len) &
-		   mask;
+	size_t i =
+		(size_t)key_hash(wd->kind, t->pool.p + wd->off, wd->len) & mask;
 
 	while (t->slots[i] >= 0)
 		i = (i + 1) & mask;
@@ -200,9 +210,9 @@ static int32_t word_intern(struct taxonomy *t, int kind, const char *s,
 	buf_add(&t->pool, s, n);
 	if (kind <= K_INFIX && kind != K_EXACT) {
 		t->lenmask[kind] |= 1ULL << n;
-		t->bigram[kind][((unsigned char)s[0] << 8 |
-				 (unsigned char)s[1]) >> 3] |=
-			(uint8_t)(1u << (((unsigned char)s[1]) & 7));
+		t->bigram[kind]
+			 [((unsigned char)s[0] << 8 | (unsigned char)s[1]) >>
+			  3] |= (uint8_t)(1u << (((unsigned char)s[1]) & 7));
 	}
 	if ((t->nwords) * 2 > t->nslots)
 		slots_rebuild(t, t->nslots * 2);
@@ -279,11 +289,13 @@ static int tok_is(const struct tx_tok *k, const char *w)
  * Rechtsabteilung", "Jefe de Compras"). */
 static int is_prep(const struct tx_tok *k)
 {
+	/* clang-format off */
 	static const char *const preps[] = {
 		"of", "for", "at", "de", "des", "du", "d", "da", "do", "das",
 		"dos", "del", "di", "en", "em", "fur", "der", "dem", "vom",
 		"von", "im", "bei", "pour", "para", "no", "na", NULL
 	};
+	/* clang-format on */
 	if (k->len > 4)
 		return 0;
 	for (int i = 0; preps[i]; i++)
@@ -317,16 +329,16 @@ static void tok_match(const struct taxonomy *t, struct tx_tok *k)
 	if (t->lenmask[K_PREFIX] && bigram_has(t, K_PREFIX, s))
 		for (size_t l = 2; l <= n; l++)
 			if (t->lenmask[K_PREFIX] >> l & 1)
-				match_add(k, word_find(t, K_PREFIX, k->p, l),
-					  l, l);
+				match_add(k, word_find(t, K_PREFIX, k->p, l), l,
+					  l);
 	if (t->lenmask[K_SUFFIX])
 		for (size_t l = 2; l <= n; l++)
 			if ((t->lenmask[K_SUFFIX] >> l & 1) &&
 			    bigram_has(t, K_SUFFIX, s + n - l))
-				match_add(k,
-					  word_find(t, K_SUFFIX,
-						    k->p + n - l, l),
-					  n, l);
+				match_add(
+					k,
+					word_find(t, K_SUFFIX, k->p + n - l, l),
+					n, l);
 	if (t->lenmask[K_INFIX])
 		for (size_t i = 0; i + 2 <= n; i++) {
 			if (!bigram_has(t, K_INFIX, s + i))
@@ -419,7 +431,8 @@ static size_t title_signals(struct taxonomy *t, size_t nt, struct tx_sig *sig)
 				const struct tx_rule *ru = &t->rules[r];
 				int ok = ru->nwords > 1 && i + ru->nwords <= nt;
 				for (int w = 1; ok && w < ru->nwords; w++)
-					ok = tok_has(&t->tok[i + w], ru->word[w]);
+					ok = tok_has(&t->tok[i + w],
+						     ru->word[w]);
 				if (!ok)
 					continue;
 				if (!best || ru->nwords > best->nwords ||
@@ -430,9 +443,10 @@ static size_t title_signals(struct taxonomy *t, size_t nt, struct tx_sig *sig)
 					best = ru;
 			}
 		if (best) {
-			sig[ns++] = (struct tx_sig){
-				(uint8_t)i, best->nwords, 255, 255, best->dept,
-				best->sen, best->prio, best->user};
+			sig[ns++] = (struct tx_sig){(uint8_t)i, best->nwords,
+						    255,        255,
+						    best->dept, best->sen,
+						    best->prio, best->user};
 			i += best->nwords;
 			continue;
 		}
@@ -443,9 +457,9 @@ static size_t title_signals(struct taxonomy *t, size_t nt, struct tx_sig *sig)
 				if (ru->nwords != 1 || ns == TX_MAXSIG)
 					continue;
 				sig[ns++] = (struct tx_sig){
-					(uint8_t)i, 1, k->m[m].end,
+					(uint8_t)i,  1,        k->m[m].end,
 					k->m[m].len, ru->dept, ru->sen,
-					ru->prio, ru->user};
+					ru->prio,    ru->user};
 			}
 		i++;
 	}
@@ -456,25 +470,17 @@ static uint8_t persona_of(int dept, int sen)
 {
 	switch (dept) {
 	case D_IT:
-	case D_ENGINEERING:
-		return P_TECHNICAL_EVALUATOR;
-	case D_SECURITY:
-		return P_SECURITY;
-	case D_FINANCE:
-		return P_FINANCE;
+	case D_ENGINEERING: return P_TECHNICAL_EVALUATOR;
+	case D_SECURITY: return P_SECURITY;
+	case D_FINANCE: return P_FINANCE;
 	case D_PROCUREMENT:
-	case D_LEGAL:
-		return P_PROCUREMENT_LEGAL;
+	case D_LEGAL: return P_PROCUREMENT_LEGAL;
 	case D_OPERATIONS:
 		return sen >= S_DIRECTOR ? P_ECONOMIC_BUYER : P_END_USER;
-	case D_MARKETING:
-		return P_MARKETING;
-	case D_SALES:
-		return P_SALES;
-	case D_HR:
-		return P_HR;
-	case D_EXECUTIVE:
-		return P_ECONOMIC_BUYER;
+	case D_MARKETING: return P_MARKETING;
+	case D_SALES: return P_SALES;
+	case D_HR: return P_HR;
+	case D_EXECUTIVE: return P_ECONOMIC_BUYER;
 	}
 	return P_OTHER;
 }
@@ -515,8 +521,9 @@ static int sig_beats(const struct tx_sig *a, const struct tx_sig *b,
  * - a general executive word beats the other department ("Hospital
  *   CEO"); no department: c_level means executive, anything else other.
  */
-static void title_resolve(struct tx_sig *sig, size_t ns, const struct tx_tok *tok,
-			  size_t nt, struct tx_result *res)
+static void title_resolve(struct tx_sig *sig, size_t ns,
+			  const struct tx_tok *tok, size_t nt,
+			  struct tx_result *res)
 {
 	size_t cut = nt, prep, a = SIZE_MAX;
 	int sen = S_NONE, head_assist = 0, any_user;
@@ -552,8 +559,8 @@ static void title_resolve(struct tx_sig *sig, size_t ns, const struct tx_tok *to
 		}
 	}
 	for (size_t i = 0; i < ns; i++)
-		if (sig[i].sen == S_ASSIST && (a == SIZE_MAX ||
-					       sig[i].start < sig[a].start))
+		if (sig[i].sen == S_ASSIST &&
+		    (a == SIZE_MAX || sig[i].start < sig[a].start))
 			a = i;
 	if (a != SIZE_MAX) {
 		size_t stop = cut;
@@ -614,9 +621,9 @@ static void title_resolve(struct tx_sig *sig, size_t ns, const struct tx_tok *to
 			best = s;
 			best_head = head;
 		} else if (s->prio == best->prio) {
-			if (head && (!best_head || s->start > best->start ||
-				     (s->start == best->start &&
-				      s->len > best->len))) {
+			if (head &&
+			    (!best_head || s->start > best->start ||
+			     (s->start == best->start && s->len > best->len))) {
 				best = s;
 				best_head = 1;
 			}
@@ -629,7 +636,8 @@ static void title_resolve(struct tx_sig *sig, size_t ns, const struct tx_tok *to
 			if (sig[i].dept == D_EXECUTIVE &&
 			    sig[i].user >= any_user)
 				best = &sig[i];
-	res->dept = best ? best->dept : (sen == S_CLEVEL ? D_EXECUTIVE : D_OTHER);
+	res->dept =
+		best ? best->dept : (sen == S_CLEVEL ? D_EXECUTIVE : D_OTHER);
 	res->sen = sen ? (uint8_t)sen : S_IC;
 	res->persona = persona_of(res->dept, res->sen);
 	res->empty = 0;
@@ -798,8 +806,8 @@ static void alias_add(struct taxonomy *t, const char *key, size_t keylen,
 	if (t->words[w].alias < 0) {
 		if (t->naliases == t->capaliases) {
 			t->capaliases = t->capaliases ? t->capaliases * 2 : 64;
-			t->aliases = xrealloc(t->aliases, t->capaliases *
-							  sizeof *t->aliases);
+			t->aliases = xrealloc(
+				t->aliases, t->capaliases * sizeof *t->aliases);
 		}
 		t->words[w].alias = (int32_t)t->naliases++;
 	}
@@ -891,14 +899,15 @@ static const char *line_parse(struct taxonomy *t, const char *line, size_t n,
 	if (nf > 4)
 		return "too many fields";
 	if (!field_is(f[1], fl[1], "-")) {
-		snprintf(name, sizeof name, "%.*s", (int)(fl[1] < 31 ? fl[1] : 31),
-			 f[1]);
-		if (fl[1] > 31 || (dept = name_index(dept_name, D_COUNT, name)) < 0)
+		snprintf(name, sizeof name, "%.*s",
+			 (int)(fl[1] < 31 ? fl[1] : 31), f[1]);
+		if (fl[1] > 31 ||
+		    (dept = name_index(dept_name, D_COUNT, name)) < 0)
 			return "unknown department";
 	}
 	if (!field_is(f[2], fl[2], "-")) {
-		snprintf(name, sizeof name, "%.*s", (int)(fl[2] < 31 ? fl[2] : 31),
-			 f[2]);
+		snprintf(name, sizeof name, "%.*s",
+			 (int)(fl[2] < 31 ? fl[2] : 31), f[2]);
 		if (strcmp(name, "ic") == 0)
 			sen = S_IC;
 		else if (fl[2] > 31 ||

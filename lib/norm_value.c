@@ -46,6 +46,7 @@
 enum { FORM_MAX = 64 };
 
 /* Base letters of U+00C0-U+00FF (UTF-8 C3 80-BF); 0: not a letter. */
+/* clang-format off */
 static const char latin1_base[64] = {
 	'a', 'a', 'a', 'a', 'a', 'a', 'a', 'c', 'e', 'e', 'e', 'e', 'i', 'i',
 	'i', 'i', 'd', 'n', 'o', 'o', 'o', 'o', 'o', 0,   'o', 'u', 'u', 'u',
@@ -178,6 +179,7 @@ static const struct {
 	{"disposable", "unknown"}, {"role", "unknown"},
 	{"unchecked", "unknown"},
 };
+/* clang-format on */
 
 const char *value_email_status(const char *s, size_t n)
 {
@@ -210,6 +212,7 @@ const char *value_email_status(const char *s, size_t n)
 static const struct {
 	const char *name;
 	int month;
+	/* clang-format off */
 } month_names[] = {
 	/* English */
 	{"january", 1}, {"february", 2}, {"march", 3}, {"april", 4},
@@ -238,7 +241,9 @@ static const struct {
 	{"junho", 6}, {"julho", 7}, {"setembro", 9}, {"outubro", 10},
 	{"novembro", 11}, {"dezembro", 12}, {"out", 10},
 };
+/* clang-format on */
 
+/* clang-format off */
 static const char *const weekdays[] = {
 	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 	"sunday", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri",
@@ -251,6 +256,7 @@ struct cur {
 	const char *f;
 	int i, n;
 };
+/* clang-format on */
 
 static int cur_at(const struct cur *c) { return c->i < c->n ? c->f[c->i] : 0; }
 
@@ -308,9 +314,9 @@ static void skip_ordinal(struct cur *c)
 	char w[16];
 	int k = read_word(c, w);
 
-	if (!(k == 2 && (!strcmp(w, "st") || !strcmp(w, "nd") ||
-			 !strcmp(w, "rd") || !strcmp(w, "th") ||
-			 !strcmp(w, "er"))))
+	if (!(k == 2 &&
+	      (!strcmp(w, "st") || !strcmp(w, "nd") || !strcmp(w, "rd") ||
+	       !strcmp(w, "th") || !strcmp(w, "er"))))
 		*c = save;
 }
 
@@ -384,8 +390,8 @@ static int parse_date(struct cur *c, int order, struct when *t)
 		}
 		if (la < 1 || la > 2)
 			return -1;
-		if ((sep == '/' || sep == '.' || sep == '-') && c->i + 1 < c->n &&
-		    is_digit(c->f[c->i + 1])) {
+		if ((sep == '/' || sep == '.' || sep == '-') &&
+		    c->i + 1 < c->n && is_digit(c->f[c->i + 1])) {
 			c->i++;
 			lb = read_num(c, &b);
 			if (lb < 1 || lb > 2 || cur_at(c) != sep)
@@ -516,9 +522,8 @@ static int parse_time(struct cur *c, struct when *t, int after_t)
 	k = read_word(c, w);
 	if (k == 2 && (!strcmp(w, "am") || !strcmp(w, "pm"))) {
 		ampm = w[0];
-	} else if (k == 1 && (w[0] == 'a' || w[0] == 'p') &&
-		   cur_at(c) == '.' && c->i + 1 < c->n &&
-		   c->f[c->i + 1] == 'm') {
+	} else if (k == 1 && (w[0] == 'a' || w[0] == 'p') && cur_at(c) == '.' &&
+		   c->i + 1 < c->n && c->f[c->i + 1] == 'm') {
 		ampm = w[0]; /* "a.m." */
 		c->i += 2;
 		if (cur_at(c) == '.')
@@ -709,7 +714,8 @@ int value_date(const char *s, size_t n, int order, struct buf *out)
 			skip_spaces(&c);
 			save = c;
 			wk = read_word(&c, w);
-			if (!(wk == 2 && (!strcmp(w, "at") || !strcmp(w, "um"))) &&
+			if (!(wk == 2 &&
+			      (!strcmp(w, "at") || !strcmp(w, "um"))) &&
 			    !(wk == 1 && w[0] == 'a'))
 				c = save;
 			skip_spaces(&c);

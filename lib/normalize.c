@@ -37,6 +37,7 @@
 #include "norm_value.h"
 
 /* Canonical fields with a rule of their own. */
+/* clang-format off */
 enum role {
 	R_EMAIL, R_DOMAIN, R_COMPANY, R_TITLE, R_COUNTRY, R_PHONE, R_OPT_OUT,
 	R_CONSENT, R_EMAIL_STATUS, R_CREATED, R_UPDATED, R_LAST_ACTIVITY,
@@ -45,13 +46,16 @@ enum role {
 	R_EMAIL_DOMAIN, R_DOMAIN_OUT, R_COMPANY_KEY, R_PERSONA, R_SENIORITY,
 	R_DEPARTMENT, R_REGION, R_COUNT
 };
+/* clang-format on */
 
+/* clang-format off */
 static const char *const role_name[R_COUNT] = {
 	"email", "domain", "company", "title", "country", "phone", "opt_out",
 	"consent", "email_status", "created_at", "updated_at",
 	"last_activity_at", "segment", "tier", "email_domain", "domain",
 	"company_key", "persona", "seniority", "department", "region",
 };
+/* clang-format on */
 
 struct map_entry {
 	char *from, *to;
@@ -62,16 +66,16 @@ struct normalizer {
 	struct taxonomy *tax;
 	struct map_entry *map;
 	size_t nmap;
-	int idx[R_COUNT];          /* field index per role, -1 when absent */
-	enum header_value *conv;   /* per field: how its values convert */
-	unsigned char *own;        /* per field: its rule rewrites it */
-	int *plain;                /* the fields without a rule of their own */
+	int idx[R_COUNT];        /* field index per role, -1 when absent */
+	enum header_value *conv; /* per field: how its values convert */
+	unsigned char *own;      /* per field: its rule rewrites it */
+	int *plain;              /* the fields without a rule of their own */
 	size_t nplain;
-	int *fallback;             /* per field: the field it stands in for, or -1 */
+	int *fallback; /* per field: the field it stands in for, or -1 */
 	size_t conv_cap;
-	size_t bound_n;            /* schema size at the last bind */
-	int merging;               /* some field converts or stands in */
-	struct buf a, b;           /* scratch */
+	size_t bound_n;              /* schema size at the last bind */
+	int merging;                 /* some field converts or stands in */
+	struct buf a, b;             /* scratch */
 	struct memo_hashed *company; /* company -> company key */
 	struct memo *country;        /* country -> CC+region */
 	struct memo *status;         /* email_status -> its canonical word */
@@ -86,8 +90,7 @@ static char *trim_dup(const char *s, size_t n)
 	return xstrndup(s, n);
 }
 
-static int parse_map(struct normalizer *nz, const char *spec,
-		     struct cov_err *e)
+static int parse_map(struct normalizer *nz, const char *spec, struct cov_err *e)
 {
 	const char *p = spec;
 
@@ -168,7 +171,8 @@ void normalizer_bind(struct normalizer *nz, struct stream *st)
 		nz->conv = xrealloc(nz->conv, s->n * 2 * sizeof *nz->conv);
 		nz->conv_cap = s->n * 2;
 	}
-	nz->fallback = xrealloc(nz->fallback, (s->n ? s->n : 1) * sizeof *nz->fallback);
+	nz->fallback = xrealloc(nz->fallback,
+				(s->n ? s->n : 1) * sizeof *nz->fallback);
 	for (size_t i = n0; i < n_in; i++) {
 		nz->conv[i] = HEADER_VALUE_AS_IS;
 		nz->fallback[i] = -1;
@@ -218,7 +222,8 @@ void normalizer_bind(struct normalizer *nz, struct stream *st)
 		nz->conv = xrealloc(nz->conv, s->n * 2 * sizeof *nz->conv);
 		nz->conv_cap = s->n * 2;
 	}
-	nz->fallback = xrealloc(nz->fallback, (s->n ? s->n : 1) * sizeof *nz->fallback);
+	nz->fallback = xrealloc(nz->fallback,
+				(s->n ? s->n : 1) * sizeof *nz->fallback);
 	for (size_t i = n_in; i < s->n; i++) {
 		nz->conv[i] = HEADER_VALUE_AS_IS;
 		nz->fallback[i] = -1;
@@ -231,9 +236,9 @@ void normalizer_bind(struct normalizer *nz, struct stream *st)
 	nz->own = xrealloc(nz->own, s->n ? s->n : 1);
 	memset(nz->own, 0, s->n);
 	{
-		static const int owned[] = {R_EMAIL, R_COUNTRY, R_PHONE,
-					    R_OPT_OUT, R_CONSENT, R_CREATED,
-					    R_UPDATED, R_LAST_ACTIVITY};
+		static const int owned[] = {
+			R_EMAIL,   R_COUNTRY, R_PHONE,   R_OPT_OUT,
+			R_CONSENT, R_CREATED, R_UPDATED, R_LAST_ACTIVITY};
 		for (size_t k = 0; k < sizeof owned / sizeof owned[0]; k++)
 			if (nz->idx[owned[k]] >= 0)
 				nz->own[nz->idx[owned[k]]] = 1;
@@ -367,9 +372,7 @@ static const char *status_of(struct normalizer *nz, struct stream *st,
 			return NULL;
 		}
 		break;
-	default:
-		set = 1;
-		break;
+	default: set = 1; break;
 	}
 	if (!set)
 		return "unknown";
@@ -418,18 +421,20 @@ static void merge_sources(struct normalizer *nz, struct stream *st,
 			if (!v)
 				continue;
 			if (has(rec, t) && nz->conv[t] == HEADER_VALUE_AS_IS) {
-				cur = value_email_status(rec_val(rec, (size_t)t),
-							 rec_len(rec, (size_t)t));
+				cur = value_email_status(
+					rec_val(rec, (size_t)t),
+					rec_len(rec, (size_t)t));
 				curn = cur ? strlen(cur) : 0;
 			} else if (has(rec, t)) {
 				cur = rec_val(rec, (size_t)t);
 				curn = rec_len(rec, (size_t)t);
 			}
 			if (status_rank(v, strlen(v)) > status_rank(cur, curn))
-				rec_set_clean(rec, (size_t)t, v, strlen(v), VAL_STR);
+				rec_set_clean(rec, (size_t)t, v, strlen(v),
+					      VAL_STR);
 		} else if (!has(rec, t) && has(rec, (int)i)) {
-			rec_set(rec, (size_t)t, rec_val(rec, i), rec_len(rec, i),
-				VAL_STR);
+			rec_set(rec, (size_t)t, rec_val(rec, i),
+				rec_len(rec, i), VAL_STR);
 		}
 	}
 }
@@ -438,6 +443,7 @@ static void do_segment(struct normalizer *nz, struct record *rec, int i)
 {
 	static const struct {
 		const char *in, *out;
+		/* clang-format off */
 	} seg[] = {
 		{"enterprise", "enterprise"}, {"ent", "enterprise"},
 		{"large enterprise", "enterprise"}, {"strategic", "enterprise"},
@@ -447,6 +453,7 @@ static void do_segment(struct normalizer *nz, struct record *rec, int i)
 		{"smb", "smb"}, {"small business", "smb"}, {"small", "smb"},
 		{"s.m.b.", "smb"}, {"small and medium business", "smb"},
 	};
+	/* clang-format on */
 
 	if (!has(rec, i) || text_fold(&nz->a, rec_val(rec, (size_t)i),
 				      rec_len(rec, (size_t)i)) < 0)
@@ -521,7 +528,8 @@ void normalizer_apply(struct normalizer *nz, struct stream *st,
 			if (x[R_EMAIL_DOMAIN] >= 0)
 				set_text(rec, x[R_EMAIL_DOMAIN], d, dn, safe);
 			int out = x[R_DOMAIN_OUT];
-			if (out < 0 && x[R_DOMAIN] >= 0 && !has(rec, x[R_DOMAIN]))
+			if (out < 0 && x[R_DOMAIN] >= 0 &&
+			    !has(rec, x[R_DOMAIN]))
 				out = x[R_DOMAIN]; /* an empty domain: from the email */
 			if (out >= 0) {
 				/* a registrable domain is made of host
@@ -529,7 +537,8 @@ void normalizer_apply(struct normalizer *nz, struct stream *st,
 				if (domain_registrable(d, dn, &nz->b) == 0)
 					set_safe(rec, out, nz->b.p, nz->b.len);
 				else
-					stream_count_reason(st, "domain_invalid", 1);
+					stream_count_reason(
+						st, "domain_invalid", 1);
 			}
 		} else {
 			stream_count_reason(st, "email_invalid", 1);
@@ -562,7 +571,8 @@ void normalizer_apply(struct normalizer *nz, struct stream *st,
 			       rec_len(rec, (size_t)x[R_TITLE]), &t);
 		set_safe(rec, x[R_PERSONA], t.persona, strlen(t.persona));
 		set_safe(rec, x[R_SENIORITY], t.seniority, strlen(t.seniority));
-		set_safe(rec, x[R_DEPARTMENT], t.department, strlen(t.department));
+		set_safe(rec, x[R_DEPARTMENT], t.department,
+			 strlen(t.department));
 	}
 	if (has(rec, x[R_COUNTRY])) {
 		/* memo value: "" for unknown, else CC followed by the region */
@@ -572,8 +582,8 @@ void normalizer_apply(struct normalizer *nz, struct stream *st,
 		if ((v = memo_get(nz->country, c, cn, &vn)) == NULL) {
 			vn = 0;
 			if (country_code(c, cn, cc)) {
-				vn = (size_t)snprintf(both, sizeof both, "%s%s", cc,
-						      country_region(cc));
+				vn = (size_t)snprintf(both, sizeof both, "%s%s",
+						      cc, country_region(cc));
 			}
 			memo_put(nz->country, c, cn, both, vn);
 			v = both;
@@ -593,7 +603,8 @@ void normalizer_apply(struct normalizer *nz, struct stream *st,
 	if (has(rec, x[R_PHONE])) {
 		const char *dc = country_known ? cc : nz->opt.default_country;
 		if (phone_e164(rec_val(rec, (size_t)x[R_PHONE]),
-			       rec_len(rec, (size_t)x[R_PHONE]), dc, &nz->a) == 0)
+			       rec_len(rec, (size_t)x[R_PHONE]), dc,
+			       &nz->a) == 0)
 			set_safe(rec, x[R_PHONE], nz->a.p, nz->a.len);
 		else {
 			clean_field(nz, rec, (size_t)x[R_PHONE]);
@@ -602,7 +613,8 @@ void normalizer_apply(struct normalizer *nz, struct stream *st,
 	}
 	do_bool(nz, st, rec, x[R_OPT_OUT]);
 	do_bool(nz, st, rec, x[R_CONSENT]);
-	if (has(rec, x[R_EMAIL_STATUS]) && x[R_EMAIL_STATUS] < (int)nz->bound_n &&
+	if (has(rec, x[R_EMAIL_STATUS]) &&
+	    x[R_EMAIL_STATUS] < (int)nz->bound_n &&
 	    nz->conv[x[R_EMAIL_STATUS]] == HEADER_VALUE_AS_IS) {
 		/* a few spellings fill the column: memo value "" for none */
 		const char *s = rec_val(rec, (size_t)x[R_EMAIL_STATUS]), *v;

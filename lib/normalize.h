@@ -25,11 +25,11 @@
 #include "stream.h"
 
 struct normalize_opts {
-	const char *map;          /* "Source=canonical,..." (may be NULL) */
-	const char *taxonomy;     /* rule file extending the built-in table */
+	const char *map;      /* "Source=canonical,..." (may be NULL) */
+	const char *taxonomy; /* rule file extending the built-in table */
 	const char *default_country; /* alpha-2 for phones with no country */
-	int date_order;           /* DATE_MDY or DATE_DMY */
-	enum header_kind kind;    /* HEADER_CONTACTS or HEADER_ACCOUNTS */
+	int date_order;              /* DATE_MDY or DATE_DMY */
+	enum header_kind kind;       /* HEADER_CONTACTS or HEADER_ACCOUNTS */
 };
 
 struct normalizer;

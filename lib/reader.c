@@ -13,14 +13,10 @@
 const char *format_name(enum rec_format f)
 {
 	switch (f) {
-	case FMT_CSV:
-		return "csv";
-	case FMT_TSV:
-		return "tsv";
-	case FMT_NDJSON:
-		return "ndjson";
-	default:
-		return "auto";
+	case FMT_CSV: return "csv";
+	case FMT_TSV: return "tsv";
+	case FMT_NDJSON: return "ndjson";
+	default: return "auto";
 	}
 }
 
@@ -38,8 +34,7 @@ int format_parse(const char *s)
 	return -1;
 }
 
-int reader_line(struct reader *r, const char **p, size_t *n,
-		struct cov_err *e)
+int reader_line(struct reader *r, const char **p, size_t *n, struct cov_err *e)
 {
 	struct in_file *in = r->in;
 
@@ -49,7 +44,8 @@ int reader_line(struct reader *r, const char **p, size_t *n,
 			char *nl = memchr(s, '\n', in->end - r->pos);
 			if (nl || in->eof) {
 				*p = s;
-				*n = nl ? (size_t)(nl + 1 - s) : in->end - r->pos;
+				*n = nl ? (size_t)(nl + 1 - s)
+					: in->end - r->pos;
 				r->pos += *n;
 				r->line++;
 				return 1;
@@ -61,7 +57,8 @@ int reader_line(struct reader *r, const char **p, size_t *n,
 			size_t keep = r->in_record ? r->rec_start : r->pos;
 			if (in_fill(in, keep, e) < 0) {
 				if (e->code == COV_EXIT_DATA && e->line == 0)
-					e->line = r->rec_line ? r->rec_line : r->line;
+					e->line = r->rec_line ? r->rec_line
+							      : r->line;
 				return -1;
 			}
 			r->pos -= keep;
@@ -100,8 +97,9 @@ static enum rec_format detect(struct reader *r, struct cov_err *e)
 
 	for (;;) {
 		size_t i = r->pos;
-		while (i < in->end && (in->buf[i] == ' ' || in->buf[i] == '\t' ||
-				       in->buf[i] == '\r' || in->buf[i] == '\n'))
+		while (i < in->end &&
+		       (in->buf[i] == ' ' || in->buf[i] == '\t' ||
+			in->buf[i] == '\r' || in->buf[i] == '\n'))
 			i++;
 		if (i < in->end) {
 			const char *s = in->buf + i, *nl;
@@ -111,7 +109,8 @@ static enum rec_format detect(struct reader *r, struct cov_err *e)
 			nl = memchr(s, '\n', m);
 			if (nl || in->eof) {
 				size_t len = nl ? (size_t)(nl - s) : m;
-				if (memchr(s, '\t', len) && !memchr(s, ',', len))
+				if (memchr(s, '\t', len) &&
+				    !memchr(s, ',', len))
 					return FMT_TSV;
 				return FMT_CSV;
 			}
@@ -164,12 +163,9 @@ int reader_next(struct reader *r, struct record *rec, struct cov_err *e)
 {
 	r->rejected = 0;
 	switch (r->fmt) {
-	case FMT_CSV:
-		return csv_next(r, rec, e);
-	case FMT_TSV:
-		return tsv_next(r, rec, e);
-	default:
-		return ndjson_next(r, rec, e);
+	case FMT_CSV: return csv_next(r, rec, e);
+	case FMT_TSV: return tsv_next(r, rec, e);
+	default: return ndjson_next(r, rec, e);
 	}
 }
 
@@ -187,8 +183,8 @@ struct reader *reader_mem(const char *name, size_t ncols)
 	return r;
 }
 
-long reader_parse(struct reader *r, const char *p, size_t n,
-		  struct record *rec, long *lines)
+long reader_parse(struct reader *r, const char *p, size_t n, struct record *rec,
+		  long *lines)
 {
 	struct cov_err e;
 	int k;

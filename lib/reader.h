@@ -39,9 +39,9 @@ struct reader {
 	size_t pos;       /* next unread byte in in->buf */
 	size_t rec_start; /* first byte of the record being read */
 	int in_record;
-	long line;        /* lines consumed */
-	long rec_line;    /* first line of the current record */
-	struct buf raw;   /* the last malformed record */
+	long line;      /* lines consumed */
+	long rec_line;  /* first line of the current record */
+	struct buf raw; /* the last malformed record */
 	long raw_line;
 	struct buf scratch;
 	/* CSV */
@@ -51,7 +51,7 @@ struct reader {
 	long bad_line;
 	const char *bad_reason;
 	char bad_msg[160];
-	int rejected; /* the last error was one malformed record */
+	int rejected;    /* the last error was one malformed record */
 	long lines_seen; /* NDJSON: non-blank lines read */
 	size_t ncols;    /* CSV/TSV: fields in the header */
 };
@@ -82,14 +82,13 @@ struct reader *reader_mem(const char *name, size_t ncols);
  * would.  Returns the bytes it took, blank lines before it and its line
  * end included, with *lines set to the lines they hold; or -1 when the
  * record is malformed or p holds none. */
-long reader_parse(struct reader *r, const char *p, size_t n,
-		  struct record *rec, long *lines);
+long reader_parse(struct reader *r, const char *p, size_t n, struct record *rec,
+		  long *lines);
 
 /* Shared by the format parsers: the next line (with its '\n', if any) as a
  * pointer into the window, valid until the next call.  1, 0 at end, -1 on
  * error. */
-int reader_line(struct reader *r, const char **p, size_t *n,
-		struct cov_err *e);
+int reader_line(struct reader *r, const char **p, size_t *n, struct cov_err *e);
 
 /* Mark the current record malformed: keep its raw bytes, fill e. */
 void reader_reject(struct reader *r, struct cov_err *e, long line,

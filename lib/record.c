@@ -50,7 +50,8 @@ int schema_find(const struct schema *s, const char *name, size_t n)
 		int v = s->index[k];
 		if (v > 0) {
 			int i = v - 1;
-			if (s->lens[i] == n && memcmp(s->names[i], name, n) == 0)
+			if (s->lens[i] == n &&
+			    memcmp(s->names[i], name, n) == 0)
 				return i;
 		} else {
 			int a = -v - 1;
@@ -93,8 +94,10 @@ int schema_rename(struct schema *s, int i, const char *name, size_t n)
 	if (schema_find(s, name, n) >= 0)
 		return -1;
 	s->alias = xrealloc(s->alias, (s->nalias + 1) * sizeof *s->alias);
-	s->alias_len = xrealloc(s->alias_len, (s->nalias + 1) * sizeof *s->alias_len);
-	s->alias_of = xrealloc(s->alias_of, (s->nalias + 1) * sizeof *s->alias_of);
+	s->alias_len =
+		xrealloc(s->alias_len, (s->nalias + 1) * sizeof *s->alias_len);
+	s->alias_of =
+		xrealloc(s->alias_of, (s->nalias + 1) * sizeof *s->alias_of);
 	s->alias[s->nalias] = s->names[i];
 	s->alias_len[s->nalias] = s->lens[i];
 	s->alias_of[s->nalias] = i;

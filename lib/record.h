@@ -38,7 +38,9 @@ struct record {
 	const char *file; /* name of the file it came from (borrowed) */
 };
 
+/* clang-format off */
 #define RECORD_INIT {NULL, 0, 0, BUF_INIT, 0, NULL}
+/* clang-format on */
 
 struct schema {
 	char **names;
@@ -46,13 +48,15 @@ struct schema {
 	size_t n, cap;
 	int *index; /* hash slots: field number + 1, -(alias number + 1), 0 = empty */
 	size_t nslots;
-	char **alias;    /* old names of renamed fields */
+	char **alias; /* old names of renamed fields */
 	size_t *alias_len;
-	int *alias_of;   /* the field each alias finds */
+	int *alias_of; /* the field each alias finds */
 	size_t nalias;
 };
 
+/* clang-format off */
 #define SCHEMA_INIT {NULL, NULL, 0, 0, NULL, 0, NULL, NULL, NULL, 0}
+/* clang-format on */
 
 /* Index of name in s, or -1. */
 int schema_find(const struct schema *s, const char *name, size_t n);

@@ -91,11 +91,13 @@ int spool_write(struct spool *s, const struct spool_entry *x,
 	errno = 0;
 	if (fwrite(head, sizeof head, 1, s->f) != 1 ||
 	    fwrite(w, sizeof w, 1, s->f) != 1 ||
-	    (nf && fwrite(s->scratch.p, (size_t)(p - (unsigned char *)s->scratch.p),
-			  1, s->f) != 1))
+	    (nf &&
+	     fwrite(s->scratch.p, (size_t)(p - (unsigned char *)s->scratch.p),
+		    1, s->f) != 1))
 		return io_error(e, "write");
 	s->n++;
-	s->bytes += sizeof head + sizeof w + (size_t)(p - (unsigned char *)s->scratch.p);
+	s->bytes += sizeof head + sizeof w +
+		    (size_t)(p - (unsigned char *)s->scratch.p);
 	return 0;
 }
 

@@ -23,7 +23,7 @@
 
 struct spool {
 	FILE *f;
-	uint64_t n;   /* entries written */
+	uint64_t n; /* entries written */
 	uint64_t bytes;
 	struct buf scratch;
 };

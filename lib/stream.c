@@ -91,7 +91,8 @@ static void write_header(struct writer *w, const struct schema *s,
 					s->lens[order[i]], 0);
 		else if (i == 0 && s->lens[order[0]] >= 3 &&
 			 memcmp(s->names[order[0]], "\xEF\xBB\xBF", 3) == 0)
-			write_quoted(w->o, s->names[order[0]], s->lens[order[0]]);
+			write_quoted(w->o, s->names[order[0]],
+				     s->lens[order[0]]);
 		else
 			csv_write_field(w->o, s->names[order[i]],
 					s->lens[order[i]], 0);
@@ -121,8 +122,8 @@ static void ndjson_keys(struct writer *w, const struct schema *s)
  * another in rec's data with a comma between them, as the reader leaves
  * the fields of a line, go out in one copy, commas included.  The bytes
  * written are those of one field at a time. */
-static void write_csv_record(struct writer *w, const int *order,
-			     size_t norder, const struct record *rec)
+static void write_csv_record(struct writer *w, const int *order, size_t norder,
+			     const struct record *rec)
 {
 	const struct field *fv = rec->f;
 	const char *data = rec->data.p ? rec->data.p : "";
@@ -222,7 +223,8 @@ int writer_write(struct writer *w, const struct schema *s, const int *order,
 				err_set(e, COV_EXIT_DATA, rec->file, rec->line,
 					"new_field",
 					"field '%.*s' is not in the %s header written from the first record; use --to ndjson",
-					(int)(s->lens[f] > 60 ? 60 : s->lens[f]),
+					(int)(s->lens[f] > 60 ? 60
+							      : s->lens[f]),
 					s->names[f], format_name(w->fmt));
 				return -1;
 			}
@@ -383,7 +385,8 @@ static void *pf_main(void *arg)
 		pthread_mutex_unlock(&pf->mu);
 		if (stop)
 			break;
-		for (b->n = 0; b->n < PF_BATCH && !done && bytes < PF_BATCH_BYTES;
+		for (b->n = 0;
+		     b->n < PF_BATCH && !done && bytes < PF_BATCH_BYTES;
 		     b->n++) {
 			struct pf_slot *sl = &b->s[b->n];
 			bytes += pf_fill(pf, sl);
@@ -570,7 +573,8 @@ int stream_open_flags(struct stream *st, struct cli_common *opt, int nfiles,
 		if (!st->rej)
 			goto fail;
 	} else if (opt->rejects) {
-		st->rej = writer_open(opt->rejects, FMT_CSV, opt->excel_safe, e);
+		st->rej =
+			writer_open(opt->rejects, FMT_CSV, opt->excel_safe, e);
 		if (!st->rej)
 			goto fail;
 		schema_add(&st->rej_schema, "file", 4);
@@ -680,7 +684,8 @@ static void progress(struct stream *st, int final)
 static void rej_update(struct stream *st)
 {
 	static const char *const extra[5] = {"reject_file", "reject_line",
-		"reject_reason", "reject_message", "reject_raw"};
+					     "reject_reason", "reject_message",
+					     "reject_raw"};
 	size_t n = st->schema.n, k = 0;
 	int first = st->rej_order == NULL;
 
@@ -690,15 +695,16 @@ static void rej_update(struct stream *st)
 		return;
 	st->rej_map = xrealloc(st->rej_map, (n ? n : 1) * sizeof *st->rej_map);
 	for (size_t i = st->rej_mapped; i < n; i++)
-		st->rej_map[i] = schema_add(&st->rej_schema, st->schema.names[i],
-					    st->schema.lens[i]);
+		st->rej_map[i] =
+			schema_add(&st->rej_schema, st->schema.names[i],
+				   st->schema.lens[i]);
 	st->rej_mapped = n;
 	if (first)
 		for (int j = 0; j < 5; j++)
 			st->rej_extra[j] = schema_add(&st->rej_schema, extra[j],
 						      strlen(extra[j]));
-	st->rej_order = xrealloc(st->rej_order,
-				 (st->rej_schema.n + 1) * sizeof *st->rej_order);
+	st->rej_order = xrealloc(st->rej_order, (st->rej_schema.n + 1) *
+							sizeof *st->rej_order);
 	for (size_t i = 0; i < st->norder; i++)
 		st->rej_order[k++] = st->rej_map[st->order[i]];
 	for (int j = 0; j < 5; j++) {
@@ -730,8 +736,8 @@ static int write_reject_record(struct stream *st, const struct record *rec,
 		if (kind == VAL_ABSENT)
 			continue;
 		if (rec->f[i].clean)
-			rec_set_clean(r, (size_t)st->rej_map[i], rec_val(rec, i),
-				      rec_len(rec, i), kind);
+			rec_set_clean(r, (size_t)st->rej_map[i],
+				      rec_val(rec, i), rec_len(rec, i), kind);
 		else
 			rec_set(r, (size_t)st->rej_map[i], rec_val(rec, i),
 				rec_len(rec, i), kind);
@@ -783,14 +789,15 @@ static int write_reject(struct stream *st, const struct cov_err *err,
 					   err->reason, err->msg, raw, n, e);
 	k = snprintf(num, sizeof num, "%ld", line);
 	rec_clear(&st->rej_rec, 5);
-	rec_set(&st->rej_rec, 0, st->r->in->name, strlen(st->r->in->name), VAL_STR);
+	rec_set(&st->rej_rec, 0, st->r->in->name, strlen(st->r->in->name),
+		VAL_STR);
 	rec_set(&st->rej_rec, 1, num, (size_t)k, VAL_STR);
 	rec_set(&st->rej_rec, 2, err->reason, strlen(err->reason), VAL_STR);
 	rec_set(&st->rej_rec, 3, err->msg, strlen(err->msg), VAL_STR);
 	rec_set(&st->rej_rec, 4, raw, n, VAL_STR);
-	return writer_write(st->rej, &st->rej_schema, order, 5, &st->rej_rec, e);
+	return writer_write(st->rej, &st->rej_schema, order, 5, &st->rej_rec,
+			    e);
 }
-
 
 /* A malformed record read: count it and write it to --rejects, or end
  * the run (-1, e already filled) when there is none. */
@@ -826,17 +833,16 @@ static int next_here(struct stream *st, struct record *rec, struct cov_err *e)
 				return 1;
 			case PF_BAD:
 				*e = sl->err;
-				if (stream_bad(st, &sl->err, sl->raw.p, sl->raw.len,
-					       sl->raw_line, e) < 0)
+				if (stream_bad(st, &sl->err, sl->raw.p,
+					       sl->raw.len, sl->raw_line,
+					       e) < 0)
 					return -1;
 				continue;
 			case PF_ERR:
 				*e = sl->err;
 				pf_join(st->pf);
 				return -1;
-			default:
-				pf_join(st->pf);
-				return 0;
+			default: pf_join(st->pf); return 0;
 			}
 		}
 		k = reader_next(st->r, rec, e);
@@ -903,9 +909,8 @@ struct out_file *stream_raw_out(struct stream *st)
 	if (st->order_for != st->schema.n || !st->order)
 		update_order(st);
 	if (!st->r || st->r->fmt != FMT_CSV || w->fmt != FMT_CSV ||
-	    w->excel_safe || (st->pf && st->pf->running) ||
-	    st->schema.n < 2 || st->norder != st->schema.n ||
-	    st->r->ncols != st->schema.n)
+	    w->excel_safe || (st->pf && st->pf->running) || st->schema.n < 2 ||
+	    st->norder != st->schema.n || st->r->ncols != st->schema.n)
 		return NULL;
 	for (size_t i = 0; i < st->norder; i++)
 		if (st->order[i] != (int)i)
@@ -924,13 +929,13 @@ void stream_raw_in(struct stream *st, uint64_t n)
 		progress(st, 0);
 }
 
-int stream_write(struct stream *st, const struct record *rec,
-		 struct cov_err *e)
+int stream_write(struct stream *st, const struct record *rec, struct cov_err *e)
 {
 	if (st->order_for != st->schema.n || !st->order)
 		update_order(st);
 	st->rows_out++;
-	return writer_write(st->out, &st->schema, st->order, st->norder, rec, e);
+	return writer_write(st->out, &st->schema, st->order, st->norder, rec,
+			    e);
 }
 
 void stream_count_reject(struct stream *st, const char *reason)
@@ -1028,7 +1033,8 @@ int stream_close(struct stream *st, struct cov_err *e)
 	if (st->order_for != st->schema.n || !st->order)
 		update_order(st);
 	progress(st, 1);
-	if (st->rows_in != st->rows_out + st->rows_rejected + st->rows_set_aside) {
+	if (st->rows_in !=
+	    st->rows_out + st->rows_rejected + st->rows_set_aside) {
 		err_set(e, COV_EXIT_IO, NULL, 0, "internal",
 			"internal error: rows in %llu != out %llu + rejected %llu + set aside %llu",
 			(unsigned long long)st->rows_in,
@@ -1048,7 +1054,8 @@ int stream_close(struct stream *st, struct cov_err *e)
 		st->rej = NULL;
 	}
 	if (r == 0) {
-		r = writer_close(st->out, &st->schema, st->order, st->norder, e);
+		r = writer_close(st->out, &st->schema, st->order, st->norder,
+				 e);
 		st->out = NULL;
 	}
 	if (r == 0 && st->opt->stats)
@@ -1072,7 +1079,8 @@ void stream_abort(struct stream *st)
 		pthread_cond_broadcast(&pf->to_producer);
 		pthread_mutex_unlock(&pf->mu);
 		pthread_detach(pf->tid);
-		for (size_t i = 0; i < sizeof pf_orphans / sizeof *pf_orphans; i++)
+		for (size_t i = 0; i < sizeof pf_orphans / sizeof *pf_orphans;
+		     i++)
 			if (!pf_orphans[i]) {
 				pf_orphans[i] = pf;
 				break;

@@ -27,9 +27,9 @@ struct writer {
 	struct out_file *o;
 	enum rec_format fmt;
 	int excel_safe;
-	int started;      /* header written (CSV/TSV) */
-	size_t header_n;  /* fields in the written header */
-	struct buf keys;  /* NDJSON: escaped "name": strings */
+	int started;     /* header written (CSV/TSV) */
+	size_t header_n; /* fields in the written header */
+	struct buf keys; /* NDJSON: escaped "name": strings */
 	size_t *key_off;
 	size_t keys_n;
 };
@@ -76,10 +76,10 @@ struct stream {
 	uint64_t bytes_done;
 	struct timespec t0, last_progress;
 	int progress_shown;
-	unsigned flags;     /* STREAM_* given to stream_open_flags */
-	int *rej_map;       /* STREAM_REJECT_RECORDS: schema field -> rej_schema */
-	size_t rej_mapped;  /* schema fields mapped so far */
-	int rej_extra[5];   /* rej_schema indices of reject_file ... reject_raw */
+	unsigned flags; /* STREAM_* given to stream_open_flags */
+	int *rej_map;   /* STREAM_REJECT_RECORDS: schema field -> rej_schema */
+	size_t rej_mapped; /* schema fields mapped so far */
+	int rej_extra[5]; /* rej_schema indices of reject_file ... reject_raw */
 	int *rej_order;
 	size_t rej_norder, rej_order_for;
 	struct prefetch *pf; /* STREAM_PREFETCH: the reading thread */
@@ -181,9 +181,9 @@ static inline void stream_write_raw(struct stream *st, struct out_file *o,
  * the n bytes at p, to o (stream_raw_out's), from p itself: p must stay
  * as it is until out_flush(o) (out_write_ref).  What reaches the file is
  * always whole records. */
-static inline void stream_write_raw_lines(struct stream *st,
-					  struct out_file *o, const char *p,
-					  size_t n, uint64_t nrec)
+static inline void stream_write_raw_lines(struct stream *st, struct out_file *o,
+					  const char *p, size_t n,
+					  uint64_t nrec)
 {
 	out_write_ref(o, p, n);
 	st->rows_out += nrec;

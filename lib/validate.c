@@ -83,21 +83,24 @@
 #include "norm_value.h"
 
 #define BIT(c) (1u << (c))
-#define DOMAIN_BAD_SYNTAX 4 /* class bit in v->seen only */
+#define DOMAIN_BAD_SYNTAX 4   /* class bit in v->seen only */
 #define SEEN_MAX_SLOTS 131072 /* 2 MB; half full, it starts afresh */
-#define LISTS_SLOTS 64 /* distinct found masks whose lists are kept */
+#define LISTS_SLOTS 64        /* distinct found masks whose lists are kept */
 
+/* clang-format off */
 static const char *const code_name[VALIDATE_NCODES] = {
 	"email_missing", "email_syntax", "email_role", "email_freemail",
 	"email_disposable", "email_bounced", "email_invalid", "opted_out",
 	"no_consent", "required_missing", "country_unknown", "date_invalid",
 	"phone_invalid",
 };
+/* clang-format on */
 
 static const unsigned char code_len[VALIDATE_NCODES] = {
 	13, 12, 10, 14, 16, 13, 13, 9, 10, 16, 15, 12, 13,
 };
 
+/* clang-format off */
 static const int default_severity[VALIDATE_NCODES] = {
 	[VALIDATE_EMAIL_MISSING] = VALIDATE_ERROR,
 	[VALIDATE_EMAIL_SYNTAX] = VALIDATE_ERROR,
@@ -113,15 +116,19 @@ static const int default_severity[VALIDATE_NCODES] = {
 	[VALIDATE_DATE_INVALID] = VALIDATE_WARN,
 	[VALIDATE_PHONE_INVALID] = VALIDATE_WARN,
 };
+/* clang-format on */
 
+/* clang-format off */
 static const char *const role_field[VALIDATE_NROLES] = {
 	"email", "email_status", "opt_out", "consent", "country", "phone",
 	"created_at", "updated_at", "last_activity_at",
 };
+/* clang-format on */
 
 /* Local parts that name a function, not a person: shared inboxes, no-reply
  * senders and mail-system addresses, in English and a few common German,
  * French, Spanish and Portuguese forms. */
+/* clang-format off */
 static const char *const role_names[] = {
 	"abuse", "accounting", "accounts", "admin", "administrator",
 	"admissions", "all", "billing", "bonjour", "bookings", "careers",
@@ -137,6 +144,7 @@ static const char *const role_names[] = {
 	"recruiting", "recruitment", "root", "sales", "security", "service",
 	"staff", "support", "sysadmin", "team", "vertrieb", "webmaster",
 };
+/* clang-format on */
 
 /* Countries whose contacts need consent by default: the EU, the other EEA
  * members, the United Kingdom and Canada. */
@@ -161,7 +169,7 @@ struct seen_slot {
 struct set_slot {
 	const char *p; /* NULL: empty */
 	uint32_t len;
-	uint16_t tag;  /* hash bits 48..63 */
+	uint16_t tag; /* hash bits 48..63 */
 	uint8_t flags;
 	uint8_t pad;
 };
@@ -214,8 +222,8 @@ static struct set_slot *set_find(const struct strset *s, const char *p,
 
 /* Add p (borrowed: it must outlive the set), whose hash is h, or change
  * its flags: OR them in, or replace them when replace is set. */
-static void set_put_hash(struct strset *s, const char *p, size_t n,
-			 uint64_t h, int flags, int replace)
+static void set_put_hash(struct strset *s, const char *p, size_t n, uint64_t h,
+			 int flags, int replace)
 {
 	struct set_slot *e = set_find(s, p, n, h);
 	size_t j;
@@ -263,7 +271,7 @@ struct validator {
 	size_t nreq;
 	struct buf req_csv, req_json; /* "required_missing:F" per field */
 	size_t *req_csv_off, *req_json_off;
-	int req_clean;                /* no name needs CSV quoting */
+	int req_clean; /* no name needs CSV quoting */
 	/* consent */
 	unsigned char consent[26 * 26];
 	int consent_all;
@@ -326,7 +334,8 @@ static void roles_load(void)
 			h++;
 		role_slot[h % ROLE_SLOTS] = role_names[i];
 		role_len[h % ROLE_SLOTS] = (unsigned char)strlen(role_names[i]);
-		role_shape[role_names[i][0] - 'a'] |= 1u << strlen(role_names[i]);
+		role_shape[role_names[i][0] - 'a'] |= 1u
+						      << strlen(role_names[i]);
 	}
 }
 
@@ -384,8 +393,8 @@ static void seen_put(struct validator *v, XXH128_hash_t h, int cls)
 			for (size_t i = 0; i < cap; i++) {
 				if (!old[i].lo)
 					continue;
-				for (j = old[i].hi & v->seen_mask; v->seen[j].lo;
-				     j = (j + 1) & v->seen_mask)
+				for (j = old[i].hi & v->seen_mask;
+				     v->seen[j].lo; j = (j + 1) & v->seen_mask)
 					;
 				v->seen[j] = old[i];
 			}
@@ -476,15 +485,16 @@ const char *validate_code_name(int code)
 int validate_code_parse(const char *s, size_t n)
 {
 	for (int i = 0; i < VALIDATE_NCODES; i++)
-		if (strlen(code_name[i]) == n && memcmp(code_name[i], s, n) == 0)
+		if (strlen(code_name[i]) == n &&
+		    memcmp(code_name[i], s, n) == 0)
 			return i;
 	return -1;
 }
 
 /* Call fn on each comma-separated item of list, trimmed of spaces; stop at
  * the first that returns -1. */
-static int each_item(const char *list, int (*fn)(void *, const char *, size_t,
-						 struct cov_err *),
+static int each_item(const char *list,
+		     int (*fn)(void *, const char *, size_t, struct cov_err *),
 		     void *arg, struct cov_err *e)
 {
 	const char *p = list;
@@ -539,7 +549,8 @@ int validator_set_severity(struct validator *v, const char *codes, int sev,
 
 int validator_severity(const struct validator *v, int code)
 {
-	return code >= 0 && code < VALIDATE_NCODES ? v->sev[code] : VALIDATE_OFF;
+	return code >= 0 && code < VALIDATE_NCODES ? v->sev[code]
+						   : VALIDATE_OFF;
 }
 
 static int field_item(void *arg, const char *s, size_t n, struct cov_err *e)
@@ -577,8 +588,8 @@ static int req_item(void *arg, const char *s, size_t n, struct cov_err *e)
 	v->req = xrealloc(v->req, (v->nreq + 1) * sizeof *v->req);
 	v->req_idx = xrealloc(v->req_idx, (v->nreq + 1) * sizeof *v->req_idx);
 	v->missing = xrealloc(v->missing, v->nreq + 1);
-	v->req_count = xrealloc(v->req_count,
-				(v->nreq + 1) * sizeof *v->req_count);
+	v->req_count =
+		xrealloc(v->req_count, (v->nreq + 1) * sizeof *v->req_count);
 	v->req_csv_off = xrealloc(v->req_csv_off,
 				  (v->nreq + 2) * sizeof *v->req_csv_off);
 	v->req_json_off = xrealloc(v->req_json_off,
@@ -623,7 +634,8 @@ static int consent_item(void *arg, const char *s, size_t n, struct cov_err *e)
 		return 0;
 	if (n < sizeof low) {
 		for (size_t i = 0; i < n; i++)
-			low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+			low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32
+								   : s[i]);
 		low[n] = '\0';
 		if (strcmp(low, "eu") == 0) {
 			consent_add_list(v, eu_codes);
@@ -692,7 +704,8 @@ static int lower_into(struct buf *out, const char *s, size_t n)
 	for (size_t i = 0; i < n;) {
 		unsigned char c = (unsigned char)s[i];
 		if (c < 128) {
-			buf_addc(out, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+			buf_addc(out,
+				 (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
 			i++;
 		} else {
 			utf8proc_int32_t cp;
@@ -703,8 +716,8 @@ static int lower_into(struct buf *out, const char *s, size_t n)
 			if (k <= 0)
 				return -1;
 			buf_add(out, (const char *)enc,
-				(size_t)utf8proc_encode_char(utf8proc_tolower(cp),
-							     enc));
+				(size_t)utf8proc_encode_char(
+					utf8proc_tolower(cp), enc));
 			i += (size_t)k;
 		}
 	}
@@ -804,9 +817,11 @@ int validator_load_domains(struct validator *v, const char *path,
 			goto fail;
 		}
 		if (c - w == 8 && memcmp(p + w, "freemail", 8) == 0)
-			rules[nrules].flags = VALIDATE_FREEMAIL, rules[nrules].replace = 0;
+			rules[nrules].flags = VALIDATE_FREEMAIL,
+			rules[nrules].replace = 0;
 		else if (c - w == 10 && memcmp(p + w, "disposable", 10) == 0)
-			rules[nrules].flags = VALIDATE_DISPOSABLE, rules[nrules].replace = 0;
+			rules[nrules].flags = VALIDATE_DISPOSABLE,
+			rules[nrules].replace = 0;
 		else if (c - w == 2 && memcmp(p + w, "ok", 2) == 0)
 			rules[nrules].flags = 0, rules[nrules].replace = 1;
 		else {
@@ -816,7 +831,8 @@ int validator_load_domains(struct validator *v, const char *path,
 			goto fail;
 		}
 		if (lower_into(&v->lower, p, d) < 0 ||
-		    email_syntax_domain(v->lower.p, v->lower.len) != EMAIL_SYNTAX_OK) {
+		    email_syntax_domain(v->lower.p, v->lower.len) !=
+			    EMAIL_SYNTAX_OK) {
 			char q[80] = "";
 			err_quote_value(q, sizeof q, p, d, 60);
 			err_set(e, COV_EXIT_USAGE, path, line, "domains_file",
@@ -929,8 +945,7 @@ int validator_domain_class(struct validator *v, const char *dom, size_t n)
 	return cls & DOMAIN_BAD_SYNTAX ? 0 : cls;
 }
 
-void validator_domain_stats(struct validator *v, size_t *entries,
-			    size_t *bytes)
+void validator_domain_stats(struct validator *v, size_t *entries, size_t *bytes)
 {
 	domains_load(v);
 	*entries = v->domains.n;
@@ -1014,7 +1029,8 @@ static inline int value_of(const struct record *rec, int i, const char **s,
 		return 0;
 	p = rec->data.p + f->off;
 	k = f->len;
-	if (is_space((unsigned char)p[0]) || is_space((unsigned char)p[k - 1])) {
+	if (is_space((unsigned char)p[0]) ||
+	    is_space((unsigned char)p[k - 1])) {
 		while (k > 0 && is_space((unsigned char)*p))
 			p++, k--;
 		while (k > 0 && is_space((unsigned char)p[k - 1]))
@@ -1033,11 +1049,13 @@ static inline int value_of(const struct record *rec, int i, const char **s,
  * (any case).  Such an email or required field counts as missing. */
 static int is_placeholder(const char *s, size_t n)
 {
+	/* clang-format off */
 	static const char *const words[] = {
 		"-", "--", "---", "?", ".", "n/a", "n.a.", "na", "none", "null",
 		"nil", "nan", "unknown", "tbd", "no email", "noemail", "no-email",
 		"not available", "not provided", "missing", "empty", "#n/a",
 	};
+	/* clang-format on */
 	char low[16];
 
 	if (n >= sizeof low)
@@ -1098,8 +1116,8 @@ static int digits2(const char *s)
  * decides). */
 static int iso_date_ok(const char *s, size_t n)
 {
-	static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-				      30, 31};
+	static const int mdays[12] = {31, 29, 31, 30, 31, 30,
+				      31, 31, 30, 31, 30, 31};
 	int y1, y2, y, m, d;
 
 	if (n != 10 && n != 19 && n != 20 && n != 25)
@@ -1114,7 +1132,8 @@ static int iso_date_ok(const char *s, size_t n)
 	y = y1 * 100 + y2;
 	if (y < 1900 || y > 2199 || d > mdays[m - 1])
 		return 0;
-	if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+	if (m == 2 && d == 29 &&
+	    !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
 		return 0;
 	if (n == 10)
 		return 1;
@@ -1138,8 +1157,7 @@ static int date_ok(struct validator *v, const char *s, size_t n)
 }
 
 /* The alpha-2 code of a country value into cc; 0 when it names none. */
-static int country_of(struct validator *v, const char *s, size_t n,
-		      char cc[3])
+static int country_of(struct validator *v, const char *s, size_t n, char cc[3])
 {
 	const char *c;
 	size_t cn;
@@ -1240,7 +1258,10 @@ void validator_check(struct validator *v, const struct record *rec,
 			break;
 		}
 	if (value_of(rec, v->idx[VALIDATE_F_PHONE], &s, &n) &&
-	    phone_e164(s, n, known ? cc : v->phone_cc[0] ? v->phone_cc : NULL,
+	    phone_e164(s, n,
+		       known            ? cc
+		       : v->phone_cc[0] ? v->phone_cc
+					: NULL,
 		       &v->a) < 0)
 		f |= BIT(VALIDATE_PHONE_INVALID);
 	if (email) {
@@ -1300,18 +1321,25 @@ static void lists_build(struct validator *v, uint32_t f)
 	for (uint32_t left = f & (v->err_mask | v->warn_mask); left;
 	     left &= left - 1) {
 		int c = __builtin_ctz(left);
-		struct buf *b = v->sev[c] == VALIDATE_ERROR ? &v->errs : &v->warns;
+		struct buf *b =
+			v->sev[c] == VALIDATE_ERROR ? &v->errs : &v->warns;
 		if (c == VALIDATE_REQUIRED_MISSING) {
 			for (size_t i = 0; i < v->nreq; i++) {
 				if (!v->missing[i])
 					continue;
 				v->req_count[i]++;
 				if (v->ndjson)
-					list_add(v, b, v->req_json.p + v->req_json_off[i],
-						 v->req_json_off[i + 1] - v->req_json_off[i]);
+					list_add(v, b,
+						 v->req_json.p +
+							 v->req_json_off[i],
+						 v->req_json_off[i + 1] -
+							 v->req_json_off[i]);
 				else
-					list_add(v, b, v->req_csv.p + v->req_csv_off[i],
-						 v->req_csv_off[i + 1] - v->req_csv_off[i]);
+					list_add(v, b,
+						 v->req_csv.p +
+							 v->req_csv_off[i],
+						 v->req_csv_off[i + 1] -
+							 v->req_csv_off[i]);
 			}
 			continue;
 		}
@@ -1357,8 +1385,7 @@ static const struct lists_slot *lists_of(struct validator *v, uint32_t f)
 	return l;
 }
 
-int validator_apply(struct validator *v, struct stream *st,
-		    struct record *rec)
+int validator_apply(struct validator *v, struct stream *st, struct record *rec)
 {
 	struct validate_result res;
 	const struct lists_slot *l = NULL;
@@ -1391,8 +1418,9 @@ int validator_apply(struct validator *v, struct stream *st,
 	if (!warns)
 		warns = "";
 	rec_resize(rec, st->schema.n);
-	rec_set_clean(rec, (size_t)v->f_reachable, res.reachable ? "true" : "false",
-		      res.reachable ? 4 : 5, VAL_RAW);
+	rec_set_clean(rec, (size_t)v->f_reachable,
+		      res.reachable ? "true" : "false", res.reachable ? 4 : 5,
+		      VAL_RAW);
 	if (v->ndjson || clean) {
 		int kind = v->ndjson ? VAL_RAW : VAL_STR;
 		rec_set_clean(rec, (size_t)v->f_errors, errs, errs_len, kind);

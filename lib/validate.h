@@ -67,7 +67,7 @@ enum validate_role {
 enum { VALIDATE_FREEMAIL = 1, VALIDATE_DISPOSABLE = 2 };
 
 struct validate_result {
-	uint32_t found;  /* bit (1u << code) per reason found, any severity */
+	uint32_t found; /* bit (1u << code) per reason found, any severity */
 	const unsigned char *missing; /* per --require field: 1 = missing
 					 (borrowed, valid until the next check) */
 	int reachable;
@@ -150,8 +150,7 @@ void validator_check(struct validator *v, const struct record *rec,
 
 /* Check rec, set its reachable, errors and warnings fields and count its
  * reasons.  Returns 1 when rec has an error, else 0. */
-int validator_apply(struct validator *v, struct stream *st,
-		    struct record *rec);
+int validator_apply(struct validator *v, struct stream *st, struct record *rec);
 
 /* Records checked by validator_apply, and those with an error. */
 uint64_t validator_rows(const struct validator *v);

@@ -19,7 +19,6 @@
 #include "stream.h"
 #include "fuzzutil.h"
 
-
 /* Read every record of path as fmt; keep the accepted ones when v. */
 static struct reader *read_all(const char *path, enum rec_format fmt,
 			       struct schema *s, struct recs *v)
@@ -122,13 +121,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		}
 		if (again.n != got.n) {
-			fprintf(stderr, "round trip: %zu records, then %zu\n", got.n,
-				again.n);
+			fprintf(stderr, "round trip: %zu records, then %zu\n",
+				got.n, again.n);
 			abort();
 		}
 		for (size_t i = 0; i < got.n; i++)
 			if (!same_rec(&got.r[i], &again.r[i])) {
-				fprintf(stderr, "round trip: record %zu differs\n", i);
+				fprintf(stderr,
+					"round trip: record %zu differs\n", i);
 				abort();
 			}
 		unlink(out_path);

@@ -53,7 +53,8 @@ static void job(struct buf *b, char *path, const char *key, int exact)
 	o.key = key;
 	o.exact = exact;
 	if (stream_open_flags(&st, &opt, 1, files,
-			      STREAM_REJECT_RECORDS | STREAM_PREFETCH, &e) < 0) {
+			      STREAM_REJECT_RECORDS | STREAM_PREFETCH,
+			      &e) < 0) {
 		buf_addf(b, "open %s:%ld %s\n", e.reason, e.line, e.msg);
 		return;
 	}
@@ -125,7 +126,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	job(&got, path, key, data[1] & 2);
 	csvscan_chunk = CSVSCAN_CHUNK;
 	if (got.len != want.len || memcmp(got.p, want.p, got.len) != 0) {
-		fprintf(stderr, "scan and record path differ\n--- scan\n%.*s\n--- record path\n%.*s\n",
+		fprintf(stderr,
+			"scan and record path differ\n--- scan\n%.*s\n--- record path\n%.*s\n",
 			(int)got.len, got.p, (int)want.len, want.p);
 		abort();
 	}

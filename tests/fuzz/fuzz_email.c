@@ -81,9 +81,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		kc = email_key(flip, size, &c);
 		if (ka != kb || ka != kc)
 			abort();
-		if (ka == 0 && (b.len != a.len + 1 ||
-				memcmp(b.p + 1, a.p, a.len) != 0 ||
-				c.len != a.len || memcmp(c.p, a.p, a.len) != 0))
+		if (ka == 0 &&
+		    (b.len != a.len + 1 || memcmp(b.p + 1, a.p, a.len) != 0 ||
+		     c.len != a.len || memcmp(c.p, a.p, a.len) != 0))
 			abort();
 		if (ka < 0 && b.len != 1)
 			abort();

@@ -21,7 +21,6 @@
 #include "stream.h"
 #include "fuzzutil.h"
 
-
 static struct reader *read_all(const char *path, struct schema *s,
 			       struct recs *v)
 {
@@ -44,7 +43,8 @@ static struct reader *read_all(const char *path, struct schema *s,
 				abort();
 			for (size_t i = 0; i < rec.nf; i++)
 				if (rec_kind(&rec, i) == VAL_RAW &&
-				    !json_valid_value(rec_val(&rec, i), rec_len(&rec, i)))
+				    !json_valid_value(rec_val(&rec, i),
+						      rec_len(&rec, i)))
 					abort();
 			keep(v, &rec);
 			continue;
@@ -65,11 +65,12 @@ static struct reader *read_all(const char *path, struct schema *s,
 }
 
 /* Field f of a (schema sa) equals the field of the same name in b. */
-static int same_field(const struct schema *sa, const struct record *a,
-		      size_t f, const struct schema *sb, const struct record *b)
+static int same_field(const struct schema *sa, const struct record *a, size_t f,
+		      const struct schema *sb, const struct record *b)
 {
 	int j = schema_find(sb, sa->names[f], sa->lens[f]);
-	int ka = rec_kind(a, f), kb = j < 0 ? VAL_ABSENT : rec_kind(b, (size_t)j);
+	int ka = rec_kind(a, f),
+	    kb = j < 0 ? VAL_ABSENT : rec_kind(b, (size_t)j);
 
 	if (ka != kb)
 		return 0;
@@ -130,13 +131,15 @@ static void check_csv(const struct schema *s, const struct recs *got,
 	}
 	reader_close(r);
 	if (csv.n != got->n) {
-		fprintf(stderr, "to CSV: %zu records, then %zu\n", got->n, csv.n);
+		fprintf(stderr, "to CSV: %zu records, then %zu\n", got->n,
+			csv.n);
 		abort();
 	}
 	for (size_t i = 0; i < got->n; i++)
 		for (size_t f = 0; f < s->n; f++)
 			if (!same_cell(&got->r[i], f, &csv.r[i])) {
-				fprintf(stderr, "to CSV: record %zu field %zu differs\n",
+				fprintf(stderr,
+					"to CSV: record %zu field %zu differs\n",
 					i, f);
 				abort();
 			}
@@ -191,13 +194,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		reader_close(r);
 		if (again.n != got.n) {
-			fprintf(stderr, "round trip: %zu records, then %zu\n", got.n,
-				again.n);
+			fprintf(stderr, "round trip: %zu records, then %zu\n",
+				got.n, again.n);
 			abort();
 		}
 		for (size_t i = 0; i < got.n; i++)
 			for (size_t f = 0; f < s.n; f++)
-				if (!same_field(&s, &got.r[i], f, &s2, &again.r[i])) {
+				if (!same_field(&s, &got.r[i], f, &s2,
+						&again.r[i])) {
 					fprintf(stderr,
 						"round trip: record %zu field %zu differs\n",
 						i, f);

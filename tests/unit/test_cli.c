@@ -8,8 +8,7 @@
 
 static const char *const roles[] = {"email", "country", "opt_out"};
 
-static int item(const char *s, const char **name, size_t *nn,
-		struct cov_err *e)
+static int item(const char *s, const char **name, size_t *nn, struct cov_err *e)
 {
 	memset(e, 0, sizeof *e);
 	return cli_field_item(s, strlen(s), roles, 3, name, nn, e);
@@ -45,8 +44,9 @@ Test(cli, field_item_errors)
 	cr_assert_eq(item("=x", &name, &nn, &e), -1);
 	cr_assert_eq(item("email=", &name, &nn, &e), -1);
 	cr_assert_eq(item("mail=x", &name, &nn, &e), -1);
-	cr_assert_str_eq(e.msg,
-			 "--field: unknown role 'mail' (email, country, opt_out)");
+	cr_assert_str_eq(
+		e.msg,
+		"--field: unknown role 'mail' (email, country, opt_out)");
 	/* a role is matched whole, not by prefix */
 	cr_assert_eq(item("e=x", &name, &nn, &e), -1);
 	cr_assert_eq(item("emails=x", &name, &nn, &e), -1);

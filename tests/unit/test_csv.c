@@ -22,7 +22,6 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-
 /* Read path as CSV and describe what came out:
  *   H<n>:name|name        the header (n names)
  *   L<line>:value|value   a record and its first line
@@ -95,8 +94,11 @@ struct csv_case {
 	const char *want;
 };
 
+/* clang-format off */
 #define C(name, in, want) {name, in, sizeof(in) - 1, want}
+/* clang-format on */
 
+/* clang-format off */
 static const struct csv_case cases[] = {
 	C("simple", "a,b\n1,2\n3,4\n", "H2:a|b\nL2:1|2\nL3:3|4\n"),
 	C("no final newline", "a,b\n1,2\n3,4", "H2:a|b\nL2:1|2\nL3:3|4\n"),
@@ -202,6 +204,7 @@ static const struct csv_case cases[] = {
 	C("spaces around quoted multi-line", "a,b\n x,\"y\n z \"\n",
 	  "H2:a|b\nL2: x|y\\x0a z \n"),
 };
+/* clang-format on */
 
 /* Run one case with every chunk size (see sweep_chunks). */
 static void run_case(const struct csv_case *c)
@@ -278,11 +281,13 @@ static void check_long_field(size_t n, int quoted, size_t chunk)
 
 Test(csv_read, field_lengths_around_buffer_sizes)
 {
+	/* clang-format off */
 	static const size_t sizes[] = {
 		65535, 65536, 65537, IN_BLOCK - 1, IN_BLOCK, IN_BLOCK + 1,
 		IN_BLOCK + 4095, IN_BLOCK + 4096, IN_BLOCK + 4097,
 		2 * IN_BLOCK + 1,
 	};
+	/* clang-format on */
 	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
 		for (int quoted = 0; quoted < 2; quoted++) {
 			check_long_field(sizes[i], quoted, 0);
@@ -377,6 +382,7 @@ Test(csv_read, auto_detection)
 	static const struct {
 		const char *in;
 		enum rec_format fmt;
+		/* clang-format off */
 	} t[] = {
 		{"a,b\n1,2\n", FMT_CSV},
 		{"a\tb\n1\t2\n", FMT_TSV},
@@ -385,6 +391,7 @@ Test(csv_read, auto_detection)
 		{"\xEF\xBB\xBF{\"a\":1}\n", FMT_NDJSON},
 		{"x\n", FMT_CSV},
 	};
+	/* clang-format on */
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		for (size_t chunk = 1; chunk <= strlen(t[i].in) + 1; chunk++) {
 			struct schema s = SCHEMA_INIT;
@@ -394,7 +401,8 @@ Test(csv_read, auto_detection)
 			in_chunk_limit = chunk;
 			r = reader_open(path, FMT_AUTO, &s, &e);
 			cr_assert_not_null(r, "%s", e.msg);
-			cr_assert_eq(r->fmt, t[i].fmt, "input %zu chunk %zu", i, chunk);
+			cr_assert_eq(r->fmt, t[i].fmt, "input %zu chunk %zu", i,
+				     chunk);
 			reader_close(r);
 			schema_release(&s);
 			tmp_remove(path);
@@ -409,7 +417,8 @@ Test(csv_read, missing_file)
 	struct cov_err e;
 
 	memset(&e, 0, sizeof e);
-	cr_assert_null(reader_open("/nonexistent/cov-test.csv", FMT_CSV, &s, &e));
+	cr_assert_null(
+		reader_open("/nonexistent/cov-test.csv", FMT_CSV, &s, &e));
 	cr_assert_eq(e.code, COV_EXIT_IO);
 	cr_assert_str_eq(e.file, "/nonexistent/cov-test.csv");
 }

@@ -22,7 +22,8 @@
 static char *job(char **paths, int nfiles, const char *key, int exact,
 		 size_t budget)
 {
-	char outp[] = "/tmp/cov-scan-out-XXXXXX", rejp[] = "/tmp/cov-scan-rej-XXXXXX";
+	char outp[] = "/tmp/cov-scan-out-XXXXXX",
+	     rejp[] = "/tmp/cov-scan-rej-XXXXXX";
 	struct cli_common opt = {0};
 	struct dedupe_opts o = {0};
 	struct stream st;
@@ -39,13 +40,15 @@ static char *job(char **paths, int nfiles, const char *key, int exact,
 	o.exact = exact;
 	o.memory = budget;
 	cr_assert_eq(stream_open_flags(&st, &opt, nfiles, paths,
-				       STREAM_REJECT_RECORDS | STREAM_PREFETCH, &e),
+				       STREAM_REJECT_RECORDS | STREAM_PREFETCH,
+				       &e),
 		     0, "%s", e.msg);
 	rc = dedupe_run(&st, &o, &e);
 	buf_addf(&b, "rc %d %s:%ld %s\n", rc, rc ? e.reason : "", e.line,
 		 rc ? e.msg : "");
 	buf_addf(&b, "in %llu out %llu rejected %llu aside %llu\n",
-		 (unsigned long long)st.rows_in, (unsigned long long)st.rows_out,
+		 (unsigned long long)st.rows_in,
+		 (unsigned long long)st.rows_out,
 		 (unsigned long long)st.rows_rejected,
 		 (unsigned long long)st.rows_set_aside);
 	for (size_t i = 0; i < st.nreasons; i++)
@@ -69,14 +72,19 @@ static char *job(char **paths, int nfiles, const char *key, int exact,
 /* Contacts with every shape the scan meets; dirty adds malformed ones. */
 static char *contacts(int n, int dirty, unsigned seed)
 {
-	static const char *first[] = {"Ann", "Bo", "J\xc3\xbcrgen", "Zo\xc3\xab ",
-				      "\"Ann\"", "Lee"};
-	static const char *company[] = {
-		"Acme", "\"Acme, Inc.\"", "\"A \"\"B\"\" Co\"", "",
-		"\"Ol\xc3\xa9 \"\"Big\"\"\"", "\"\"", "\"x\ny\""};
-	static const char *email[] = {"ann@x.org", "ANN@X.ORG", "a.n.n+1@gmail.com",
-				      "ann@googlemail.com", "", "bo@y.com",
-				      "\"bo@y.com\"", "c@z.com"};
+	static const char *first[] = {"Ann",         "Bo",      "J\xc3\xbcrgen",
+				      "Zo\xc3\xab ", "\"Ann\"", "Lee"};
+	static const char *company[] = {"Acme",
+					"\"Acme, Inc.\"",
+					"\"A \"\"B\"\" Co\"",
+					"",
+					"\"Ol\xc3\xa9 \"\"Big\"\"\"",
+					"\"\"",
+					"\"x\ny\""};
+	static const char *email[] = {
+		"ann@x.org",          "ANN@X.ORG", "a.n.n+1@gmail.com",
+		"ann@googlemail.com", "",          "bo@y.com",
+		"\"bo@y.com\"",       "c@z.com"};
 	struct buf b = BUF_INIT;
 
 	buf_addf(&b, "id,first_name,last_name,email,company,title\n");
@@ -85,14 +93,16 @@ static char *contacts(int n, int dirty, unsigned seed)
 		const char *eol = (r >> 20) % 5 == 0 ? "\r\n" : "\n";
 
 		buf_addf(&b, "%d,%s,L%u,%s,%s,%s%s", i, first[(r >> 3) % 6],
-			 (r >> 6) % 7, email[(r >> 9) % 8], company[(r >> 12) % 7],
+			 (r >> 6) % 7, email[(r >> 9) % 8],
+			 company[(r >> 12) % 7],
 			 (r >> 15) % 6 == 0 ? "\"VP,\nSales\"" : "T", eol);
 		if ((r >> 24) % 17 == 0)
 			buf_addf(&b, "%s", (r >> 28) % 2 ? "\n" : "\r\n");
 		if (dirty && (r >> 23) % 29 == 0) {
 			static const char *bad[] = {
 				"\"a\"b,x,y,z,w,v\n", "short,row\n",
-				"9,\xff\xfe,L,e@e.com,C,T\n", "9,a\"b,L,q@q.com,C,T\n",
+				"9,\xff\xfe,L,e@e.com,C,T\n",
+				"9,a\"b,L,q@q.com,C,T\n",
 				"9,A,L,r@r.com,C,T\rX\n",
 				/* UTF-8 cut short before ASCII, at the line
 				 * end; a stray continuation byte after a good
@@ -128,8 +138,8 @@ static void report(const char *name, const char *got, const char *want)
 static void sweep2(const char *name, const char *in, size_t split,
 		   const char *key, int exact, size_t budget)
 {
-	static const size_t chunks[] = {16, 33, 64, 100, 257, 1000, 4096,
-					CSVSCAN_CHUNK};
+	static const size_t chunks[] = {16,  33,   64,   100,
+					257, 1000, 4096, CSVSCAN_CHUNK};
 	char *paths[2], *want;
 	int nfiles = 1;
 
@@ -172,12 +182,13 @@ static void sweep2(const char *name, const char *in, size_t split,
 			got = job(paths, nfiles, key, exact, budget);
 			if (strcmp(got, want) != 0)
 				report(name, got, want);
-			cr_expect_str_eq(got, want, "%s: chunk %zu, %s, %s, %s", name,
-					 chunks[c], threads ? "threads" : "one thread",
-					 c % 2		? "16-byte blocks"
-					 : c % 4 == 2 ? "64-byte blocks, AVX2"
-						      : "64-byte blocks, widest",
-					 c % 3 ? "mapped" : "read");
+			cr_expect_str_eq(
+				got, want, "%s: chunk %zu, %s, %s, %s", name,
+				chunks[c], threads ? "threads" : "one thread",
+				c % 2        ? "16-byte blocks"
+				: c % 4 == 2 ? "64-byte blocks, AVX2"
+					     : "64-byte blocks, widest",
+				c % 3 ? "mapped" : "read");
 			free(got);
 		}
 	unsetenv("COV_PREFETCH");
@@ -246,7 +257,8 @@ Test(csvscan, end_without_line_end_and_empty)
 	 * inside the quoted field of lines 4-5 (found by fuzzing) */
 	sweep("bare quote, then a quoted LF",
 	      "id,email,name\n1,a@x.Org,\"A, /\"\n2,A@X.OR, /\"\n"
-	      "2,A@X.ORG,\"!!!!!!!x\n,\"\n\n3\xc3\xab\n", NULL, 0, 0);
+	      "2,A@X.ORG,\"!!!!!!!x\n,\"\n\n3\xc3\xab\n",
+	      NULL, 0, 0);
 	sweep("blank lines", "id,email\n\n\r\n1,a@x.org\n\n2,a@x.org\n\n", NULL,
 	      0, 0);
 }
@@ -256,21 +268,27 @@ Test(csvscan, end_without_line_end_and_empty)
  * after a good letter, an overlong form, a lone lead byte last; and a bad
  * byte a block or more before or after a good letter (the check must
  * span every block from the first byte >= 0x80 to the last). */
-#define LONG "0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#define LONG                                                                   \
+	"0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 Test(csvscan, invalid_utf8_as_the_record_path)
 {
-	static const char *const row[] = {
-		"9,J\xc3,a@x.org\n", "9,Ann,a@x.org\xe2\x82\n",
-		"9,\xc3\xa9x\x80,a@x.org\n", "9,\xc3\xa9,\xc0\xaf@x.org\n",
-		"9,Ann,a@x.org\xc3\n", "9,\xf0\x9f\x98,a@x.org\n",
-		"9,\xff" LONG "Ann,\xc3\xa9@x.org\n",
-		"9,\xc3\xa9" LONG "Ann,a@x.org\xff\n"};
+	static const char *const row[] = {"9,J\xc3,a@x.org\n",
+					  "9,Ann,a@x.org\xe2\x82\n",
+					  "9,\xc3\xa9x\x80,a@x.org\n",
+					  "9,\xc3\xa9,\xc0\xaf@x.org\n",
+					  "9,Ann,a@x.org\xc3\n",
+					  "9,\xf0\x9f\x98,a@x.org\n",
+					  "9,\xff" LONG "Ann,\xc3\xa9@x.org\n",
+					  "9,\xc3\xa9" LONG
+					  "Ann,a@x.org\xff\n"};
 
 	for (size_t i = 0; i < sizeof row / sizeof row[0]; i++) {
 		struct buf b = BUF_INIT;
 
-		buf_addf(&b, "id,name,email\n1,Zo\xc3\xab,b@x.org\n%s"
-			     "2,Ann,c@x.org\n", row[i]);
+		buf_addf(&b,
+			 "id,name,email\n1,Zo\xc3\xab,b@x.org\n%s"
+			 "2,Ann,c@x.org\n",
+			 row[i]);
 		buf_addc(&b, '\0');
 		sweep("invalid UTF-8", b.p, NULL, 0, 0);
 		buf_release(&b);
@@ -335,7 +353,8 @@ Test(csvscan, file_shrinking_under_the_map_is_a_read_error)
 	cr_assert_eq(WEXITSTATUS(status), COV_EXIT_IO);
 	cr_assert_gt(k, 0);
 	msg[k] = 0;
-	cr_assert(strstr(msg, path) && strstr(msg, "shrank"), "stderr: %s", msg);
+	cr_assert(strstr(msg, path) && strstr(msg, "shrank"), "stderr: %s",
+		  msg);
 	tmp_remove(path);
 	free(in);
 }

@@ -58,8 +58,12 @@ Test(dedupe_key, contact_email_canonical)
 {
 	struct key128 a, b;
 
-	cr_assert_eq(key_of(NULL, 0, CONTACT, "Jane.Doe+news@GoogleMail.com|J|D|Acme", &a), 1);
-	cr_assert_eq(key_of(NULL, 0, CONTACT, " janedoe@gmail.com |Other|Name|X", &b), 1);
+	cr_assert_eq(key_of(NULL, 0, CONTACT,
+			    "Jane.Doe+news@GoogleMail.com|J|D|Acme", &a),
+		     1);
+	cr_assert_eq(key_of(NULL, 0, CONTACT,
+			    " janedoe@gmail.com |Other|Name|X", &b),
+		     1);
 	cr_assert(same(&a, &b), "Gmail dots, +tag, googlemail, case, spaces");
 	key_of(NULL, 0, CONTACT, "jane.doe@acme.com|J|D|Acme", &a);
 	key_of(NULL, 0, CONTACT, "janedoe@acme.com|J|D|Acme", &b);
@@ -77,7 +81,9 @@ Test(dedupe_key, contact_fallback_name_company)
 		     "no company: no fallback key");
 	cr_assert_eq(key_of(NULL, 0, CONTACT, "||  |Acme", &a), 0,
 		     "no name: no fallback key");
-	cr_assert_eq(key_of(NULL, 0, CONTACT, "not an address|Jane|Doe|Acme", &a), 1);
+	cr_assert_eq(
+		key_of(NULL, 0, CONTACT, "not an address|Jane|Doe|Acme", &a),
+		1);
 	key_of(NULL, 0, CONTACT, "|Jane|Doe|Acme", &b);
 	cr_assert(same(&a, &b), "a value without @ is not an email");
 	/* an email key never equals a name key */
@@ -107,7 +113,8 @@ Test(dedupe_key, fields_unambiguous)
 	cr_assert(!same(&a, &b));
 	cr_assert_eq(key_of("a,b", 0, "a,b", "|", &a), 0, "all empty: no key");
 	cr_assert_eq(key_of("a,b", 0, "a,b", " | ", &a), 0, "white space only");
-	cr_assert_eq(key_of("a,b", 1, "a,b", " | ", &a), 1, "exact keeps spaces");
+	cr_assert_eq(key_of("a,b", 1, "a,b", " | ", &a), 1,
+		     "exact keeps spaces");
 }
 
 Test(dedupe_key, fold_and_exact)
@@ -120,7 +127,10 @@ Test(dedupe_key, fold_and_exact)
 	key_of("n", 0, "n", "Jose Muller", &b);
 	cr_assert(!same(&a, &b), "accents are kept");
 	key_of("n", 0, "n", "STRASSE", &a);
-	key_of("n", 0, "n", "stra\xc3\x9f" "e", &b);
+	key_of("n", 0, "n",
+	       "stra\xc3\x9f"
+	       "e",
+	       &b);
 	cr_assert(same(&a, &b), "full case folding: \xc3\x9f = ss");
 	key_of("n", 1, "n", "Jane", &a);
 	key_of("n", 1, "n", "jane", &b);
@@ -158,8 +168,9 @@ static size_t folded(const char *v, char *out, size_t cap)
  * with spaces to trim and squeeze, both must agree. */
 Test(dedupe_key, latin1_letters_fold_as_the_general_way)
 {
-	static const char *const shape[] = {"%s", "Ab%sCD", "  %s  X%sy  ",
-					    "%s%s %s", "Z %s", "\t%s\x01 y%s\r\n"};
+	static const char *const shape[] = {"%s",           "Ab%sCD",
+					    "  %s  X%sy  ", "%s%s %s",
+					    "Z %s",         "\t%s\x01 y%s\r\n"};
 
 	for (unsigned c = 0x80; c <= 0xbf; c++) {
 		char ch[3] = {(char)0xc3, (char)c, 0};
@@ -174,7 +185,8 @@ Test(dedupe_key, latin1_letters_fold_as_the_general_way)
 			bn = folded(w, b, sizeof b);
 			cr_assert(bn == an + 3 && memcmp(a, b, an) == 0 &&
 					  memcmp(b + an, " \xc4\x81", 3) == 0,
-				  "%s: %.*s vs %.*s", v, (int)an, a, (int)bn, b);
+				  "%s: %.*s vs %.*s", v, (int)an, a, (int)bn,
+				  b);
 		}
 	}
 }
@@ -254,7 +266,8 @@ Test(dedupe_opts, partition_spreads_evenly)
 /* Run cov-dedupe's job on in (CSV text) and return the output text. */
 static char *run(const char *in, struct dedupe_opts *o)
 {
-	char *path = tmp_write(in, strlen(in)), *outp = strdup("/tmp/cov-dd-XXXXXX");
+	char *path = tmp_write(in, strlen(in)),
+	     *outp = strdup("/tmp/cov-dd-XXXXXX");
 	struct cli_common opt = {0};
 	struct stream st;
 	struct cov_err e = {0};
@@ -272,14 +285,13 @@ static char *run(const char *in, struct dedupe_opts *o)
 	return text;
 }
 
-static const char *people =
-	"id,email,updated_at,phone,title\n"
-	"1,a@x.com,2024-01-01,,\n"
-	"2,b@x.com,2025-01-01,555,\n"
-	"3,A@X.COM,2025-06-01,,CTO\n"
-	"4,,2020-01-01,,\n"
-	"5,a@x.com,bad date,777,VP\n"
-	"6,b@x.com,2023-01-01,,Dev\n";
+static const char *people = "id,email,updated_at,phone,title\n"
+			    "1,a@x.com,2024-01-01,,\n"
+			    "2,b@x.com,2025-01-01,555,\n"
+			    "3,A@X.COM,2025-06-01,,CTO\n"
+			    "4,,2020-01-01,,\n"
+			    "5,a@x.com,bad date,777,VP\n"
+			    "6,b@x.com,2023-01-01,,Dev\n";
 
 static void check_policy(const char *keep, int merge, const char *want)
 {

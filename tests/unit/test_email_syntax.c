@@ -15,11 +15,12 @@
 
 static int chk(const char *s) { return email_syntax_check(s, strlen(s), NULL); }
 
-#define OK(s) cr_expect_eq(chk(s), EMAIL_SYNTAX_OK, "%s: %s", s, \
-			   email_syntax_message(chk(s)))
-#define BAD(s, code) cr_expect_eq(chk(s), code, "%s: got %s, want %s", s, \
-				  email_syntax_message(chk(s)), \
-				  email_syntax_message(code))
+#define OK(s)                                                                  \
+	cr_expect_eq(chk(s), EMAIL_SYNTAX_OK, "%s: %s", s,                     \
+		     email_syntax_message(chk(s)))
+#define BAD(s, code)                                                           \
+	cr_expect_eq(chk(s), code, "%s: got %s, want %s", s,                   \
+		     email_syntax_message(chk(s)), email_syntax_message(code))
 
 Test(email_syntax, plain_addresses)
 {
@@ -167,8 +168,8 @@ Test(email_syntax, invalid_utf8)
 	BAD("jan\xe9@acme.com", EMAIL_SYNTAX_UTF8);
 	BAD("jane@acm\xe9.com", EMAIL_SYNTAX_UTF8);
 	BAD("jane@acme.co\xc3", EMAIL_SYNTAX_UTF8);
-	BAD("\xc0\xaf@acme.com", EMAIL_SYNTAX_UTF8);         /* overlong */
-	BAD("j\xed\xa0\x80@acme.com", EMAIL_SYNTAX_UTF8);    /* surrogate */
+	BAD("\xc0\xaf@acme.com", EMAIL_SYNTAX_UTF8);      /* overlong */
+	BAD("j\xed\xa0\x80@acme.com", EMAIL_SYNTAX_UTF8); /* surrogate */
 	BAD("\"j\xff\"@acme.com", EMAIL_SYNTAX_UTF8);
 }
 
@@ -332,7 +333,8 @@ Test(email_syntax, exhaustive_small_strings)
 			ok++;
 			for (int i = 0; i < len; i++)
 				ats += s[i] == '@';
-			cr_assert(at < (size_t)len && s[at] == '@', "%.*s", len, s);
+			cr_assert(at < (size_t)len && s[at] == '@', "%.*s", len,
+				  s);
 			cr_assert(s[0] == '"' || ats == 1, "%.*s", len, s);
 			cr_assert(s[len - 1] != '.' && s[at + 1] != '.', "%.*s",
 				  len, s);
@@ -382,7 +384,8 @@ Test(email_syntax, plain_fast_path_agrees)
 	}
 	{
 		size_t at = 0;
-		cr_assert_eq(email_syntax_plain("jane.doe@acme.co.uk", 19, &at), 1);
+		cr_assert_eq(email_syntax_plain("jane.doe@acme.co.uk", 19, &at),
+			     1);
 		cr_assert_eq(at, 8);
 		cr_assert_eq(email_syntax_plain("Jane@acme.com", 13, &at), 1);
 		cr_assert_eq(email_syntax_plain("jane@ACME.com", 13, &at), 0);

@@ -40,7 +40,8 @@ static void check_and_remove_dir(const char *const *expect)
 	cr_assert_not_null(d);
 	while ((de = readdir(d)) != NULL) {
 		int known = 0;
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
 			continue;
 		for (size_t i = 0; expect && expect[i]; i++)
 			known |= strcmp(expect[i], de->d_name) == 0;
@@ -159,16 +160,20 @@ Test(io_in, gzip_concatenated_members)
 	buf_add(&a, b.p, b.len);
 	write_file(in_dir("cat.gz"), a.p, a.len);
 	for (size_t c = 0; c <= 30; c++) {
-		cr_assert_eq(slurp(in_dir("cat.gz"), c, &got, &e), 0, "%s", e.msg);
+		cr_assert_eq(slurp(in_dir("cat.gz"), c, &got, &e), 0, "%s",
+			     e.msg);
 		cr_assert(got.len == 24 &&
-				  memcmp(got.p, "a,b\n1,2\n3,4\n5,6\n3,4\n5,6\n", 24) == 0,
+				  memcmp(got.p,
+					 "a,b\n1,2\n3,4\n5,6\n3,4\n5,6\n",
+					 24) == 0,
 			  "chunk %zu: %.*s", c, (int)got.len, got.p);
 	}
 	/* and through the reader: records from every member */
 	{
 		struct schema s = SCHEMA_INIT;
 		struct record rec = RECORD_INIT;
-		struct reader *r = reader_open(in_dir("cat.gz"), FMT_AUTO, &s, &e);
+		struct reader *r =
+			reader_open(in_dir("cat.gz"), FMT_AUTO, &s, &e);
 		int n = 0;
 		cr_assert_not_null(r);
 		cr_assert_eq(r->fmt, FMT_CSV);
@@ -205,9 +210,11 @@ Test(io_in, gzip_truncated_is_a_data_error)
 		write_file(in_dir("cut.gz"), gz.p, cuts[i]);
 		for (size_t c = 0; c < 3; c++) {
 			memset(&e, 0, sizeof e);
-			cr_assert_eq(slurp(in_dir("cut.gz"), c * 4093, &got, &e), -1,
-				     "cut at %zu accepted", cuts[i]);
-			cr_assert_eq(e.code, COV_EXIT_DATA, "cut %zu: %s", cuts[i], e.msg);
+			cr_assert_eq(
+				slurp(in_dir("cut.gz"), c * 4093, &got, &e), -1,
+				"cut at %zu accepted", cuts[i]);
+			cr_assert_eq(e.code, COV_EXIT_DATA, "cut %zu: %s",
+				     cuts[i], e.msg);
 			cr_assert_str_eq(e.reason, "gzip");
 		}
 	}
@@ -290,7 +297,8 @@ Test(io_in, plain_from_stdin_pipe)
 	cr_assert_eq(r->fmt, FMT_CSV);
 	cr_assert_eq(s.n, 2);
 	cr_assert_eq(reader_next(r, &rec, &e), 1);
-	cr_assert(rec_len(&rec, 1) == 3 && memcmp(rec_val(&rec, 1), "x\ny", 3) == 0);
+	cr_assert(rec_len(&rec, 1) == 3 &&
+		  memcmp(rec_val(&rec, 1), "x\ny", 3) == 0);
 	cr_assert_eq(reader_next(r, &rec, &e), 0);
 	reader_close(r);
 	dup2(saved, 0);
@@ -334,7 +342,8 @@ Test(io_out, gz_name_writes_gzip)
 	o = out_open(in_dir("out.csv.gz"), &e);
 	cr_assert_not_null(o);
 	/* in pieces of every size, so the buffer flushes mid-piece */
-	for (size_t off = 0, step = 1; off < text.len; off += step, step = step * 3 % 70001 + 1) {
+	for (size_t off = 0, step = 1; off < text.len;
+	     off += step, step = step * 3 % 70001 + 1) {
 		size_t n = step < text.len - off ? step : text.len - off;
 		out_write(o, text.p + off, n);
 	}
@@ -363,8 +372,8 @@ Test(io_out, gz_name_writes_gzip)
 	cr_assert_eq(out_close(o, &e), 0);
 	read_all(in_dir("plain.gzip"), &got);
 	cr_assert(got.len == 3 && memcmp(got.p, "abc", 3) == 0);
-	static const char *const left[] = {"out.csv.gz", "empty.gz", "plain.gzip",
-					   NULL};
+	static const char *const left[] = {"out.csv.gz", "empty.gz",
+					   "plain.gzip", NULL};
 	check_and_remove_dir(left);
 	buf_release(&text);
 	buf_release(&got);
@@ -383,7 +392,8 @@ static size_t count_files(void)
 	size_t n = 0;
 
 	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
 			n++;
 	closedir(d);
 	return n;
@@ -604,8 +614,10 @@ Test(io_out, write_ref_keeps_order)
 		make_text(&text, 2 * IN_BLOCK);
 		o = out_open(in_dir(name), &e);
 		cr_assert_not_null(o);
-		for (; off < text.len; off += step, step = step * 7 % 1501 + 1, i++) {
-			size_t n = step < text.len - off ? step : text.len - off;
+		for (; off < text.len;
+		     off += step, step = step * 7 % 1501 + 1, i++) {
+			size_t n =
+				step < text.len - off ? step : text.len - off;
 
 			if (i % 3 == 0) {
 				out_write(o, text.p + off, n);

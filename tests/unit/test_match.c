@@ -30,7 +30,8 @@ static struct matcher *build(const struct acc *a, size_t n)
 	for (size_t i = 0; i < n; i++)
 		cr_assert_eq(matcher_add_account(m, a[i].id, a[i].name,
 						 a[i].domains, a[i].country,
-						 a[i].tier, a[i].parent, NULL, &e),
+						 a[i].tier, a[i].parent, NULL,
+						 &e),
 			     0, "%s", e.msg);
 	matcher_finish(m);
 	return m;
@@ -68,13 +69,14 @@ static const char *idof(struct matcher *m, const struct match_result *r)
 	return buf;
 }
 
-#define EXPECT(m, r, want_id, want_method)                                   \
-	do {                                                                 \
-		cr_expect_str_eq(idof(m, &(r)), want_id);                    \
-		cr_expect_str_eq(match_method_name((r).method),              \
-				 match_method_name(want_method));           \
+#define EXPECT(m, r, want_id, want_method)                                     \
+	do {                                                                   \
+		cr_expect_str_eq(idof(m, &(r)), want_id);                      \
+		cr_expect_str_eq(match_method_name((r).method),                \
+				 match_method_name(want_method));              \
 	} while (0)
 
+/* clang-format off */
 static const struct acc basic[] = {
 	{"001A", "Acme Corporation", "https://www.acme.com/", "US", "2", NULL},
 	{"001B", "Globex GmbH", "globex.de; globex-group.com", "Germany", "1", NULL},
@@ -82,6 +84,7 @@ static const struct acc basic[] = {
 	{"001D", "Velorix Systems", "", "FR", "", NULL},
 	{"001E", "Gmail Lovers Inc", "gmail.com", "US", "1", NULL},
 };
+/* clang-format on */
 #define NBASIC (sizeof basic / sizeof basic[0])
 
 Test(match, existing_id)
@@ -183,11 +186,14 @@ Test(match, freemail_and_disposable_never_match_by_domain)
 
 Test(match, domains_file)
 {
+	/* clang-format off */
 	static const struct acc a[] = {
 		{"A1", "Acme Mail", "acme-mail.com", "", "", NULL},
 		{"A2", "Gmx Partner", "gmx.net", "", "", NULL},
 	};
-	const char *rules = "# house rules\nacme-mail.com freemail\ngmx.net ok\n";
+	/* clang-format on */
+	const char *rules =
+		"# house rules\nacme-mail.com freemail\ngmx.net ok\n";
 	char *path = tmp_write(rules, strlen(rules));
 	struct matcher *m = matcher_new();
 	struct cov_err e = {0};
@@ -195,8 +201,10 @@ Test(match, domains_file)
 
 	cr_assert_eq(matcher_load_domains(m, path, &e), 0, "%s", e.msg);
 	for (size_t i = 0; i < 2; i++)
-		cr_assert_eq(matcher_add_account(m, a[i].id, a[i].name, a[i].domains,
-						 NULL, NULL, NULL, NULL, &e), 0);
+		cr_assert_eq(matcher_add_account(m, a[i].id, a[i].name,
+						 a[i].domains, NULL, NULL, NULL,
+						 NULL, &e),
+			     0);
 	matcher_finish(m);
 	r = run(m, NULL, "x@acme-mail.com", NULL, NULL);
 	EXPECT(m, r, "", MATCH_NONE);
@@ -319,12 +327,15 @@ Test(match, fuzzy_blocking_caps_common_words)
 
 	for (int i = 0; i < 1500; i++) {
 		snprintf(id, sizeof id, "S%05d", i);
-		snprintf(name, sizeof name, "Q%dz%dk Systems", i * 7919 % 100000, i);
+		snprintf(name, sizeof name, "Q%dz%dk Systems",
+			 i * 7919 % 100000, i);
 		cr_assert_eq(matcher_add_account(m, id, name, NULL, NULL, NULL,
-						 NULL, NULL, &e), 0);
+						 NULL, NULL, &e),
+			     0);
 	}
 	cr_assert_eq(matcher_add_account(m, "R1", "Zorblax Systems", NULL, NULL,
-					 NULL, NULL, NULL, &e), 0);
+					 NULL, NULL, NULL, &e),
+		     0);
 	matcher_finish(m);
 	r = run(m, NULL, NULL, "Zorblaks Systems", NULL);
 	EXPECT(m, r, "R1", MATCH_FUZZY);
@@ -342,10 +353,12 @@ Test(match, fuzzy_blocking_caps_common_words)
 Test(match, tie_rule_name)
 {
 	/* subsidiaries on one domain: the contact's company decides */
+	/* clang-format off */
 	static const struct acc a[] = {
 		{"T1", "Kaaxly Brands S.A.", "kaaxly.com", "FR", "1", NULL},
 		{"T2", "Kaaxly Brands China Co., Ltd.", "kaaxly.com", "CN", "3", "T1"},
 	};
+	/* clang-format on */
 	struct matcher *m = build(a, 2);
 	struct match_result r;
 
@@ -363,14 +376,17 @@ Test(match, tie_rule_name)
 Test(match, tie_rule_name_as_written)
 {
 	/* equal company keys: the same legal form as written decides */
+	/* clang-format off */
 	static const struct acc a[] = {
 		{"K1", "Kumar & Chatterjee Pvt. Ltd.", "kumarchatterjee.co.in", "IN", "1", NULL},
 		{"K2", "Kumar & Chatterjee Ltda.", "kumarchatterjee.co.in", "BR", "1", "K1"},
 	};
+	/* clang-format on */
 	struct matcher *m = build(a, 2);
 	struct match_result r;
 
-	r = run(m, NULL, "a@kumarchatterjee.co.in", "KUMAR AND CHATTERJEE LTDA", "US");
+	r = run(m, NULL, "a@kumarchatterjee.co.in", "KUMAR AND CHATTERJEE LTDA",
+		"US");
 	EXPECT(m, r, "K2", MATCH_DOMAIN);
 	cr_expect_eq(r.rule, MATCH_RULE_NAME);
 	matcher_free(m);
@@ -379,10 +395,12 @@ Test(match, tie_rule_name_as_written)
 Test(match, tie_rule_domain)
 {
 	/* two accounts called Delta: the e-mail's domain label decides */
+	/* clang-format off */
 	static const struct acc a[] = {
 		{"D1", "Delta", "delta-air.com", "US", "1", NULL},
 		{"D2", "Delta", "delta.com", "US", "1", NULL},
 	};
+	/* clang-format on */
 	struct matcher *m = build(a, 2);
 	struct match_result r;
 
@@ -397,10 +415,12 @@ Test(match, tie_rule_domain)
 
 Test(match, tie_rule_country)
 {
+	/* clang-format off */
 	static const struct acc a[] = {
 		{"C1", "Solara Inc.", "solara.co", "US", "1", NULL},
 		{"C2", "Solara GmbH", "solara.co", "DE", "3", NULL},
 	};
+	/* clang-format on */
 	struct matcher *m = build(a, 2);
 	struct match_result r;
 
@@ -419,11 +439,13 @@ Test(match, tie_rule_country)
 Test(match, tie_rule_parent)
 {
 	/* the child comes first in the file and has the better tier and id */
+	/* clang-format off */
 	static const struct acc a[] = {
 		{"P0", "Umics S.p.A.", "umics.io", "IT", "1", "P9"},
 		{"P9", "Umics Inc.", "umics.io", "US", "2", NULL},
 		{"P5", "Umics Labs", "umics.io", "US", "1", "P0"},
 	};
+	/* clang-format on */
 	struct matcher *m = build(a, 3);
 	struct match_result r;
 
@@ -435,11 +457,13 @@ Test(match, tie_rule_parent)
 
 Test(match, tie_rule_tier_then_id)
 {
+	/* clang-format off */
 	static const struct acc a[] = {
 		{"B2", "Murphy Capital", "murphy.com", "US", "Tier 3", NULL},
 		{"B1", "Murphy Works", "murphy.com", "US", "", NULL},
 		{"B3", "Murphy Labs", "murphy.com", "US", "T2", NULL},
 	};
+	/* clang-format on */
 	struct matcher *m = build(a, 3);
 	struct match_result r;
 
@@ -448,22 +472,26 @@ Test(match, tie_rule_tier_then_id)
 	cr_expect_eq(r.rule, MATCH_RULE_TIER);
 	matcher_free(m);
 
+	/* clang-format off */
 	static const struct acc b[] = {
 		{"B2", "Murphy Capital", "murphy.com", "US", "1", NULL},
 		{"B10", "Murphy Works", "murphy.com", "US", "1", NULL},
 		{"B1", "Murphy Labs", "murphy.com", "US", "1", NULL},
 	};
+	/* clang-format on */
 	m = build(b, 3);
 	r = run(m, NULL, "x@murphy.com", NULL, NULL);
 	EXPECT(m, r, "B1", MATCH_DOMAIN);
 	cr_expect_eq(r.rule, MATCH_RULE_ID);
 	/* deterministic whatever the order of the file */
 	matcher_free(m);
+	/* clang-format off */
 	static const struct acc c[] = {
 		{"B10", "Murphy Works", "murphy.com", "US", "1", NULL},
 		{"B1", "Murphy Labs", "murphy.com", "US", "1", NULL},
 		{"B2", "Murphy Capital", "murphy.com", "US", "1", NULL},
 	};
+	/* clang-format on */
 	m = build(c, 3);
 	r = run(m, NULL, "x@murphy.com", NULL, NULL);
 	EXPECT(m, r, "B1", MATCH_DOMAIN);
@@ -473,10 +501,12 @@ Test(match, tie_rule_tier_then_id)
 Test(match, duplicate_name_keys)
 {
 	/* two unrelated accounts with one name: country, then tier */
+	/* clang-format off */
 	static const struct acc a[] = {
 		{"N1", "Blue Harbor Logistics", "", "US", "2", NULL},
 		{"N2", "Blue Harbor Logistics LLC", "", "GB", "1", NULL},
 	};
+	/* clang-format on */
 	struct matcher *m = build(a, 2);
 	struct match_result r;
 
@@ -491,10 +521,12 @@ Test(match, duplicate_name_keys)
 
 Test(match, subsidiary_without_website_uses_parent_domain)
 {
+	/* clang-format off */
 	static const struct acc a[] = {
 		{"V1", "Viinor Ltd", "viinor.net", "GB", "2", NULL},
 		{"V2", "Viinor GmbH", "", "DE", "3", "V1"},
 	};
+	/* clang-format on */
 	struct matcher *m = build(a, 2);
 	struct match_result r;
 
@@ -510,10 +542,12 @@ Test(match, websiteless_account_competes_by_name)
 {
 	/* the domain's one account bears another name; an account without a
 	 * website bears the contact's: name evidence wins, method name */
+	/* clang-format off */
 	static const struct acc a[] = {
 		{"H1", "Hawk Security Pty Ltd", "hawk.com", "AU", "1", NULL},
 		{"H2", "Hawk Logistics S.A. de C.V.", "", "MX", "2", NULL},
 	};
+	/* clang-format on */
 	struct matcher *m = build(a, 2);
 	struct match_result r;
 
@@ -528,12 +562,14 @@ Test(match, websiteless_account_competes_by_name)
 Test(match, websiteless_accounts_on_a_shared_domain)
 {
 	/* two accounts on hawk.com; two without a website */
+	/* clang-format off */
 	static const struct acc a[] = {
 		{"H1", "Hawk Security Pty Ltd", "hawk.com", "AU", "1", NULL},
 		{"H3", "Hawk Ventures", "hawk.com", "AU", "1", NULL},
 		{"H2", "Hawk Logistics S.A. de C.V.", "", "MX", "2", NULL},
 		{"H4", "Hawk Security GmbH", "", "DE", "1", NULL},
 	};
+	/* clang-format on */
 	struct matcher *m = build(a, 4);
 	struct match_result r;
 
@@ -572,12 +608,14 @@ Test(match, websiteless_accounts_past_the_candidate_limit)
 		for (int i = 0; i < n; i++) {
 			snprintf(id, sizeof id, "U%03d", i);
 			snprintf(name, sizeof name, "Unit %d Works", i);
-			cr_assert_eq(matcher_add_account(m, id, name, "bigco.com",
-							 "US", "1", NULL, NULL, &e),
+			cr_assert_eq(matcher_add_account(m, id, name,
+							 "bigco.com", "US", "1",
+							 NULL, NULL, &e),
 				     0, "%s", e.msg);
 		}
 		cr_assert_eq(matcher_add_account(m, "Z1", "Zeta Dynamics", NULL,
-						 "US", "1", NULL, NULL, &e), 0);
+						 "US", "1", NULL, NULL, &e),
+			     0);
 		matcher_finish(m);
 		r = run(m, NULL, "e@bigco.com", "Zeta Dynamics", "US");
 		if (full) {
@@ -593,12 +631,14 @@ Test(match, websiteless_accounts_past_the_candidate_limit)
 
 Test(match, tiers_past_254)
 {
+	/* clang-format off */
 	static const struct acc a[] = {
 		{"R1", "Rivet Works", "rivet.com", "US", "Tier 400", NULL},
 		{"R2", "Rivet Labs", "rivet.com", "US", "", NULL},
 		{"R3", "Rivet Capital", "rivet.com", "US", "Tier 300", NULL},
 		{"R4", "Rivet Ventures", "rivet.com", "US", "70000", NULL},
 	};
+	/* clang-format on */
 	struct matcher *m = build(a, 4);
 	struct match_result r;
 
@@ -608,10 +648,12 @@ Test(match, tiers_past_254)
 	matcher_free(m);
 	/* a tier past 65534 counts as 65534, still ahead of none */
 	{
+		/* clang-format off */
 		static const struct acc b[] = {
 			{"R2", "Rivet Labs", "rivet.com", "US", "", NULL},
 			{"R4", "Rivet Ventures", "rivet.com", "US", "70000", NULL},
 		};
+		/* clang-format on */
 		m = build(b, 2);
 		r = run(m, NULL, "x@rivet.com", NULL, "US");
 		EXPECT(m, r, "R4", MATCH_DOMAIN);
@@ -625,27 +667,35 @@ Test(match, repeated_choices_are_the_same)
 	/* a choice among several is remembered under what it depends on:
 	 * the same company however written, the same country however
 	 * written, and no more */
+	/* clang-format off */
 	static const struct acc a[] = {
 		{"K1", "Kumar & Chatterjee Pvt. Ltd.", "kumarchatterjee.co.in", "IN", "1", NULL},
 		{"K2", "Kumar & Chatterjee Ltda.", "kumarchatterjee.co.in", "BR", "1", "K1"},
 	};
+	/* clang-format on */
 	struct matcher *m = build(a, 2);
 	struct match_result r;
 
 	for (int pass = 0; pass < 2; pass++) {
-		r = run(m, NULL, "a@kumarchatterjee.co.in", "KUMAR AND CHATTERJEE LTDA", "US");
+		r = run(m, NULL, "a@kumarchatterjee.co.in",
+			"KUMAR AND CHATTERJEE LTDA", "US");
 		EXPECT(m, r, "K2", MATCH_DOMAIN);
 		cr_expect_eq(r.rule, MATCH_RULE_NAME);
-		r = run(m, NULL, "b@kumarchatterjee.co.in", "Kumar & Chatterjee, Ltda", "US");
+		r = run(m, NULL, "b@kumarchatterjee.co.in",
+			"Kumar & Chatterjee, Ltda", "US");
 		EXPECT(m, r, "K2", MATCH_DOMAIN);
-		r = run(m, NULL, "a@kumarchatterjee.co.in", "Kumar & Chatterjee Pvt Ltd", "US");
+		r = run(m, NULL, "a@kumarchatterjee.co.in",
+			"Kumar & Chatterjee Pvt Ltd", "US");
 		EXPECT(m, r, "K1", MATCH_DOMAIN);
-		r = run(m, NULL, "a@kumarchatterjee.co.in", "Kumar and Chatterjee", "Brazil");
+		r = run(m, NULL, "a@kumarchatterjee.co.in",
+			"Kumar and Chatterjee", "Brazil");
 		EXPECT(m, r, "K2", MATCH_DOMAIN);
 		cr_expect_eq(r.rule, MATCH_RULE_COUNTRY);
-		r = run(m, NULL, "a@kumarchatterjee.co.in", "Kumar and Chatterjee", "BR");
+		r = run(m, NULL, "a@kumarchatterjee.co.in",
+			"Kumar and Chatterjee", "BR");
 		EXPECT(m, r, "K2", MATCH_DOMAIN);
-		r = run(m, NULL, "a@kumarchatterjee.co.in", "Kumar and Chatterjee", "India");
+		r = run(m, NULL, "a@kumarchatterjee.co.in",
+			"Kumar and Chatterjee", "India");
 		EXPECT(m, r, "K1", MATCH_DOMAIN);
 		cr_expect_eq(r.rule, MATCH_RULE_COUNTRY);
 	}
@@ -658,13 +708,16 @@ Test(match, duplicate_and_empty_ids_are_errors)
 	struct cov_err e = {0};
 
 	cr_assert_eq(matcher_add_account(m, "X1", "A", NULL, NULL, NULL, NULL,
-					 NULL, &e), 0);
+					 NULL, &e),
+		     0);
 	cr_expect_eq(matcher_add_account(m, "X1", "B", NULL, NULL, NULL, NULL,
-					 NULL, &e), -1);
+					 NULL, &e),
+		     -1);
 	cr_expect_eq(e.code, COV_EXIT_DATA);
 	cr_expect(strstr(e.msg, "duplicate") != NULL, "%s", e.msg);
 	cr_expect_eq(matcher_add_account(m, "  ", "B", NULL, NULL, NULL, NULL,
-					 NULL, &e), -1);
+					 NULL, &e),
+		     -1);
 	cr_expect_eq(e.code, COV_EXIT_DATA);
 	matcher_free(m);
 }
@@ -757,7 +810,8 @@ Test(match, malformed_accounts_files)
 	cr_expect(strstr(e.msg, "account_id") != NULL, "%s", e.msg);
 	matcher_free(m);
 
-	m = load("account_id,company\nA1,Acme\nA2,Beta\nA1,Gamma\n", NULL, &rc, &e);
+	m = load("account_id,company\nA1,Acme\nA2,Beta\nA1,Gamma\n", NULL, &rc,
+		 &e);
 	cr_expect_eq(rc, -1);
 	cr_expect_eq(e.line, 4);
 	cr_expect(strstr(e.msg, "first on line 2") != NULL, "%s", e.msg);
@@ -790,7 +844,8 @@ Test(match, table_growth_and_memory_per_account)
 		snprintf(name, sizeof name, "Company %d Holdings", i);
 		snprintf(dom, sizeof dom, "company%d.com", i);
 		cr_assert_eq(matcher_add_account(m, id, name, dom, "US", "2",
-						 NULL, NULL, &e), 0, "%s", e.msg);
+						 NULL, NULL, &e),
+			     0, "%s", e.msg);
 	}
 	matcher_finish(m);
 	cr_assert_eq(matcher_accounts(m), N);
@@ -842,8 +897,10 @@ Test(match, fields_written)
 	matcher_set_explain(m, 1);
 	{
 		const char *const with[] = {"2", "Acme Corp"};
-		cr_assert_eq(matcher_add_account(m, "A1", "Acme Corp", "acme.com",
-						 "US", "2", NULL, with, &e), 0);
+		cr_assert_eq(matcher_add_account(m, "A1", "Acme Corp",
+						 "acme.com", "US", "2", NULL,
+						 with, &e),
+			     0);
 	}
 	matcher_finish(m);
 	matcher_bind(m, &st);
@@ -870,8 +927,8 @@ Test(match, fields_written)
 	cr_expect(!memcmp(rec_val(&rec, (size_t)f), "Acme Corp", 9));
 	f = schema_find(&st.schema, "match_candidates", 16);
 	cr_expect_eq(rec_kind(&rec, (size_t)f), VAL_RAW);
-	cr_expect(!memcmp(rec_val(&rec, (size_t)f), "[\"A1=0\"]", 8),
-		  "%.*s", (int)rec_len(&rec, (size_t)f), rec_val(&rec, (size_t)f));
+	cr_expect(!memcmp(rec_val(&rec, (size_t)f), "[\"A1=0\"]", 8), "%.*s",
+		  (int)rec_len(&rec, (size_t)f), rec_val(&rec, (size_t)f));
 
 	/* no match: empty id, null score, the input id kept aside */
 	rec_clear(&rec, st.schema.n);
@@ -895,6 +952,7 @@ Test(match, prefetch_then_apply)
 {
 	/* matching records MATCH_AHEAD after prefetching them gives what
 	 * matching each at once gives */
+	/* clang-format off */
 	static const char *const contacts[][4] = {
 		/* account_id, email, company, country */
 		{"001B", "x@acme.com", "Acme", NULL},
@@ -908,6 +966,7 @@ Test(match, prefetch_then_apply)
 		{"001A", NULL, NULL, NULL},
 		{NULL, "jane@acme.com", NULL, NULL},
 	};
+	/* clang-format on */
 	enum { N = sizeof contacts / sizeof contacts[0] };
 	struct stream st;
 	struct writer w;
@@ -932,8 +991,10 @@ Test(match, prefetch_then_apply)
 			rec_clear(r[k], st.schema.n);
 			for (int j = 0; j < 4; j++)
 				if (contacts[i][j])
-					rec_set(r[k], (size_t)j + 1, contacts[i][j],
-						strlen(contacts[i][j]), VAL_STR);
+					rec_set(r[k], (size_t)j + 1,
+						contacts[i][j],
+						strlen(contacts[i][j]),
+						VAL_STR);
 		}
 		want[i] = matcher_apply(a, &st, &once);
 		/* keep the id it got in the record's spare copy */
@@ -969,11 +1030,13 @@ Test(match, prefetch_then_apply)
  * name like any other. */
 Test(match, x_filler_companies_are_placeholders)
 {
+	/* clang-format off */
 	static const struct acc a[] = {
 		{"001X", "XXX", "", "", "", NULL},
 		{"001W", "X", "", "", "", NULL},
 		{"001Y", "XXXX", "", "", "", NULL},
 	};
+	/* clang-format on */
 	struct matcher *m = build(a, 3);
 	struct match_result r;
 

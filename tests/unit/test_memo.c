@@ -38,7 +38,8 @@ Test(memo, lengths_at_the_limit)
 	cr_assert_not_null(memo_get(m, k, MEMO_MAX, &vn));
 	cr_assert_eq(vn, MEMO_MAX);
 	memo_put(m, k, MEMO_MAX + 1, "v", 1);
-	cr_assert_null(memo_get(m, k, MEMO_MAX + 1, &vn), "longer keys not kept");
+	cr_assert_null(memo_get(m, k, MEMO_MAX + 1, &vn),
+		       "longer keys not kept");
 	memo_put(m, "x", 1, k, MEMO_MAX + 1);
 	cr_assert_null(memo_get(m, "x", 1, &vn), "longer values not kept");
 	memo_free(m);
@@ -123,10 +124,12 @@ Test(memo_hashed, many_keys_never_wrong)
 			v = memo_hashed_get(m, k, (size_t)n, &vn);
 			if (v) {
 				cr_assert(vn == (size_t)wn &&
-					  memcmp(v, want, vn) == 0, "%s", k);
+						  memcmp(v, want, vn) == 0,
+					  "%s", k);
 				hits++;
 			} else {
-				memo_hashed_put(m, k, (size_t)n, want, (size_t)wn);
+				memo_hashed_put(m, k, (size_t)n, want,
+						(size_t)wn);
 			}
 		}
 	cr_assert_lt(hits, 4096, "more keys than slots: some evicted");
@@ -144,7 +147,8 @@ Test(memo_hashed, by_hash_same_as_by_key)
 
 	memo_hashed_hash("Acme, Inc.", 10, &h);
 	memo_hashed_hash("Acme, Inc.", 10, &h2);
-	cr_assert(h.lo == h2.lo && h.hi == h2.hi, "the same key, the same hash");
+	cr_assert(h.lo == h2.lo && h.hi == h2.hi,
+		  "the same key, the same hash");
 	memo_hashed_prefetch(m, &h);
 	cr_assert_null(memo_hashed_get_hash(m, &h, &vn));
 	memo_hashed_put_hash(m, &h, "acme", 4);

@@ -20,7 +20,6 @@
 #include "record.h"
 #include "testutil.h"
 
-
 static void transcript(struct buf *t, const char *path)
 {
 	struct schema s = SCHEMA_INIT;
@@ -43,7 +42,8 @@ static void transcript(struct buf *t, const char *path)
 		if (k == 0)
 			break;
 		if (k > 0) {
-			cr_assert_eq(rec.nf, s.n, "record has every schema field");
+			cr_assert_eq(rec.nf, s.n,
+				     "record has every schema field");
 			buf_addf(t, "L%ld:", rec.line);
 			for (size_t i = 0; i < rec.nf; i++) {
 				int kind = rec_kind(&rec, i);
@@ -51,8 +51,9 @@ static void transcript(struct buf *t, const char *path)
 					buf_addc(t, '|');
 				esc(t, s.names[i], s.lens[i]);
 				buf_addc(t, '=');
-				buf_addc(t, kind == VAL_STR ? 's'
-					    : kind == VAL_RAW ? 'r' : '-');
+				buf_addc(t, kind == VAL_STR   ? 's'
+					    : kind == VAL_RAW ? 'r'
+							      : '-');
 				if (kind == VAL_ABSENT)
 					cr_assert_eq(rec_len(&rec, i), 0);
 				esc(t, rec_val(&rec, i), rec_len(&rec, i));
@@ -85,8 +86,11 @@ struct nd_case {
 	const char *want;
 };
 
+/* clang-format off */
 #define C(name, in, want) {name, in, sizeof(in) - 1, want}
+/* clang-format on */
 
+/* clang-format off */
 static const struct nd_case cases[] = {
 	C("simple", "{\"a\":\"x\",\"b\":\"y\"}\n", "L1:a=sx|b=sy\n"),
 	C("no final newline", "{\"a\":\"x\"}\n{\"a\":\"z\"}", "L1:a=sx\nL2:a=sz\n"),
@@ -184,6 +188,7 @@ static const struct nd_case cases[] = {
 	  "!bad_json@1[{\"a\":{\"b\"}}\\x0a]\n!bad_json@2[{\"a\":[1 2]}\\x0a]\n"
 	  "!bad_json@3[{\"a\":{\"b\":1,}}\\x0a]\n"),
 };
+/* clang-format on */
 
 /* Run one case with every chunk size (see sweep_chunks). */
 static void run_case(const struct nd_case *c)
@@ -295,8 +300,9 @@ Test(ndjson_read, only_bad_lines_is_not_empty)
 
 Test(ndjson_read, long_values_across_blocks)
 {
-	static const size_t sizes[] = {65535, 65536, 65537, IN_BLOCK - 1,
-				       IN_BLOCK, IN_BLOCK + 1, IN_BLOCK + 4097};
+	static const size_t sizes[] = {65535,          65536,    65537,
+				       IN_BLOCK - 1,   IN_BLOCK, IN_BLOCK + 1,
+				       IN_BLOCK + 4097};
 	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
 		struct buf in = BUF_INIT;
 		struct schema s = SCHEMA_INIT;
@@ -337,16 +343,27 @@ Test(ndjson_read, long_values_across_blocks)
 
 Test(json_helpers, valid_value)
 {
-	static const char *yes[] = {"1", " -0.5e+3 ", "\"\"", "\"\\u00e9\"",
-				    "[]", "{}", "[1,[2,{\"a\":null}]]", "true",
-				    "\t\r\n false \n", "null", "\"\\ud83d\\ude00\""};
-	static const char *no[] = {"", " ", "01", "1 2", "[1,]", "{\"a\"}",
-				   "tru", "\"\\ud83d\"", "\"a", "[", "{}x",
-				   "nan", "'a'", "\"\x01\"", "-", "1.", "[1]]"};
+	static const char *yes[] = {"1",
+				    " -0.5e+3 ",
+				    "\"\"",
+				    "\"\\u00e9\"",
+				    "[]",
+				    "{}",
+				    "[1,[2,{\"a\":null}]]",
+				    "true",
+				    "\t\r\n false \n",
+				    "null",
+				    "\"\\ud83d\\ude00\""};
+	static const char *no[] = {
+		"",    " ",           "01",  "1 2", "[1,]", "{\"a\"}",
+		"tru", "\"\\ud83d\"", "\"a", "[",   "{}x",  "nan",
+		"'a'", "\"\x01\"",    "-",   "1.",  "[1]]"};
 	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
-		cr_assert_eq(json_valid_value(yes[i], strlen(yes[i])), 1, "%s", yes[i]);
+		cr_assert_eq(json_valid_value(yes[i], strlen(yes[i])), 1, "%s",
+			     yes[i]);
 	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
-		cr_assert_eq(json_valid_value(no[i], strlen(no[i])), 0, "%s", no[i]);
+		cr_assert_eq(json_valid_value(no[i], strlen(no[i])), 0, "%s",
+			     no[i]);
 	/* length is honoured: the bytes after n do not count */
 	cr_assert_eq(json_valid_value("12x", 2), 1);
 	cr_assert_eq(json_valid_value("[1]", 2), 0);
@@ -358,9 +375,14 @@ Test(json_helpers, buf_string_escapes_and_reads_back)
 	const char in[] = "a\"b\\c\n\r\t\b\f\x01\x1f\x7f/\xc3\xa9\0z";
 
 	json_buf_string(&b, in, sizeof in - 1);
-	cr_assert_eq(b.len, strlen("\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0001\\u001f\x7f/\xc3\xa9\\u0000z\""));
-	cr_assert(memcmp(b.p, "\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0001\\u001f\x7f/\xc3\xa9\\u0000z\"",
-			 b.len) == 0, "%.*s", (int)b.len, b.p);
+	cr_assert_eq(
+		b.len,
+		strlen("\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0001\\u001f\x7f/\xc3\xa9\\u0000z\""));
+	cr_assert(
+		memcmp(b.p,
+		       "\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0001\\u001f\x7f/\xc3\xa9\\u0000z\"",
+		       b.len) == 0,
+		"%.*s", (int)b.len, b.p);
 	cr_assert(json_valid_value(b.p, b.len));
 	buf_reset(&b);
 	json_buf_string(&b, "", 0);

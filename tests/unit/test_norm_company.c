@@ -22,8 +22,9 @@ Test(company, spec_examples)
 {
 	cr_assert_str_eq(ck("The Acme Company, Inc."), "acme");
 	cr_assert_str_eq(ck("ACME GmbH & Co. KG"), "acme");
-	cr_assert_str_eq(ck("Soci\xc3\xa9t\xc3\xa9 G\xc3\xa9n\xc3\xa9rale S.A."),
-			 "societe generale");
+	cr_assert_str_eq(
+		ck("Soci\xc3\xa9t\xc3\xa9 G\xc3\xa9n\xc3\xa9rale S.A."),
+		"societe generale");
 	cr_assert_str_eq(ck("M\xc3\xbcller AG"), "muller");
 }
 
@@ -97,7 +98,9 @@ Test(company, americas_and_asia)
 	cr_assert_str_eq(ck("Acme EIRELI"), "acme");
 	cr_assert_str_eq(ck("Acme ME"), "acme");
 	cr_assert_str_eq(ck("Acme S.A. de C.V."), "acme");
-	cr_assert_str_eq(ck("Acme y C\xc3\xad" "a."), "acme");
+	cr_assert_str_eq(ck("Acme y C\xc3\xad"
+			    "a."),
+			 "acme");
 	cr_assert_str_eq(ck("Acme K.K."), "acme");
 	cr_assert_str_eq(ck("Acme Kabushiki Kaisha"), "acme");
 	cr_assert_str_eq(ck("Acme Sdn Bhd"), "acme");
@@ -174,19 +177,22 @@ Test(company, punctuation)
 
 Test(company, languages)
 {
-	cr_assert_str_eq(ck("Stra\xc3\x9f" "enbau M\xc3\xbcller GmbH"),
+	cr_assert_str_eq(ck("Stra\xc3\x9f"
+			    "enbau M\xc3\xbcller GmbH"),
 			 "strassenbau muller");
 	cr_assert_str_eq(ck("Nestl\xc3\xa9 S.A."), "nestle");
 	cr_assert_str_eq(ck("Telef\xc3\xb3nica, S.A."), "telefonica");
 	cr_assert_str_eq(ck("Ita\xc3\xba Unibanco S.A."), "itau unibanco");
 	cr_assert_str_eq(ck("\xc3\x98rsted A/S"), "\xc3\xb8rsted");
-	cr_assert_str_eq(ck("\xd0\x93\xd0\xb0\xd0\xb7\xd0\xbf\xd1\x80\xd0\xbe\xd0\xbc"),
-			 "\xd0\xb3\xd0\xb0\xd0\xb7\xd0\xbf\xd1\x80\xd0\xbe\xd0\xbc");
+	cr_assert_str_eq(
+		ck("\xd0\x93\xd0\xb0\xd0\xb7\xd0\xbf\xd1\x80\xd0\xbe\xd0\xbc"),
+		"\xd0\xb3\xd0\xb0\xd0\xb7\xd0\xbf\xd1\x80\xd0\xbe\xd0\xbc");
 	/* Japanese: letters of any script make words; full-width forms fold */
 	cr_assert_str_eq(ck("\xe3\x83\x88\xe3\x83\xa8\xe3\x82\xbf K.K."),
 			 "\xe3\x83\x88\xe3\x83\xa8\xe3\x82\xbf");
-	cr_assert_str_eq(ck("\xef\xbc\xa1\xef\xbd\x83\xef\xbd\x8d\xef\xbd\x85 Inc"),
-			 "acme");
+	cr_assert_str_eq(
+		ck("\xef\xbc\xa1\xef\xbd\x83\xef\xbd\x8d\xef\xbd\x85 Inc"),
+		"acme");
 }
 
 Test(company, empty_and_punctuation_only)
@@ -247,10 +253,12 @@ Test(company, every_byte_value)
 
 Test(company_speed, per_call, .timeout = 30)
 {
+	/* clang-format off */
 	static const char *const in[] = {
 		"Acme Corporation", "The Home Depot, Inc.", "Globex GmbH & Co. KG",
 		"Soci\xc3\xa9t\xc3\xa9 G\xc3\xa9n\xc3\xa9rale S.A.",
 	};
+	/* clang-format on */
 	struct timespec a, b;
 	long i, n = 1000000;
 	double ns;
@@ -262,7 +270,8 @@ Test(company_speed, per_call, .timeout = 30)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	ns = ((double)(b.tv_sec - a.tv_sec) * 1e9 +
-	      (double)(b.tv_nsec - a.tv_nsec)) / (double)n;
+	      (double)(b.tv_nsec - a.tv_nsec)) /
+	     (double)n;
 	printf("company_key: %.0f ns/call (3 ASCII, 1 accented)\n", ns);
 	cr_assert_lt(ns, 20000.0);
 }

@@ -50,6 +50,7 @@ Test(country, english_official_common)
 
 Test(country, aliases)
 {
+	/* clang-format off */
 	static const char *const in[][2] = {
 		{"USA", "US"}, {"U.S.", "US"}, {"U.S.A.", "US"},
 		{"United States of America", "US"}, {"America", "US"},
@@ -72,6 +73,7 @@ Test(country, aliases)
 		{"Macao", "MO"}, {"DR Congo", "CD"}, {"Congo", "CG"},
 		{"Cape Verde", "CV"}, {"East Timor", "TL"}, {"Brunei", "BN"},
 	};
+	/* clang-format on */
 	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++)
 		cr_expect_str_eq(cc(in[i][0]), in[i][1], "%s", in[i][0]);
 }
@@ -113,7 +115,8 @@ Test(country, punctuation_case_and_the)
 	cr_assert_str_eq(cc("Trinidad & Tobago"), "TT");
 	cr_assert_str_eq(cc("St. Lucia"), "LC");
 	cr_assert_str_eq(cc("St Kitts & Nevis"), "KN");
-	cr_assert_str_eq(cc("Côte d’Ivoire"), "CI"); /* typographic apostrophe */
+	cr_assert_str_eq(cc("Côte d’Ivoire"),
+			 "CI"); /* typographic apostrophe */
 	cr_assert_str_eq(cc("  united\u00a0states  "), "US");
 	cr_assert_str_eq(cc("Falkland Islands"), "FK");
 	cr_assert_str_eq(cc("Czech Rep."), "CZ");
@@ -158,9 +161,10 @@ Test(country, hostile_input)
  * answer is a well-formed code that has a region. */
 Test(country, random_input)
 {
-	static const char *const frag[] = {"Korea", ",", " ", "the", "(", ")",
-					   "Republic", "of", "U.", "S", "\xc3\xa9",
-					   "\xff", "-", "&", "St", "Congo"};
+	static const char *const frag[] = {"Korea", ",", " ",        "the",
+					   "(",     ")", "Republic", "of",
+					   "U.",    "S", "\xc3\xa9", "\xff",
+					   "-",     "&", "St",       "Congo"};
 	unsigned long x = 12345;
 	char s[64], out[3];
 
@@ -178,7 +182,8 @@ Test(country, random_input)
 			for (int k = 0; k < parts; k++) {
 				const char *f;
 				x = x * 6364136223846793005UL + 1;
-				f = frag[(x >> 40) % (sizeof frag / sizeof frag[0])];
+				f = frag[(x >> 40) %
+					 (sizeof frag / sizeof frag[0])];
 				if (n + strlen(f) > sizeof s)
 					break;
 				memcpy(s + n, f, strlen(f));
@@ -186,8 +191,9 @@ Test(country, random_input)
 			}
 		}
 		if (country_code(s, n, out)) {
-			cr_assert(out[0] >= 'A' && out[0] <= 'Z' && out[1] >= 'A' &&
-				  out[1] <= 'Z' && out[2] == '\0');
+			cr_assert(out[0] >= 'A' && out[0] <= 'Z' &&
+				  out[1] >= 'A' && out[1] <= 'Z' &&
+				  out[2] == '\0');
 			cr_assert_str_neq(country_region(out), "");
 		}
 	}
@@ -199,7 +205,7 @@ Test(country, is_code)
 	cr_assert_eq(country_is_code("de", 2), 1);
 	cr_assert_eq(country_is_code("DEU", 3), 1);
 	cr_assert_eq(country_is_code("usa", 3), 1);
-	cr_assert_eq(country_is_code("UK", 2), 0);  /* alias, not a code */
+	cr_assert_eq(country_is_code("UK", 2), 0); /* alias, not a code */
 	cr_assert_eq(country_is_code("UAE", 3), 0);
 	cr_assert_eq(country_is_code("XX", 2), 0);
 	cr_assert_eq(country_is_code("D", 1), 0);
@@ -243,7 +249,8 @@ Test(country, every_code_has_a_region)
 	int codes = 0, per_region[4] = {0};
 	static const char *const names[] = {"NA", "EMEA", "APAC", "LATAM"};
 
-	cr_assert_not_null(f, "run from the top of the tree: data/countries.tsv");
+	cr_assert_not_null(f,
+			   "run from the top of the tree: data/countries.tsv");
 	while (fgets(line, sizeof line, f)) {
 		char out[3];
 		int k;
@@ -270,7 +277,8 @@ Test(country, every_code_has_a_region)
 	fclose(f);
 	cr_assert_eq(codes, 249);
 	cr_assert_eq(per_region[0] + per_region[1] + per_region[2] +
-			     per_region[3], codes);
+			     per_region[3],
+		     codes);
 	for (int k = 0; k < 26 * 26; k++) {
 		char c[2] = {(char)('A' + k / 26), (char)('A' + k % 26)};
 		if (!seen[k])
@@ -343,7 +351,8 @@ Test(country, shared_country_codes_csv)
 			if (strcmp(field[i], want[j]) == 0)
 				cols[j] = i;
 	}
-	cr_assert(col_code >= 0 && cols[0] >= 0 && cols[1] >= 0 && cols[2] >= 0);
+	cr_assert(col_code >= 0 && cols[0] >= 0 && cols[1] >= 0 &&
+		  cols[2] >= 0);
 	while (fgets(line, sizeof line, f)) {
 		char out[3];
 		nf = csv_split(line, field, 128);

@@ -96,13 +96,17 @@ Test(domain, idn_forms_kept)
 	cr_assert_str_eq(reg("www.M\xc3\x9cLLER.de"), "m\xc3\xbcller.de");
 	cr_assert_str_eq(reg("https://xn--mller-kva.de/impressum"),
 			 "xn--mller-kva.de");
-	cr_assert_str_eq(reg("shop.b\xc3\xbc" "cher.example.\xe9\xa6\x99\xe6\xb8\xaf"),
+	cr_assert_str_eq(reg("shop.b\xc3\xbc"
+			     "cher.example.\xe9\xa6\x99\xe6\xb8\xaf"),
 			 "example.\xe9\xa6\x99\xe6\xb8\xaf");
 	cr_assert_str_eq(reg("www.example.xn--j6w193g"), "example.xn--j6w193g");
 	/* decomposed input is composed (NFC) */
 	cr_assert_str_eq(reg("mu\xcc\x88ller.de"), "m\xc3\xbcller.de");
 	/* ideographic full stop as a separator */
-	cr_assert_str_eq(reg("www\xe3\x80\x82" "acme\xe3\x80\x82" "com"), "acme.com");
+	cr_assert_str_eq(reg("www\xe3\x80\x82"
+			     "acme\xe3\x80\x82"
+			     "com"),
+			 "acme.com");
 }
 
 Test(domain, ip_addresses)
@@ -149,8 +153,9 @@ Test(domain, wrappers_and_list_punctuation)
 	cr_assert_str_eq(reg("acme.com;"), "acme.com");
 	cr_assert_str_eq(reg("acme.com,"), "acme.com");
 	cr_assert_str_eq(reg("<>"), "<none>");
-	cr_assert_str_eq(reg("https://\xef\xbc\xa1\xef\xbd\x83\xef\xbd\x8d\xef\xbd\x85.com"),
-			 "acme.com");
+	cr_assert_str_eq(
+		reg("https://\xef\xbc\xa1\xef\xbd\x83\xef\xbd\x8d\xef\xbd\x85.com"),
+		"acme.com");
 }
 
 Test(domain, label_and_host_lengths)
@@ -173,7 +178,8 @@ Test(domain, label_and_host_lengths)
 
 Test(domain, host_only)
 {
-	cr_assert_str_eq(host("https://Mail.Acme.co.uk:25/x"), "mail.acme.co.uk");
+	cr_assert_str_eq(host("https://Mail.Acme.co.uk:25/x"),
+			 "mail.acme.co.uk");
 	cr_assert_str_eq(host("co.uk"), "co.uk");
 	cr_assert_str_eq(host("1.2.3.4"), "<none>");
 	cr_assert_str_eq(host("jane@X.com."), "x.com");
@@ -268,8 +274,10 @@ Test(domain, plain_fast_path_agrees)
 				len = 63 + round / 1000 % 3; /* 63, 64, 65 */
 			for (size_t k = 0; k < len && n < 300; k++) {
 				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-				s[n++] = (x >> 20) % 3 == 0 ? "0123456789"[x % 10]
-							 : alpha[x % (sizeof alpha - 1)];
+				s[n++] =
+					(x >> 20) % 3 == 0
+						? "0123456789"[x % 10]
+						: alpha[x % (sizeof alpha - 1)];
 			}
 			if (l + 1 < labels || (x >> 30) % 6 == 0)
 				s[n++] = '.';
@@ -281,7 +289,8 @@ Test(domain, plain_fast_path_agrees)
 		int rb = domain_registrable(t, n + 2, &other);
 		cr_assert_eq(ra, rb, "'%.*s'", (int)n, s);
 		cr_assert(out.len == other.len &&
-				  (out.len == 0 || memcmp(out.p, other.p, out.len) == 0),
+				  (out.len == 0 ||
+				   memcmp(out.p, other.p, out.len) == 0),
 			  "'%.*s'", (int)n, s);
 	}
 	cr_assert_str_eq(reg("a.b.c.acme.com."), "acme.com");
@@ -304,27 +313,32 @@ static double ns_per_call(const char *const *in, int nin, long n)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	return ((double)(b.tv_sec - a.tv_sec) * 1e9 +
-		(double)(b.tv_nsec - a.tv_nsec)) / (double)n;
+		(double)(b.tv_nsec - a.tv_nsec)) /
+	       (double)n;
 }
 
 Test(domain_speed, per_call, .timeout = 60)
 {
+	/* clang-format off */
 	static const char *const hot[] = {
 		"https://www.acme.com/about", "jane@eu.acme.co.uk",
 		"sub.example.github.io", "m\xc3\xbcller.de",
 	};
+	/* clang-format on */
 	static char cold_store[20000][32];
 	static const char *cold[20000];
 	double h, c;
 	int i;
 
 	for (i = 0; i < 20000; i++) {
-		snprintf(cold_store[i], sizeof cold_store[i], "www.acme%d.co.uk", i);
+		snprintf(cold_store[i], sizeof cold_store[i],
+			 "www.acme%d.co.uk", i);
 		cold[i] = cold_store[i];
 	}
 	h = ns_per_call(hot, 4, 1000000);
 	c = ns_per_call(cold, 20000, 200000);
 	printf("domain_registrable: %.0f ns/call repeated hosts (memo hits), "
-	       "%.0f ns/call all-distinct hosts (libpsl)\n", h, c);
+	       "%.0f ns/call all-distinct hosts (libpsl)\n",
+	       h, c);
 	cr_assert_lt(h, 20000.0);
 }

@@ -45,7 +45,8 @@ static const char *domain(const char *s)
 
 Test(email_clean, trims_and_lowers)
 {
-	cr_assert_str_eq(clean("  Jane.Doe@Example.COM  "), "jane.doe@example.com");
+	cr_assert_str_eq(clean("  Jane.Doe@Example.COM  "),
+			 "jane.doe@example.com");
 	cr_assert_str_eq(clean("\tJANE@X.COM\r\n"), "jane@x.com");
 	cr_assert_str_eq(clean("jane@x.com"), "jane@x.com");
 	cr_assert_str_eq(clean(""), "");
@@ -55,11 +56,13 @@ Test(email_clean, trims_and_lowers)
 Test(email_clean, unicode_spaces_and_case)
 {
 	/* NBSP and ideographic space around, zero-width space inside */
-	cr_assert_str_eq(clean("\xc2\xa0J\xc3\x9cRGEN@M\xc3\x9cLLER.DE\xe3\x80\x80"),
-			 "j\xc3\xbcrgen@m\xc3\xbcller.de");
+	cr_assert_str_eq(
+		clean("\xc2\xa0J\xc3\x9cRGEN@M\xc3\x9cLLER.DE\xe3\x80\x80"),
+		"j\xc3\xbcrgen@m\xc3\xbcller.de");
 	cr_assert_str_eq(clean("ja\xe2\x80\x8bne@x.com"), "jane@x.com");
 	/* Greek capitals lower-cased; NFC composes a decomposed u-umlaut */
-	cr_assert_str_eq(clean("\xce\x91\xce\x92@x.gr"), "\xce\xb1\xce\xb2@x.gr");
+	cr_assert_str_eq(clean("\xce\x91\xce\x92@x.gr"),
+			 "\xce\xb1\xce\xb2@x.gr");
 	cr_assert_str_eq(clean("mu\xcc\x88ller@x.de"), "m\xc3\xbcller@x.de");
 }
 
@@ -153,10 +156,12 @@ Test(email_domain, not_nul_terminated)
 
 Test(email_key, gmail_dots_and_tags)
 {
-	cr_assert_str_eq(key("Jane.Doe+news@GoogleMail.com"), "janedoe@gmail.com");
+	cr_assert_str_eq(key("Jane.Doe+news@GoogleMail.com"),
+			 "janedoe@gmail.com");
 	cr_assert_str_eq(key("j.a.n.e.doe@gmail.com"), "janedoe@gmail.com");
 	cr_assert_str_eq(key("janedoe+a+b@gmail.com"), "janedoe@gmail.com");
-	cr_assert_str_eq(key("\"Jane\" <JaneDoe@Gmail.Com.>"), "janedoe@gmail.com");
+	cr_assert_str_eq(key("\"Jane\" <JaneDoe@Gmail.Com.>"),
+			 "janedoe@gmail.com");
 	cr_assert_str_eq(key("janedoe@googlemail.com"), "janedoe@gmail.com");
 }
 
@@ -169,7 +174,8 @@ Test(email_key, gmail_edge_cases_keep_something)
 
 Test(email_key, plus_providers_keep_dots)
 {
-	cr_assert_str_eq(key("Jane.Doe+crm@Outlook.com"), "jane.doe@outlook.com");
+	cr_assert_str_eq(key("Jane.Doe+crm@Outlook.com"),
+			 "jane.doe@outlook.com");
 	cr_assert_str_eq(key("jane.doe+x@hotmail.com"), "jane.doe@hotmail.com");
 	cr_assert_str_eq(key("jane+x@icloud.com"), "jane@icloud.com");
 	cr_assert_str_eq(key("jane+x@me.com"), "jane@me.com");
@@ -185,7 +191,8 @@ Test(email_key, other_domains_untouched)
 	cr_assert_str_eq(key("Jane.Doe+crm@Acme.com"), "jane.doe+crm@acme.com");
 	cr_assert_str_eq(key("jane-doe@acme.com"), "jane-doe@acme.com");
 	/* a subdomain of a provider is not the provider */
-	cr_assert_str_eq(key("j.doe+x@mail.gmail.com"), "j.doe+x@mail.gmail.com");
+	cr_assert_str_eq(key("j.doe+x@mail.gmail.com"),
+			 "j.doe+x@mail.gmail.com");
 	cr_assert_str_eq(key("j.doe+x@notgmail.com"), "j.doe+x@notgmail.com");
 	cr_assert_str_eq(key("a@b@gmail.com"), "a@b@gmail.com");
 }
@@ -253,10 +260,12 @@ Test(email_hostile, every_byte_value)
 
 Test(email_speed, per_call, .timeout = 30)
 {
+	/* clang-format off */
 	static const char *const in[] = {
 		"Jane.Doe@Example.com", "john.smith+crm@gmail.com",
 		"\"Jane Doe\" <jane@acme.co.uk>", "m\xc3\xbcller@firma.de",
 	};
+	/* clang-format on */
 	struct timespec a, b;
 	long i, n = 1000000;
 	double ns;
@@ -267,7 +276,9 @@ Test(email_speed, per_call, .timeout = 30)
 		email_key(s, strlen(s), &out);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	ns = ((double)(b.tv_sec - a.tv_sec) * 1e9 + (double)(b.tv_nsec - a.tv_nsec)) / (double)n;
+	ns = ((double)(b.tv_sec - a.tv_sec) * 1e9 +
+	      (double)(b.tv_nsec - a.tv_nsec)) /
+	     (double)n;
 	printf("email_key: %.0f ns/call (mixed ASCII and UTF-8)\n", ns);
 	cr_assert_lt(ns, 20000.0);
 }
@@ -276,6 +287,7 @@ Test(email_speed, per_call, .timeout = 30)
  * sends the same address through text_clean first.  Both must agree. */
 Test(email_clean, clean_input_path_agrees)
 {
+	/* clang-format off */
 	static const char *const in[] = {
 		"jane@acme.com", "Jane.Doe@ACME.COM", "mailto:Bob@X.io?x=1",
 		"MAILTO:bob@x.io", "<jane@acme.com>", "\"Jane\" <J@a.com>",
@@ -283,6 +295,7 @@ Test(email_clean, clean_input_path_agrees)
 		"mu\xcc\x88ller@x.de", "\xc4\xb0@example.com", "a b@c.d",
 		"", "x", "@", "a@", "\xe2\x84\xaa@x.com",
 	};
+	/* clang-format on */
 	struct buf a = BUF_INIT, b = BUF_INIT;
 	char t[64];
 
@@ -290,7 +303,8 @@ Test(email_clean, clean_input_path_agrees)
 		size_t n = strlen(in[i]);
 		memcpy(t, in[i], n);
 		t[n] = ' ';
-		cr_assert_eq(email_clean(in[i], n, &a), email_clean(t, n + 1, &b));
+		cr_assert_eq(email_clean(in[i], n, &a),
+			     email_clean(t, n + 1, &b));
 		cr_assert(a.len == b.len &&
 				  (a.len == 0 || memcmp(a.p, b.p, a.len) == 0),
 			  "%s: %.*s vs %.*s", in[i], (int)a.len, a.p,
@@ -305,6 +319,7 @@ Test(email_clean, clean_input_path_agrees)
  * as it was when there is no key. */
 Test(email_key, add_appends_the_same_key)
 {
+	/* clang-format off */
 	static const char *const in[] = {
 		"J.Doe+news@GMail.com", "j.doe@googlemail.com.",
 		"Jane.Doe+x@outlook.com", "jane-x@yahoo.com", "+x@gmail.com",
@@ -318,6 +333,7 @@ Test(email_key, add_appends_the_same_key)
 		"MailTo:Bob@X.io", "mailto:", "mailtoX@x.io", "mailto;b@x.io",
 		"nailto:b@x.io", "mailto\x1a" "b@x.io", "Mailto\x1a",
 	};
+	/* clang-format on */
 	struct buf a = BUF_INIT, b = BUF_INIT;
 
 	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
@@ -332,7 +348,8 @@ Test(email_key, add_appends_the_same_key)
 			cr_assert_eq(b.len, 3, "%s", in[i]);
 			continue;
 		}
-		cr_assert(b.len == a.len + 3 && memcmp(b.p + 3, a.p, a.len) == 0,
+		cr_assert(b.len == a.len + 3 &&
+				  memcmp(b.p + 3, a.p, a.len) == 0,
 			  "%s: %.*s vs %.*s", in[i], (int)a.len, a.p,
 			  (int)b.len - 3, b.p + 3);
 	}
@@ -350,6 +367,7 @@ Test(email_key, every_provider_and_near_misses)
 {
 	static const struct {
 		const char *in, *want;
+		/* clang-format off */
 	} cases[] = {
 		{"A.b+t@GMAIL.COM", "ab@gmail.com"},
 		{"a.b+t@googlemail.com", "ab@gmail.com"},
@@ -381,6 +399,7 @@ Test(email_key, every_provider_and_near_misses)
 		{"a.b+t@lve.com", "a.b+t@lve.com"},
 		{"a.b+t@pm.mf", "a.b+t@pm.mf"},
 	};
+	/* clang-format on */
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		cr_assert_str_eq(key(cases[i].in), cases[i].want, "%s",
@@ -396,7 +415,8 @@ static int plain_key(const char *s, size_t n, char *out, size_t *outn)
 	size_t at = n, dn, w = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		low[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
+		low[i] =
+			(s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
 		if (s[i] == '@')
 			at = i;
 	}
@@ -460,7 +480,8 @@ static void plain_addresses(void)
 				s[at] = '@';
 				len++;
 				if (round % 8 == 1) {
-					memmove(s, s + 1, len - 1); /* '@' first */
+					memmove(s, s + 1,
+						len - 1); /* '@' first */
 					s[0] = '@';
 				}
 				memcpy(s + len, d, strlen(d));
@@ -473,7 +494,8 @@ static void plain_addresses(void)
 			cr_assert_eq(email_key_add(s, len, &b), k, "%.*s",
 				     (int)len, s);
 			if (k == 0)
-				cr_assert(b.len == wn && memcmp(b.p, want, wn) == 0,
+				cr_assert(b.len == wn &&
+						  memcmp(b.p, want, wn) == 0,
 					  "%.*s: %.*s, want %.*s", (int)len, s,
 					  (int)b.len, b.p, (int)wn, want);
 			/* white space around it is trimmed, as text_clean
@@ -499,8 +521,9 @@ static void plain_addresses(void)
 						  memcmp(b.p, want, wn) == 0);
 				cr_assert_eq(text_clean(&c, t, tn), 0);
 				cn = c.len;
-				cr_assert(cn == len && memcmp(c.p, s, len) == 0,
-					  "text_clean trims what the key trims");
+				cr_assert(
+					cn == len && memcmp(c.p, s, len) == 0,
+					"text_clean trims what the key trims");
 			}
 			/* a bad byte at each place in turn */
 			for (size_t at = 0; at < len; at++) {

@@ -29,11 +29,13 @@ static void check_row(const char *const (*row)[2], size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		cr_expect_str_eq(hc(row[i][0]), row[i][1], "header %s", row[i][0]);
+		cr_expect_str_eq(hc(row[i][0]), row[i][1], "header %s",
+				 row[i][0]);
 }
 
 Test(header, canonical_names_map_to_themselves)
 {
+	/* clang-format off */
 	static const char *const names[] = {
 		"contact_id", "account_id", "first_name", "last_name",
 		"full_name", "email", "email_domain", "title", "persona",
@@ -42,6 +44,7 @@ Test(header, canonical_names_map_to_themselves)
 		"email_status", "opt_out", "consent", "last_activity_at",
 		"created_at", "updated_at",
 	};
+	/* clang-format on */
 	size_t i;
 
 	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -62,6 +65,7 @@ Test(header, is_canonical_is_exact)
 
 Test(header, salesforce_contact_export)
 {
+	/* clang-format off */
 	static const char *const row[][2] = {
 		{"Contact ID", "contact_id"}, {"Account ID", "account_id"},
 		{"First Name", "first_name"}, {"Last Name", "last_name"},
@@ -81,11 +85,13 @@ Test(header, salesforce_contact_export)
 		{"Lead Owner", "owner_id"}, {"Billing Country", "country"},
 		{"Website", "domain"}, {"Domain", "domain"},
 	};
+	/* clang-format on */
 	check_row(row, sizeof row / sizeof row[0]);
 }
 
 Test(header, salesforce_api_names)
 {
+	/* clang-format off */
 	static const char *const row[][2] = {
 		{"Id", "contact_id"}, {"AccountId", "account_id"},
 		{"FirstName", "first_name"}, {"LastName", "last_name"},
@@ -99,11 +105,13 @@ Test(header, salesforce_api_names)
 		{"LastActivityDate", "last_activity_at"},
 		{"Account_Tier__c", "tier"},
 	};
+	/* clang-format on */
 	check_row(row, sizeof row / sizeof row[0]);
 }
 
 Test(header, hubspot_contact_export)
 {
+	/* clang-format off */
 	static const char *const row[][2] = {
 		{"Record ID", "contact_id"}, {"Contact ID", "contact_id"},
 		{"Associated Company ID", "account_id"},
@@ -128,11 +136,13 @@ Test(header, hubspot_contact_export)
 		{"hs_email_optout", "opt_out"},
 		{"associatedcompanyid", "account_id"},
 	};
+	/* clang-format on */
 	check_row(row, sizeof row / sizeof row[0]);
 }
 
 Test(header, marketo_lead_export)
 {
+	/* clang-format off */
 	static const char *const row[][2] = {
 		{"Id", "contact_id"}, {"Email Address", "email"},
 		{"First Name", "first_name"}, {"Last Name", "last_name"},
@@ -146,11 +156,13 @@ Test(header, marketo_lead_export)
 		{"emailInvalid", "email_status"}, {"sfdcAccountId", "account_id"},
 		{"createdAt", "created_at"}, {"updatedAt", "updated_at"},
 	};
+	/* clang-format on */
 	check_row(row, sizeof row / sizeof row[0]);
 }
 
 Test(header, localised_labels)
 {
+	/* clang-format off */
 	static const char *const row[][2] = {
 		{"Vorname", "first_name"}, {"Nachname", "last_name"},
 		{"E-Mail-Adresse", "email"}, {"Firma", "company"},
@@ -163,6 +175,7 @@ Test(header, localised_labels)
 		{"Pa\xc3\xads", "country"}, {"Cargo", "title"},
 		{"Sobrenome", "last_name"}, {"Telefone", "phone"},
 	};
+	/* clang-format on */
 	check_row(row, sizeof row / sizeof row[0]);
 }
 
@@ -178,8 +191,12 @@ Test(header, fold_tolerance)
 	cr_assert_str_eq(hc("Account ID (18)"), "account_id");
 	cr_assert_str_eq(hc("Tier__c"), "tier");
 	cr_assert_str_eq(hc("first name"), "first_name");
-	cr_assert_str_eq(hc("\xef\xbb\xbf" "Email"), "email");
-	cr_assert_str_eq(hc("\xc2\xa0" "Email\xc2\xa0"), "email");
+	cr_assert_str_eq(hc("\xef\xbb\xbf"
+			    "Email"),
+			 "email");
+	cr_assert_str_eq(hc("\xc2\xa0"
+			    "Email\xc2\xa0"),
+			 "email");
 }
 
 Test(header, accounts_kind)
@@ -220,16 +237,19 @@ Test(header, value_conversions)
 
 Test(header, unknown_names)
 {
+	/* clang-format off */
 	static const char *const names[] = {
 		"Mobile", "Mobile Phone", "Fax", "Mailing Street", "Lead Source",
 		"Lifecycle Stage", "Marketing Suspended", "Annual Revenue",
 		"Description", "", "   ", "()", "__c", "Email Address 2",
 		"Emailaddress Secondary", "id2",
 	};
+	/* clang-format on */
 	size_t i;
 
 	for (i = 0; i < sizeof names / sizeof names[0]; i++)
-		cr_expect_str_eq(hc(names[i]), "<none>", "header '%s'", names[i]);
+		cr_expect_str_eq(hc(names[i]), "<none>", "header '%s'",
+				 names[i]);
 }
 
 Test(header, hostile_input)
@@ -242,7 +262,7 @@ Test(header, hostile_input)
 	cr_assert_null(header_canonical(big, sizeof big));
 	cr_assert_null(header_canonical("Em\xffil", 6));
 	cr_assert_null(header_canonical(NULL, 0));
-	cr_assert_str_eq(hc("Email\0junk") , "email");
+	cr_assert_str_eq(hc("Email\0junk"), "email");
 	cr_assert_null(header_canonical("Email\0junk", 10));
 	for (c = 0; c < 256; c++) {
 		memcpy(s, "Email", 5);
@@ -254,7 +274,10 @@ Test(header, hostile_input)
 Test(header_speed, per_call, .timeout = 30)
 {
 	static const char *const in[] = {
-		"Email Address", "Mailing Country", "Unknown Column", "first_name",
+		"Email Address",
+		"Mailing Country",
+		"Unknown Column",
+		"first_name",
 	};
 	struct timespec a, b;
 	long i, n = 1000000;
@@ -266,7 +289,8 @@ Test(header_speed, per_call, .timeout = 30)
 		hits += header_canonical(in[i & 3], strlen(in[i & 3])) != NULL;
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	ns = ((double)(b.tv_sec - a.tv_sec) * 1e9 +
-	      (double)(b.tv_nsec - a.tv_nsec)) / (double)n;
+	      (double)(b.tv_nsec - a.tv_nsec)) /
+	     (double)n;
 	printf("header_canonical: %.0f ns/call\n", ns);
 	cr_assert_eq(hits, (size_t)n / 4 * 3);
 }

@@ -77,19 +77,20 @@ Test(phone, extensions_and_prefixes)
 	cr_assert_str_eq(e164("+1 415 555 0132x123", NULL), "+14155550132");
 	cr_assert_str_eq(e164("+1 415 555 0132 ext. 123", NULL),
 			 "+14155550132");
-	cr_assert_str_eq(e164("+1 415 555 0132 EXT 123", NULL),
-			 "+14155550132");
+	cr_assert_str_eq(e164("+1 415 555 0132 EXT 123", NULL), "+14155550132");
 	cr_assert_str_eq(e164("+1 415 555 0132 #123", NULL), "+14155550132");
 	cr_assert_str_eq(e164("030 1234567 Durchwahl 12", "DE"),
 			 "+49301234567");
-	cr_assert_str_eq(e164("01 23 45 67 89 poste 12", "FR"),
-			 "+33123456789");
+	cr_assert_str_eq(e164("01 23 45 67 89 poste 12", "FR"), "+33123456789");
 	cr_assert_str_eq(e164("tel:+1-415-555-0132", NULL), "+14155550132");
 	cr_assert_str_eq(e164("tel:+1-415-555-0132;ext=12", NULL),
 			 "+14155550132");
 	cr_assert_str_eq(e164("Tel: +44 20 7946 0958", NULL), "+442079460958");
 	cr_assert_str_eq(e164("  +1 415 555 0132  ", NULL), "+14155550132");
-	cr_assert_str_eq(e164("+1\xc2\xa0" "415\xc2\xa0" "555\xe2\x80\x93" "0132",
+	cr_assert_str_eq(e164("+1\xc2\xa0"
+			      "415\xc2\xa0"
+			      "555\xe2\x80\x93"
+			      "0132",
 			      NULL),
 			 "+14155550132");
 	/* an extension marker needs a number before it */
@@ -111,11 +112,11 @@ Test(phone, rejected)
 	cr_assert_str_eq(e164("+1 415 555 01322", NULL), "-");
 	cr_assert_str_eq(e164("+999 1234 5678", NULL), "-"); /* unassigned */
 	cr_assert_str_eq(e164("+0 1234 5678", NULL), "-");
-	cr_assert_str_eq(e164("+49 123", NULL), "-");        /* 5 digits */
-	cr_assert_str_eq(e164("+49 12345", NULL), "-");      /* 7 digits */
+	cr_assert_str_eq(e164("+49 123", NULL), "-");            /* 5 digits */
+	cr_assert_str_eq(e164("+49 12345", NULL), "-");          /* 7 digits */
 	cr_assert_str_eq(e164("+49 123456", NULL), "+49123456"); /* 8 */
 	cr_assert_str_eq(e164("+49 1234 5678 9012 3", NULL),
-			 "+491234567890123"); /* 15 */
+			 "+491234567890123");                       /* 15 */
 	cr_assert_str_eq(e164("+49 1234 5678 9012 34", NULL), "-"); /* 16 */
 	cr_assert_str_eq(e164("+", NULL), "-");
 	cr_assert_str_eq(e164("+44", NULL), "-");
@@ -199,7 +200,8 @@ Test(phone, every_country_has_a_calling_code)
 	char line[1024], last[3] = "";
 	int codes = 0, round_trips = 0;
 
-	cr_assert_not_null(f, "run from the top of the tree: data/countries.tsv");
+	cr_assert_not_null(f,
+			   "run from the top of the tree: data/countries.tsv");
 	while (fgets(line, sizeof line, f)) {
 		char code[3] = {line[0], line[1], '\0'};
 		int cc;
@@ -249,14 +251,16 @@ Test(phone, e164_fast_path_agrees)
 		for (size_t k = 0; k < nd; k++) {
 			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 			/* a zero after the calling code now and then: trunk */
-			s[n++] = (char)('0' + (k == 2 && x % 4 == 0 ? 0 : x % 10));
+			s[n++] = (char)('0' +
+					(k == 2 && x % 4 == 0 ? 0 : x % 10));
 		}
 		if ((x >> 40) % 16 == 0 && n > 1) /* a stray character */
 			s[1 + (x >> 20) % (n - 1)] = "+ -x()"[(x >> 50) % 6];
 		dc = dflt[(x >> 33) % 6];
 		t[0] = ' ';
 		memcpy(t + 1, s, n);
-		int ra = phone_e164(s, n, dc, &a), rb = phone_e164(t, n + 1, dc, &b);
+		int ra = phone_e164(s, n, dc, &a),
+		    rb = phone_e164(t, n + 1, dc, &b);
 		cr_assert_eq(ra, rb, "%.*s", (int)n, s);
 		cr_assert(a.len == b.len &&
 				  (a.len == 0 || memcmp(a.p, b.p, a.len) == 0),

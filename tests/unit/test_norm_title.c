@@ -62,10 +62,12 @@ Test(title, chiefs_and_abbreviations)
 	CHECK("VP Eng", "technical_evaluator/vp/engineering");
 	CHECK("Dir IT", "technical_evaluator/director/it");
 	CHECK("Dir. Procurement", "procurement_legal/director/procurement");
-	CHECK("Sr. Software Engineer", "technical_evaluator/individual_contributor/engineering");
+	CHECK("Sr. Software Engineer",
+	      "technical_evaluator/individual_contributor/engineering");
 	CHECK("Sr Accountant", "finance/individual_contributor/finance");
 	CHECK("Snr Recruiter", "hr/individual_contributor/hr");
-	CHECK("Jr Buyer", "procurement_legal/individual_contributor/procurement");
+	CHECK("Jr Buyer",
+	      "procurement_legal/individual_contributor/procurement");
 	CHECK("Mktg Mgr", "marketing/manager/marketing");
 	CHECK("Ops Mgr", "end_user/manager/operations");
 	CHECK("HR Mgmt Specialist", "hr/individual_contributor/hr");
@@ -87,13 +89,16 @@ Test(title, separators_and_case)
 	CHECK("Director | Finance", "finance/director/finance");
 	CHECK("Vertriebsleiter (m/w/d)", "sales/director/sales");
 	CHECK("Comptable (h/f)", "finance/individual_contributor/finance");
-	CHECK("Buyer m/f/d", "procurement_legal/individual_contributor/procurement");
+	CHECK("Buyer m/f/d",
+	      "procurement_legal/individual_contributor/procurement");
 	CHECK("DIRECTOR OF SALES", "sales/director/sales");
 	CHECK("director of sales", "sales/director/sales");
 	CHECK("  Director\tof   Sales  ", "sales/director/sales");
-	CHECK("Executive Assistant to the CEO", "end_user/individual_contributor/operations");
+	CHECK("Executive Assistant to the CEO",
+	      "end_user/individual_contributor/operations");
 	CHECK("Assistant Marketing Manager", "marketing/manager/marketing");
-	CHECK("Assistant Compliance Officer", "security/individual_contributor/security");
+	CHECK("Assistant Compliance Officer",
+	      "security/individual_contributor/security");
 }
 
 Test(title, german)
@@ -101,7 +106,8 @@ Test(title, german)
 	CHECK("Geschäftsführer", "economic_buyer/c_level/executive");
 	CHECK("Geschaeftsfuehrerin", "economic_buyer/c_level/executive");
 	CHECK("Vorstand Finanzen", "finance/c_level/finance");
-	CHECK("Abteilungsleiter Einkauf", "procurement_legal/director/procurement");
+	CHECK("Abteilungsleiter Einkauf",
+	      "procurement_legal/director/procurement");
 	CHECK("Einkaufsleiterin", "procurement_legal/director/procurement");
 	CHECK("IT-Leiter", "technical_evaluator/director/it");
 	CHECK("Vertriebsleiter", "sales/director/sales");
@@ -109,15 +115,19 @@ Test(title, german)
 	CHECK("Teamleiterin Buchhaltung", "finance/manager/finance");
 	CHECK("Sachbearbeiterin Personal", "hr/individual_contributor/hr");
 	CHECK("Referent Vertrieb", "sales/individual_contributor/sales");
-	CHECK("Softwareentwicklerin", "technical_evaluator/individual_contributor/engineering");
-	CHECK("Assistenz der Geschäftsführung", "end_user/individual_contributor/operations");
-	CHECK("Geschäftsführungsassistentin", "end_user/individual_contributor/operations");
+	CHECK("Softwareentwicklerin",
+	      "technical_evaluator/individual_contributor/engineering");
+	CHECK("Assistenz der Geschäftsführung",
+	      "end_user/individual_contributor/operations");
+	CHECK("Geschäftsführungsassistentin",
+	      "end_user/individual_contributor/operations");
 }
 
 Test(title, french)
 {
 	CHECK("Directrice financière", "finance/director/finance");
-	CHECK("Responsable des achats", "procurement_legal/manager/procurement");
+	CHECK("Responsable des achats",
+	      "procurement_legal/manager/procurement");
 	CHECK("Chef de projet informatique", "technical_evaluator/manager/it");
 	CHECK("Président", "economic_buyer/c_level/executive");
 	CHECK("Gérant", "economic_buyer/c_level/executive");
@@ -127,7 +137,8 @@ Test(title, french)
 	CHECK("DSI", "technical_evaluator/director/it");
 	CHECK("RSSI", "security/manager/security");
 	CHECK("Ingénieur commercial", "sales/individual_contributor/sales");
-	CHECK("Acheteur", "procurement_legal/individual_contributor/procurement");
+	CHECK("Acheteur",
+	      "procurement_legal/individual_contributor/procurement");
 	CHECK("Juriste", "procurement_legal/individual_contributor/legal");
 	CHECK("Chargée de recrutement", "hr/individual_contributor/hr");
 }
@@ -140,27 +151,36 @@ Test(title, spanish)
 	CHECK("Responsable de Finanzas", "finance/manager/finance");
 	CHECK("Presidente", "economic_buyer/c_level/executive");
 	CHECK("Consejero Delegado", "economic_buyer/c_level/executive");
-	CHECK("Ingeniero de Datos", "technical_evaluator/individual_contributor/engineering");
+	CHECK("Ingeniero de Datos",
+	      "technical_evaluator/individual_contributor/engineering");
 	CHECK("Contador", "finance/individual_contributor/finance");
 	CHECK("Abogado", "procurement_legal/individual_contributor/legal");
-	CHECK("Analista de Compras", "procurement_legal/individual_contributor/procurement");
-	CHECK("Asistente de Gerencia", "end_user/individual_contributor/operations");
+	CHECK("Analista de Compras",
+	      "procurement_legal/individual_contributor/procurement");
+	CHECK("Asistente de Gerencia",
+	      "end_user/individual_contributor/operations");
 }
 
 Test(title, portuguese)
 {
 	CHECK("Diretora Comercial", "sales/director/sales");
-	CHECK("Gerente de Compras e Suprimentos", "procurement_legal/manager/procurement");
+	CHECK("Gerente de Compras e Suprimentos",
+	      "procurement_legal/manager/procurement");
 	CHECK("Coordenador de Logística", "end_user/manager/operations");
 	CHECK("Supervisor de Vendas", "sales/manager/sales");
-	CHECK("Engenheiro de Software", "technical_evaluator/individual_contributor/engineering");
+	CHECK("Engenheiro de Software",
+	      "technical_evaluator/individual_contributor/engineering");
 	CHECK("Contador", "finance/individual_contributor/finance");
-	CHECK("Comprador", "procurement_legal/individual_contributor/procurement");
+	CHECK("Comprador",
+	      "procurement_legal/individual_contributor/procurement");
 	CHECK("Advogado", "procurement_legal/individual_contributor/legal");
 	CHECK("Assistente de RH", "hr/individual_contributor/hr");
-	CHECK("Auxiliar Administrativo", "end_user/individual_contributor/operations");
-	CHECK("Técnico de Suporte", "technical_evaluator/individual_contributor/it");
-	CHECK("Tecnico de Suporte", "technical_evaluator/individual_contributor/it");
+	CHECK("Auxiliar Administrativo",
+	      "end_user/individual_contributor/operations");
+	CHECK("Técnico de Suporte",
+	      "technical_evaluator/individual_contributor/it");
+	CHECK("Tecnico de Suporte",
+	      "technical_evaluator/individual_contributor/it");
 }
 
 Test(title, empty_garbage_and_hostile_input)
@@ -213,7 +233,8 @@ Test(title, cache_same_answer_and_overflow)
 	for (int i = 0; i < 100000; i++) {
 		int n = snprintf(s, sizeof s, "Sales Manager %d", i);
 		title_classify(tx, s, (size_t)n, &a);
-		if (strcmp(a.persona, "sales") || strcmp(a.seniority, "manager"))
+		if (strcmp(a.persona, "sales") ||
+		    strcmp(a.seniority, "manager"))
 			cr_assert_fail("wrong answer at %d: %s/%s", i,
 				       a.persona, a.seniority);
 	}
@@ -249,24 +270,26 @@ static const char *tmpfile_with(const char *text)
 Test(title, user_rules_extend_and_take_precedence)
 {
 	struct cov_err e = {0};
-	const char *path = tmpfile_with(
-		"# my rules\n"
-		"widget wrangler\tengineering\t-\n"
-		"growth*\tsales\t-\t9\n"
-		"sales\tmarketing\t-\n"
-		"kahuna\t-\tc_level\n"
-		"!alias\tbk\tbookkeeper\n");
+	const char *path = tmpfile_with("# my rules\n"
+					"widget wrangler\tengineering\t-\n"
+					"growth*\tsales\t-\t9\n"
+					"sales\tmarketing\t-\n"
+					"kahuna\t-\tc_level\n"
+					"!alias\tbk\tbookkeeper\n");
 
-	cr_assert_str_eq(cls(tx, "Growth Hacker"), "other/individual_contributor/other");
+	cr_assert_str_eq(cls(tx, "Growth Hacker"),
+			 "other/individual_contributor/other");
 	cr_assert_eq(taxonomy_load(tx, path, &e), 0, "%s", e.msg);
 	unlink(path);
-	CHECK("Widget Wrangler", "technical_evaluator/individual_contributor/engineering");
+	CHECK("Widget Wrangler",
+	      "technical_evaluator/individual_contributor/engineering");
 	CHECK("Growth Hacker", "sales/individual_contributor/sales");
 	CHECK("Growthhacking Lead", "sales/individual_contributor/sales");
 	/* a user rule replaces the built-in rule of the same pattern */
 	CHECK("Sales Manager", "marketing/manager/marketing");
 	/* user rules beat built-in ones even at a lower priority */
-	CHECK("Security Widget Wrangler", "technical_evaluator/individual_contributor/engineering");
+	CHECK("Security Widget Wrangler",
+	      "technical_evaluator/individual_contributor/engineering");
 	CHECK("Big Kahuna of Finance", "finance/c_level/finance");
 	CHECK("Big Kahuna", "economic_buyer/c_level/executive");
 	CHECK("BK", "finance/individual_contributor/finance");
@@ -306,8 +329,8 @@ static void expect_bad(const char *text, long line, const char *what)
 	cr_expect_eq(e.line, line, "line %ld, want %ld for %s", e.line, line,
 		     text);
 	cr_expect_str_eq(e.file, path);
-	cr_expect(strstr(e.msg, what) != NULL, "message '%s' lacks '%s'",
-		  e.msg, what);
+	cr_expect(strstr(e.msg, what) != NULL, "message '%s' lacks '%s'", e.msg,
+		  what);
 	unlink(path);
 	/* a failed load leaves the taxonomy as it was */
 	cr_expect_str_eq(cls(t, "CFO"), "finance/c_level/finance");
@@ -354,10 +377,7 @@ Test(title, missing_rule_file)
 	cr_assert_str_eq(e.file, "/nonexistent/taxonomy.tsv");
 }
 
-Test(title, free_null)
-{
-	taxonomy_free(NULL);
-}
+Test(title, free_null) { taxonomy_free(NULL); }
 
 /* ---- accuracy on labelled lists ----------------------------------------- */
 

@@ -36,10 +36,14 @@ static const char *es(const char *s)
 Test(value_bool, true_values)
 {
 	static const char *const t[] = {
-		"1", "y", "Y", "yes", "YES", "Yes", "true", "TRUE", "True",
-		"t", "T", "on", "ON", "x", "X", "checked", "ja", "JA", "oui",
-		"Oui", "si", "sí", "SÍ", "sim", "Sim", " yes ", "\tTRUE\n",
-		"\xc2\xa0y\xc2\xa0", "wahr", "vrai", "verdadero", "verdadeiro"};
+		"1",    "y",     "Y",         "yes",
+		"YES",  "Yes",   "true",      "TRUE",
+		"True", "t",     "T",         "on",
+		"ON",   "x",     "X",         "checked",
+		"ja",   "JA",    "oui",       "Oui",
+		"si",   "sí",    "SÍ",        "sim",
+		"Sim",  " yes ", "\tTRUE\n",  "\xc2\xa0y\xc2\xa0",
+		"wahr", "vrai",  "verdadero", "verdadeiro"};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
 		cr_expect_eq(vb(t[i]), 1, "%s", t[i]);
 }
@@ -47,9 +51,10 @@ Test(value_bool, true_values)
 Test(value_bool, false_values)
 {
 	static const char *const f[] = {
-		"0", "n", "N", "no", "NO", "No", "false", "FALSE", "False",
-		"f", "F", "off", "OFF", "nein", "Nein", "non", "NON", "não",
-		"NÃO", "nao", " no ", "unchecked", "falsch", "faux", "falso"};
+		"0",         "n",      "N",    "no",   "NO",  "No",  "false",
+		"FALSE",     "False",  "f",    "F",    "off", "OFF", "nein",
+		"Nein",      "non",    "NON",  "não",  "NÃO", "nao", " no ",
+		"unchecked", "falsch", "faux", "falso"};
 	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
 		cr_expect_eq(vb(f[i]), 0, "%s", f[i]);
 }
@@ -57,9 +62,9 @@ Test(value_bool, false_values)
 Test(value_bool, unknown_values)
 {
 	static const char *const u[] = {
-		"", " ", "\t", "maybe", "2", "-1", "yess", "tru", "y e s",
-		"opted out", "opted in", "subscribed", "00", "10", "n/a",
-		"null", "oui!", "yes no"};
+		"",     " ",   "\t",    "maybe",     "2",        "-1",
+		"yess", "tru", "y e s", "opted out", "opted in", "subscribed",
+		"00",   "10",  "n/a",   "null",      "oui!",     "yes no"};
 	for (size_t i = 0; i < sizeof u / sizeof u[0]; i++)
 		cr_expect_eq(vb(u[i]), -1, "%s", u[i]);
 }
@@ -194,8 +199,7 @@ Test(value_date, month_names)
 	cr_assert_str_eq(dm("Tue, 05 Mar 2024 14:22:01 +0000"),
 			 "2024-03-05T14:22:01+00:00");
 	cr_assert_str_eq(dm("Tuesday, March 5, 2024"), "2024-03-05");
-	cr_assert_str_eq(dm("March 5, 2024 at 2:22 PM"),
-			 "2024-03-05T14:22:00");
+	cr_assert_str_eq(dm("March 5, 2024 at 2:22 PM"), "2024-03-05T14:22:00");
 	cr_assert_str_eq(dm("5 mars 2024 à 14h22"), "2024-03-05T14:22:00");
 	cr_assert_str_eq(dm("5. März 2024 um 14:22"), "2024-03-05T14:22:00");
 	/* month names do not depend on the order */
@@ -248,14 +252,32 @@ Test(value_date, leap_years_and_ranges)
 
 Test(value_date, not_dates)
 {
-	static const char *const bad[] = {
-		"", " ", "hello", "2024", "2024-03", "March 2024", "5 Mar",
-		"5 Mar 14:22", "2024-03-05 junk", "2024-03-05T", "2024-03-05 14",
-		"3/5", "3/5/2024/1", "3/5-2024", "2024-03/05", "5 Foo 2024",
-		"Mars 5 2024 2024", "0x7E8", "2024-03-05T14:22:01Q",
-		"2024-03-05T14:22:01+", "2024-03-05 14:22:1",
-		"Tue 2024-03-05 x", "12345678901234", "1/1/-24", "+2024-03-05",
-		"2024-03-05T14:22:01.Z"};
+	static const char *const bad[] = {"",
+					  " ",
+					  "hello",
+					  "2024",
+					  "2024-03",
+					  "March 2024",
+					  "5 Mar",
+					  "5 Mar 14:22",
+					  "2024-03-05 junk",
+					  "2024-03-05T",
+					  "2024-03-05 14",
+					  "3/5",
+					  "3/5/2024/1",
+					  "3/5-2024",
+					  "2024-03/05",
+					  "5 Foo 2024",
+					  "Mars 5 2024 2024",
+					  "0x7E8",
+					  "2024-03-05T14:22:01Q",
+					  "2024-03-05T14:22:01+",
+					  "2024-03-05 14:22:1",
+					  "Tue 2024-03-05 x",
+					  "12345678901234",
+					  "1/1/-24",
+					  "+2024-03-05",
+					  "2024-03-05T14:22:01.Z"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		cr_expect_str_eq(dm(bad[i]), "-", "%s", bad[i]);
 }
@@ -285,10 +307,14 @@ Test(value_date, hostile_input)
 Test(value_date, mutated_input)
 {
 	static const char alphabet[] = "0123456789/-.:T Z+amprch,\xc3\xa4\0";
-	static const char *const seed[] = {
-		"2024-03-05T14:22:01.123+02:00", "3/5/2024 2:22 PM",
-		"5. M\xc3\xa4rz 2024", "March 5, 2024", "05-Mar-24",
-		"20240305T142201Z", "1709648521123", "Tue, 05 Mar 2024 14:22:01"};
+	static const char *const seed[] = {"2024-03-05T14:22:01.123+02:00",
+					   "3/5/2024 2:22 PM",
+					   "5. M\xc3\xa4rz 2024",
+					   "March 5, 2024",
+					   "05-Mar-24",
+					   "20240305T142201Z",
+					   "1709648521123",
+					   "Tue, 05 Mar 2024 14:22:01"};
 	unsigned long x = 42;
 	char s[48];
 	struct buf b = BUF_INIT;
@@ -299,16 +325,15 @@ Test(value_date, mutated_input)
 		size_t n = strlen(z);
 		memcpy(s, z, n);
 		x = x * 6364136223846793005UL + 1442695040888963407UL;
-		for (int m = 0, edits = 1 + (int)((x >> 50) % 3); m < edits; m++) {
+		for (int m = 0, edits = 1 + (int)((x >> 50) % 3); m < edits;
+		     m++) {
 			size_t at;
 			char c;
 			x = x * 6364136223846793005UL + 1442695040888963407UL;
 			at = (size_t)((x >> 33) % n);
 			c = alphabet[(x >> 20) % (sizeof alphabet - 1)];
 			switch ((x >> 60) % 3) {
-			case 0:
-				s[at] = c;
-				break;
+			case 0: s[at] = c; break;
 			case 1:
 				memmove(s + at, s + at + 1, n - at - 1);
 				n--;
@@ -324,7 +349,8 @@ Test(value_date, mutated_input)
 		if (value_date(s, n, i % 2, &b) == 0) {
 			ok++;
 			cr_assert(b.len == 10 || b.len == 19 || b.len == 20 ||
-				  b.len == 25, "%.*s", (int)b.len, b.p);
+					  b.len == 25,
+				  "%.*s", (int)b.len, b.p);
 			cr_assert(b.p[4] == '-' && b.p[7] == '-');
 			cr_assert(b.len == 10 || b.p[10] == 'T');
 		} else {
@@ -413,20 +439,26 @@ Test(value_date, numeric_fast_path_agrees)
 		s1 = sep[(x >> 50) % 3];
 		s2 = (x >> 52) % 8 ? s1 : sep[(x >> 55) % 3];
 		if (lay == 0)
-			n = snprintf(s, sizeof s, (x >> 58) & 1 ? "%d%c%02d%c%02d" : "%d%c%d%c%d",
+			n = snprintf(s, sizeof s,
+				     (x >> 58) & 1 ? "%d%c%02d%c%02d"
+						   : "%d%c%d%c%d",
 				     y, s1, m, s2, d);
 		else if (lay == 1)
-			n = snprintf(s, sizeof s, (x >> 58) & 1 ? "%02d%c%02d%c%d" : "%d%c%d%c%02d",
+			n = snprintf(s, sizeof s,
+				     (x >> 58) & 1 ? "%02d%c%02d%c%d"
+						   : "%d%c%d%c%02d",
 				     m, s1, d, s2, (x >> 59) & 1 ? y : y % 100);
 		else if (lay == 2)
 			n = snprintf(s, sizeof s, "%04d%02d%02d", y, m, d);
 		else if (lay == 3)
-			n = snprintf(s, sizeof s, "%d%c%d", (int)(x >> 40) % 40, s1,
-				     (int)(x >> 20) % 3000);
+			n = snprintf(s, sizeof s, "%d%c%d", (int)(x >> 40) % 40,
+				     s1, (int)(x >> 20) % 3000);
 		else
-			n = snprintf(s, sizeof s, "%d", (int)(x >> 30) % 100000);
+			n = snprintf(s, sizeof s, "%d",
+				     (int)(x >> 30) % 100000);
 		if ((x >> 60) == 0 && n > 0) /* one byte replaced */
-			s[(x >> 8) % (unsigned)n] = "0123456789/-."[(x >> 12) % 13];
+			s[(x >> 8) % (unsigned)n] =
+				"0123456789/-."[(x >> 12) % 13];
 		if ((x >> 60) == 1) /* one byte added */
 			s[n++] = "0123456789/-."[(x >> 12) % 13], s[n] = '\0';
 		t[0] = ' ';
@@ -436,13 +468,15 @@ Test(value_date, numeric_fast_path_agrees)
 			int rb = value_date(t, (size_t)n + 1, order, &b);
 			cr_assert_eq(ra, rb, "'%s' order %d", s, order);
 			cr_assert(a.len == b.len &&
-					  (a.len == 0 || memcmp(a.p, b.p, a.len) == 0),
+					  (a.len == 0 ||
+					   memcmp(a.p, b.p, a.len) == 0),
 				  "'%s' order %d: '%.*s' vs '%.*s'", s, order,
 				  (int)a.len, a.p, (int)b.len, b.p);
 			valid += ra == 0;
 		}
 	}
-	cr_assert_gt(valid, 50000, "the generator makes valid dates too (%ld)", valid);
+	cr_assert_gt(valid, 50000, "the generator makes valid dates too (%ld)",
+		     valid);
 	cr_assert_str_eq(dm("6/29/2022"), "2022-06-29");
 	cr_assert_str_eq(dm("2019-07-28"), "2019-07-28");
 	cr_assert_str_eq(dm("07.09.2026"), "2026-09-07");

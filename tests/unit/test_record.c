@@ -121,7 +121,9 @@ Test(schema, rename)
 		char name[16];
 		snprintf(name, sizeof name, "n%d", i);
 		cr_assert_eq(add(&s, name), 4 + i);
-		cr_assert_eq(schema_rename(&s, 4 + i, name + 1, strlen(name + 1)), 0);
+		cr_assert_eq(
+			schema_rename(&s, 4 + i, name + 1, strlen(name + 1)),
+			0);
 	}
 	for (int i = 0; i < 100; i++) {
 		char name[16];
@@ -172,7 +174,8 @@ Test(schema, equal_and_copy)
 
 static int val_is(const struct record *r, size_t i, const char *s)
 {
-	return rec_len(r, i) == strlen(s) && memcmp(rec_val(r, i), s, strlen(s)) == 0;
+	return rec_len(r, i) == strlen(s) &&
+	       memcmp(rec_val(r, i), s, strlen(s)) == 0;
 }
 
 Test(record, set_get_kinds)
@@ -296,7 +299,8 @@ Test(record, clear_keeps_memory)
 	for (int row = 0; row < 100000; row++) {
 		rec_clear(&r, 8);
 		for (size_t i = 0; i < 8; i++) {
-			int n = snprintf(val, sizeof val, "value-%06d-%zu", row, i);
+			int n = snprintf(val, sizeof val, "value-%06d-%zu", row,
+					 i);
 			rec_set(&r, i, val, (size_t)n, VAL_STR);
 		}
 		if (row == 0) {
@@ -342,9 +346,11 @@ Test(record, set_every_length_both_paths)
 		}
 		for (size_t n = 0; n <= 40; n++) {
 			cr_assert_eq(rec_len(&r, 2 * n), n);
-			cr_assert_eq(memcmp(rec_val(&r, 2 * n), src + n % 7, n), 0,
-				     "field %zu intact", 2 * n);
-			cr_assert_eq(memcmp(rec_val(&r, 2 * n + 1), src + n % 5, n), 0);
+			cr_assert_eq(memcmp(rec_val(&r, 2 * n), src + n % 7, n),
+				     0, "field %zu intact", 2 * n);
+			cr_assert_eq(
+				memcmp(rec_val(&r, 2 * n + 1), src + n % 5, n),
+				0);
 		}
 		/* from the record's own bytes, every length, data growing */
 		for (size_t n = 1; n <= 40; n++) {

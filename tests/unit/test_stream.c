@@ -74,6 +74,7 @@ static uint32_t rnd(uint32_t n)
 	return (uint32_t)((rng_state * 0x2545F4914F6CDD1DULL) >> 32) % n;
 }
 
+/* clang-format off */
 static const char *const pieces[] = {
 	"", "a", "hello", "Acme Corp", "\"", "\"\"", ",", ",,", "\r", "\n",
 	"\r\n", "\n\r", "\t", "\\", "\\t", "\\n", " ", "  ", " padded ",
@@ -82,6 +83,7 @@ static const char *const pieces[] = {
 	"+33 1 23", "-1", "@handle", "'", "a\"b", "12\" screen", "{\"x\":1}",
 	"null", "\xc2\xa0", "x,y", "\"q\"",
 };
+/* clang-format on */
 
 /* A random value: 0 to 4 pieces. */
 static void random_value(struct buf *b)
@@ -93,10 +95,12 @@ static void random_value(struct buf *b)
 		buf_adds(b, pieces[rnd(sizeof pieces / sizeof pieces[0])]);
 }
 
+/* clang-format off */
 static const char *const raw_values[] = {
 	"0", "-12.5e3", "true", "false", "null", "[]", "{}",
 	"[1,\"two\",{\"three\":[null]}]", "{\"a\":\"\\u00e9\\n\"}",
 };
+/* clang-format on */
 
 struct dataset {
 	struct schema s;
@@ -108,11 +112,13 @@ struct dataset {
 static void make_dataset(struct dataset *d, size_t n, size_t nf, int kinds,
 			 int no_empty_single)
 {
+	/* clang-format off */
 	static const char *const names[] = {
 		"id", "name, full", "say \"hi\"", " spaced ", "multi\nline",
 		"t\tab", "back\\slash", "\xc3\xa9t\xc3\xa9", "=x", "", "last",
 		"\xf0\x9f\x98\x80",
 	};
+	/* clang-format on */
 	struct buf v = BUF_INIT;
 
 	memset(d, 0, sizeof *d);
@@ -127,9 +133,11 @@ static void make_dataset(struct dataset *d, size_t n, size_t nf, int kinds,
 			if (k == 0)
 				continue; /* absent */
 			if (k == 1) {
-				const char *raw = raw_values[rnd(sizeof raw_values /
-								 sizeof raw_values[0])];
-				rec_set(&d->recs[r], i, raw, strlen(raw), VAL_RAW);
+				const char *raw =
+					raw_values[rnd(sizeof raw_values /
+						       sizeof raw_values[0])];
+				rec_set(&d->recs[r], i, raw, strlen(raw),
+					VAL_RAW);
 				continue;
 			}
 			do
@@ -160,7 +168,9 @@ static void write_dataset(const struct dataset *d, const char *path,
 	for (size_t i = 0; i < d->s.n; i++)
 		order[i] = (int)i;
 	for (size_t r = 0; r < d->n; r++)
-		cr_assert_eq(writer_write(w, &d->s, order, d->s.n, &d->recs[r], &e), 0);
+		cr_assert_eq(
+			writer_write(w, &d->s, order, d->s.n, &d->recs[r], &e),
+			0);
 	cr_assert_eq(writer_close(w, &d->s, order, d->s.n, &e), 0, "%s", e.msg);
 }
 
@@ -176,8 +186,7 @@ static void check_dataset(const struct dataset *d, const char *path,
 	struct reader *r;
 
 	in_chunk_limit = chunk;
-	r = reader_open(path, fmt == FMT_TSV ? FMT_TSV : FMT_AUTO,
-			&s, &e);
+	r = reader_open(path, fmt == FMT_TSV ? FMT_TSV : FMT_AUTO, &s, &e);
 	cr_assert_not_null(r, "%s", e.msg);
 	cr_assert_eq(r->fmt, fmt, "detected %s", format_name(r->fmt));
 	if (fmt != FMT_NDJSON)
@@ -185,11 +194,13 @@ static void check_dataset(const struct dataset *d, const char *path,
 	for (size_t i = 0; i < d->n; i++) {
 		const struct record *want = &d->recs[i];
 		memset(&e, 0, sizeof e);
-		cr_assert_eq(reader_next(r, &rec, &e), 1, "%s record %zu: %s:%ld %s",
-			     format_name(fmt), i, e.reason, e.line, e.msg);
+		cr_assert_eq(reader_next(r, &rec, &e), 1,
+			     "%s record %zu: %s:%ld %s", format_name(fmt), i,
+			     e.reason, e.line, e.msg);
 		for (size_t f = 0; f < d->s.n; f++) {
 			int j = fmt == FMT_NDJSON
-					? schema_find(&s, d->s.names[f], d->s.lens[f])
+					? schema_find(&s, d->s.names[f],
+						      d->s.lens[f])
 					: (int)f;
 			int wk = rec_kind(want, f);
 			int gk = j < 0 ? VAL_ABSENT : rec_kind(&rec, (size_t)j);
@@ -197,14 +208,16 @@ static void check_dataset(const struct dataset *d, const char *path,
 			const char *gv = j < 0 ? "" : rec_val(&rec, (size_t)j);
 			if (fmt != FMT_NDJSON && wk == VAL_ABSENT)
 				wk = VAL_STR;
-			cr_assert_eq(gk, wk, "%s record %zu field %zu: kind %d, want %d",
-				     format_name(fmt), i, f, gk, wk);
-			cr_assert(gl == rec_len(want, f) &&
-					  memcmp(gv, rec_val(want, f), gl) == 0,
-				  "%s record %zu field %zu: got '%.*s' want '%.*s'",
-				  format_name(fmt), i, f, (int)gl, gv,
-				  (int)rec_len(want, f),
-				  rec_val(want, f));
+			cr_assert_eq(
+				gk, wk,
+				"%s record %zu field %zu: kind %d, want %d",
+				format_name(fmt), i, f, gk, wk);
+			cr_assert(
+				gl == rec_len(want, f) &&
+					memcmp(gv, rec_val(want, f), gl) == 0,
+				"%s record %zu field %zu: got '%.*s' want '%.*s'",
+				format_name(fmt), i, f, (int)gl, gv,
+				(int)rec_len(want, f), rec_val(want, f));
 		}
 	}
 	cr_assert_eq(reader_next(r, &rec, &e), 0, "no extra record");
@@ -353,8 +366,9 @@ Test(writer, one_column_null_is_not_a_blank_line)
 	int n = 0;
 
 	make_dir();
-	write_file(in_dir("in.ndjson"),
-		   "{\"a\":null}\n{}\n{\"a\":\"\"}\n{\"a\":\"x\"}\n{\"a\":[]}\n");
+	write_file(
+		in_dir("in.ndjson"),
+		"{\"a\":null}\n{}\n{\"a\":\"\"}\n{\"a\":\"x\"}\n{\"a\":[]}\n");
 	convert(in_dir("in.ndjson"), in_dir("out.csv"), FMT_CSV);
 	read_all(in_dir("out.csv"), &a);
 	buf_cstr(&a);
@@ -382,16 +396,28 @@ Test(writer, bom_in_first_name_round_trips)
 
 	make_dir();
 	memset(&d, 0, sizeof d);
-	schema_add(&d.s, "\xEF\xBB\xBF" "id", 5);
-	schema_add(&d.s, "\xEF\xBB\xBF" "x", 4);
+	schema_add(&d.s,
+		   "\xEF\xBB\xBF"
+		   "id",
+		   5);
+	schema_add(&d.s,
+		   "\xEF\xBB\xBF"
+		   "x",
+		   4);
 	d.n = 1;
 	d.recs = calloc(1, sizeof *d.recs);
-	rec_set(&d.recs[0], 0, "\xEF\xBB\xBF" "1", 4, VAL_STR);
+	rec_set(&d.recs[0], 0,
+		"\xEF\xBB\xBF"
+		"1",
+		4, VAL_STR);
 	rec_set(&d.recs[0], 1, "2", 1, VAL_STR);
 	write_dataset(&d, in_dir("bom.csv"), FMT_CSV);
 	read_all(in_dir("bom.csv"), &a);
 	buf_cstr(&a);
-	cr_assert_str_eq(a.p, "\"\xEF\xBB\xBF" "id\",\xEF\xBB\xBF" "x\n\xEF\xBB\xBF" "1,2\n");
+	cr_assert_str_eq(a.p, "\"\xEF\xBB\xBF"
+			      "id\",\xEF\xBB\xBF"
+			      "x\n\xEF\xBB\xBF"
+			      "1,2\n");
 	check_dataset(&d, in_dir("bom.csv"), FMT_CSV, 0);
 	check_dataset(&d, in_dir("bom.csv"), FMT_CSV, 1);
 	free_dataset(&d);
@@ -448,8 +474,10 @@ Test(stream, conservation_with_rejects)
 	write_file(in_dir("a.csv"),
 		   "id,name\n1,ok\n\"2\"x,bad quote\n3\n4,\"multi\nline\"\n"
 		   "\xff,bad utf8\n5,\"ok\"\n");
-	write_file(in_dir("b.csv"), "id,name\n\n6,fine\n7,\"unterminated\n8,x\n");
-	write_file(in_dir("c.csv"), "\xEF\xBB\xBFid,name\r\n9,nine\r\n10,a,b\r\n");
+	write_file(in_dir("b.csv"),
+		   "id,name\n\n6,fine\n7,\"unterminated\n8,x\n");
+	write_file(in_dir("c.csv"),
+		   "\xEF\xBB\xBFid,name\r\n9,nine\r\n10,a,b\r\n");
 	files[0] = strdup(in_dir("a.csv"));
 	files[1] = strdup(in_dir("b.csv"));
 	files[2] = strdup(in_dir("c.csv"));
@@ -466,20 +494,23 @@ Test(stream, conservation_with_rejects)
 	cr_assert_eq(st.rows_in, 10);
 	cr_assert_eq(st.rows_out, 5);
 	cr_assert_eq(st.rows_rejected, 5);
-	cr_assert_eq(st.rows_in, st.rows_out + st.rows_rejected + st.rows_set_aside);
+	cr_assert_eq(st.rows_in,
+		     st.rows_out + st.rows_rejected + st.rows_set_aside);
 	cr_assert_eq(stream_close(&st, &e), 0, "%s", e.msg);
 	rec_release(&rec);
 
 	/* the output */
 	read_all(opt.output, &stats);
 	buf_cstr(&stats);
-	cr_assert_str_eq(stats.p, "id,name\n1,ok\n4,\"multi\nline\"\n5,ok\n6,fine\n"
-				  "9,nine\n");
+	cr_assert_str_eq(stats.p,
+			 "id,name\n1,ok\n4,\"multi\nline\"\n5,ok\n6,fine\n"
+			 "9,nine\n");
 	/* the rejects, read back as CSV */
 	{
 		static const struct {
 			const char *file;
 			const char *line, *reason, *raw;
+			/* clang-format off */
 		} rej[] = {
 			{"a.csv", "3", "bad_quote", "\"2\"x,bad quote"},
 			{"a.csv", "4", "field_count", "3"},
@@ -487,6 +518,7 @@ Test(stream, conservation_with_rejects)
 			{"b.csv", "4", "unterminated_quote", "7,\"unterminated\n8,x"},
 			{"c.csv", "3", "field_count", "10,a,b"},
 		};
+		/* clang-format on */
 		struct schema s = SCHEMA_INIT;
 		struct reader *r;
 		size_t i = 0;
@@ -512,17 +544,21 @@ Test(stream, conservation_with_rejects)
 			cr_assert_lt(i, 5);
 			const char *f = rec_val(&rec, 0);
 			size_t fl = rec_len(&rec, 0), wl = strlen(rej[i].file);
-			cr_assert(fl >= wl && memcmp(f + fl - wl, rej[i].file, wl) == 0);
+			cr_assert(fl >= wl &&
+				  memcmp(f + fl - wl, rej[i].file, wl) == 0);
 			cr_assert(rec_len(&rec, 1) == strlen(rej[i].line) &&
-				  memcmp(rec_val(&rec, 1), rej[i].line, rec_len(&rec, 1)) == 0,
-				  "reject %zu line %.*s", i, (int)rec_len(&rec, 1),
-				  rec_val(&rec, 1));
+					  memcmp(rec_val(&rec, 1), rej[i].line,
+						 rec_len(&rec, 1)) == 0,
+				  "reject %zu line %.*s", i,
+				  (int)rec_len(&rec, 1), rec_val(&rec, 1));
 			cr_assert(rec_len(&rec, 2) == strlen(rej[i].reason) &&
-				  memcmp(rec_val(&rec, 2), rej[i].reason, rec_len(&rec, 2)) == 0);
+				  memcmp(rec_val(&rec, 2), rej[i].reason,
+					 rec_len(&rec, 2)) == 0);
 			cr_assert(rec_len(&rec, 4) == strlen(rej[i].raw) &&
-					  memcmp(rec_val(&rec, 4), rej[i].raw, rec_len(&rec, 4)) == 0,
-				  "reject %zu raw '%.*s'", i, (int)rec_len(&rec, 4),
-				  rec_val(&rec, 4));
+					  memcmp(rec_val(&rec, 4), rej[i].raw,
+						 rec_len(&rec, 4)) == 0,
+				  "reject %zu raw '%.*s'", i,
+				  (int)rec_len(&rec, 4), rec_val(&rec, 4));
 			i++;
 		}
 		cr_assert_eq(i, 5);
@@ -532,12 +568,14 @@ Test(stream, conservation_with_rejects)
 	/* the books in --stats */
 	read_all(opt.stats, &stats);
 	buf_cstr(&stats);
-	snprintf(want, sizeof want,
-		 "\"rows_in\":10,\"rows_out\":5,\"rows_rejected\":5,\"rows_set_aside\":0");
+	snprintf(
+		want, sizeof want,
+		"\"rows_in\":10,\"rows_out\":5,\"rows_rejected\":5,\"rows_set_aside\":0");
 	cr_assert(strstr(stats.p, want) != NULL, "%s", stats.p);
 	cr_assert(strstr(stats.p, "\"field_count\":2") != NULL, "%s", stats.p);
 	cr_assert(strstr(stats.p, "\"bad_quote\":1") != NULL, "%s", stats.p);
-	cr_assert(strstr(stats.p, "\"unterminated_quote\":1") != NULL, "%s", stats.p);
+	cr_assert(strstr(stats.p, "\"unterminated_quote\":1") != NULL, "%s",
+		  stats.p);
 	cr_assert(strstr(stats.p, "\"invalid_utf8\":1") != NULL, "%s", stats.p);
 
 	for (int i = 0; i < 3; i++) {
@@ -633,8 +671,9 @@ static void csv_ref_record(struct buf *b, const int *order, size_t norder,
 
 Test(writer, runs_match_field_by_field)
 {
-	static const char *const vals[] = {"", "x", "Acme", "a,b", "q\"q",
-					   "line\nbreak", "null", "true", ","};
+	static const char *const vals[] = {"",     "x",    "Acme",
+					   "a,b",  "q\"q", "line\nbreak",
+					   "null", "true", ","};
 	struct schema s = SCHEMA_INIT;
 	struct record rec = RECORD_INIT;
 	struct buf want = BUF_INIT, got = BUF_INIT, line = BUF_INIT;
@@ -649,7 +688,8 @@ Test(writer, runs_match_field_by_field)
 	buf_adds(&line, "f0,f1,f2,f3,f4,f5,f6,f7\n");
 	for (int i = 0; i < 3000; i++)
 		for (int k = 0; k < 8; k++)
-			buf_addf(&line, "%s%s", rnd(4) ? "v" : "", k < 7 ? "," : "\n");
+			buf_addf(&line, "%s%s", rnd(4) ? "v" : "",
+				 k < 7 ? "," : "\n");
 	write_file(in_dir("runs.csv"), buf_cstr(&line));
 	r = reader_open(in_dir("runs.csv"), FMT_CSV, &s, &e);
 	cr_assert_not_null(r);
@@ -672,23 +712,21 @@ Test(writer, runs_match_field_by_field)
 			size_t f = rnd(10);
 			const char *v = vals[rnd(sizeof vals / sizeof vals[0])];
 			switch (rnd(5)) {
-			case 0:
-				rec_set(&rec, f, v, strlen(v), VAL_STR);
-				break;
+			case 0: rec_set(&rec, f, v, strlen(v), VAL_STR); break;
 			case 1:
 				if (!strpbrk(v, ",\"\r\n"))
-					rec_set_clean(&rec, f, v, strlen(v), VAL_STR);
+					rec_set_clean(&rec, f, v, strlen(v),
+						      VAL_STR);
 				break;
 			case 2:
-				rec_set_clean(&rec, f, rnd(2) ? "null" : "true", 4,
-					      VAL_RAW);
+				rec_set_clean(&rec, f, rnd(2) ? "null" : "true",
+					      4, VAL_RAW);
 				break;
 			case 3: /* bytes one comma after the data's end */
 				rec_set_clean(&rec, 11, ",", 1, VAL_STR);
 				rec_set_clean(&rec, f, "z", 1, VAL_STR);
 				break;
-			default:
-				break;
+			default: break;
 			}
 		}
 		if (rnd(3) == 0) { /* a rotation */
@@ -723,8 +761,8 @@ Test(writer, runs_match_field_by_field)
 
 /* One pass of stream over files with opt's rejects, writing every record;
  * the output and rejects files' bytes land in out and rej. */
-static void copy_with(unsigned flags, int nfiles, char **files,
-		      struct buf *out, struct buf *rej, uint64_t *counts)
+static void copy_with(unsigned flags, int nfiles, char **files, struct buf *out,
+		      struct buf *rej, uint64_t *counts)
 {
 	struct cli_common opt;
 	struct stream st;
@@ -737,8 +775,8 @@ static void copy_with(unsigned flags, int nfiles, char **files,
 	opt.output = strdup(opt.output);
 	opt.rejects = strdup(in_dir(flags ? "pf-rej.csv" : "one-rej.csv"));
 	cr_assert_eq(stream_open_flags(&st, &opt, nfiles, files,
-				       STREAM_REJECT_RECORDS | flags, &e), 0,
-		     "%s", e.msg);
+				       STREAM_REJECT_RECORDS | flags, &e),
+		     0, "%s", e.msg);
 	while ((k = stream_next(&st, &rec, &e)) > 0)
 		cr_assert_eq(stream_write(&st, &rec, &e), 0);
 	cr_assert_eq(k, 0, "%s", e.msg);
@@ -791,7 +829,8 @@ Test(stream, prefetch_same_as_one_thread)
 	cr_assert_eq(c1[0], c2[0]);
 	cr_assert_eq(c1[1], c2[1]);
 	cr_assert_eq(c1[2], c2[2]);
-	cr_assert_eq(c1[2], 7, "malformed records: %llu", (unsigned long long)c1[2]);
+	cr_assert_eq(c1[2], 7, "malformed records: %llu",
+		     (unsigned long long)c1[2]);
 	cr_assert_gt(c1[1], 2500);
 	cr_assert_eq(o1.len, o2.len);
 	cr_assert(memcmp(o1.p, o2.p, o1.len) == 0, "outputs differ");
@@ -837,8 +876,9 @@ Test(stream, prefetch_memory_bounded_by_bytes)
 	free(wide);
 	memset(&opt, 0, sizeof opt);
 	opt.output = "/dev/null";
-	cr_assert_eq(stream_open_flags(&st, &opt, 1, files, STREAM_PREFETCH,
-				       &e), 0, "%s", e.msg);
+	cr_assert_eq(
+		stream_open_flags(&st, &opt, 1, files, STREAM_PREFETCH, &e), 0,
+		"%s", e.msg);
 	while ((k = stream_next(&st, &rec, &e)) > 0)
 		cr_assert_eq(stream_write(&st, &rec, &e), 0);
 	cr_assert_eq(k, 0, "%s", e.msg);

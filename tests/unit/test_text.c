@@ -12,13 +12,11 @@
 
 #include "norm_text.h"
 
-static int valid(const char *s)
-{
-	return text_utf8_valid(s, strlen(s));
-}
+static int valid(const char *s) { return text_utf8_valid(s, strlen(s)); }
 
 Test(utf8_valid, accepts)
 {
+	/* clang-format off */
 	static const char *ok[] = {
 		"", "plain ascii", "\x7f",
 		"\xc2\x80", "\xdf\xbf",                 /* 2-byte edges */
@@ -28,6 +26,7 @@ Test(utf8_valid, accepts)
 		"M\xc3\xbcller \xf0\x9f\x98\x80 \xe2\x82\xac",
 		"12345678\xc3\xa9" "12345678", /* after a word-sized ASCII run */
 	};
+	/* clang-format on */
 	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
 		cr_assert_eq(valid(ok[i]), 1, "case %zu", i);
 	/* NUL is a valid byte when the length says so */
@@ -36,6 +35,7 @@ Test(utf8_valid, accepts)
 
 Test(utf8_valid, rejects)
 {
+	/* clang-format off */
 	static const char *bad[] = {
 		"\x80", "\xbf", "a\x80z",              /* lone continuation */
 		"\xc0\x80", "\xc1\xbf",                /* overlong 2-byte */
@@ -51,6 +51,7 @@ Test(utf8_valid, rejects)
 		"\xc3\xc3\xa9",                        /* lead byte as continuation */
 		"12345678\x80" "12345678",
 	};
+	/* clang-format on */
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		cr_assert_eq(valid(bad[i]), 0, "case %zu", i);
 	/* the length is honoured: a valid prefix of a longer sequence is not
@@ -74,7 +75,8 @@ Test(utf8_valid, every_two_byte_sequence)
 				want = b >= 0x80 && b <= 0xbf;
 			else
 				want = 0; /* a longer sequence cut short, or bad */
-			cr_assert_eq(text_utf8_valid(s, 2), want, "%02x %02x", a, b);
+			cr_assert_eq(text_utf8_valid(s, 2), want, "%02x %02x",
+				     a, b);
 		}
 }
 
@@ -95,38 +97,62 @@ static const char *fold(const char *s)
 Test(text_clean, nfc_and_spaces)
 {
 	cr_assert_str_eq(clean("e\xcc\x81"), "\xc3\xa9", "e + U+0301 composed");
-	cr_assert_str_eq(clean("Caf\x65\xcc\x81 Cr\xc3\xa8me"), "Caf\xc3\xa9 Cr\xc3\xa8me");
-	cr_assert_str_eq(clean("a\xc2\xa0\xc2\xa0" "b"), "a b", "NBSP collapsed");
-	cr_assert_str_eq(clean("a\xe2\x80\x83" "b"), "a b", "U+2003 collapsed");
+	cr_assert_str_eq(clean("Caf\x65\xcc\x81 Cr\xc3\xa8me"),
+			 "Caf\xc3\xa9 Cr\xc3\xa8me");
+	cr_assert_str_eq(clean("a\xc2\xa0\xc2\xa0"
+			       "b"),
+			 "a b", "NBSP collapsed");
+	cr_assert_str_eq(clean("a\xe2\x80\x83"
+			       "b"),
+			 "a b", "U+2003 collapsed");
 	cr_assert_str_eq(clean("a \t\xe3\x80\x80\n b"), "a b", "mixed run");
-	cr_assert_str_eq(clean("ab\xe2\x80\x8b" "cd"), "abcd", "ZWSP dropped");
-	cr_assert_str_eq(clean("\xef\xbb\xbf" "x"), "x", "BOM dropped");
-	cr_assert_str_eq(clean("  \xc2\xa0 Hello World \xe2\x80\x83 "), "Hello World",
-			 "trimmed");
+	cr_assert_str_eq(clean("ab\xe2\x80\x8b"
+			       "cd"),
+			 "abcd", "ZWSP dropped");
+	cr_assert_str_eq(clean("\xef\xbb\xbf"
+			       "x"),
+			 "x", "BOM dropped");
+	cr_assert_str_eq(clean("  \xc2\xa0 Hello World \xe2\x80\x83 "),
+			 "Hello World", "trimmed");
 	cr_assert_str_eq(clean("  plain   ascii  "), "plain ascii");
-	cr_assert_str_eq(clean("MiXeD \xc3\x9c"), "MiXeD \xc3\x9c", "case kept");
+	cr_assert_str_eq(clean("MiXeD \xc3\x9c"), "MiXeD \xc3\x9c",
+			 "case kept");
 	cr_assert_str_eq(clean(""), "");
 	cr_assert_str_eq(clean(" \xc2\xa0\t "), "");
-	cr_assert_str_eq(clean("a\x01" "b"), "a b", "control bytes are spaces");
-	cr_assert_str_eq(clean("\xef\xac\x81"), "\xef\xac\x81", "no compatibility mapping");
+	cr_assert_str_eq(clean("a\x01"
+			       "b"),
+			 "a b", "control bytes are spaces");
+	cr_assert_str_eq(clean("\xef\xac\x81"), "\xef\xac\x81",
+			 "no compatibility mapping");
 }
 
 Test(text_fold, keys)
 {
 	cr_assert_str_eq(fold("M\xc3\xbcller"), "muller");
 	cr_assert_str_eq(fold("Mu\xcc\x88ller"), "muller", "decomposed input");
-	cr_assert_str_eq(fold("\xc3\x89" "COLE"), "ecole");
-	cr_assert_str_eq(fold("Stra\xc3\x9f" "e"), "strasse");
-	cr_assert_str_eq(fold("\xef\xac\x81" "nance"), "finance", "fi ligature");
-	cr_assert_str_eq(fold("  ACME\xc2\xa0" "Corp  "), "acme corp");
+	cr_assert_str_eq(fold("\xc3\x89"
+			      "COLE"),
+			 "ecole");
+	cr_assert_str_eq(fold("Stra\xc3\x9f"
+			      "e"),
+			 "strasse");
+	cr_assert_str_eq(fold("\xef\xac\x81"
+			      "nance"),
+			 "finance", "fi ligature");
+	cr_assert_str_eq(fold("  ACME\xc2\xa0"
+			      "Corp  "),
+			 "acme corp");
 	cr_assert_str_eq(fold("ABC def"), "abc def", "ASCII path");
 	cr_assert_str_eq(fold("\xef\xbc\xa1\xef\xbc\xa2"), "ab", "fullwidth");
-	cr_assert_str_eq(fold("a\xe2\x80\x8b" "b"), "ab");
+	cr_assert_str_eq(fold("a\xe2\x80\x8b"
+			      "b"),
+			 "ab");
 }
 
 Test(text_map, invalid_input)
 {
-	static const char *bad[] = {"\xff", "ab\xc3", "\xed\xa0\x80", "x\xc0\xafy"};
+	static const char *bad[] = {"\xff", "ab\xc3", "\xed\xa0\x80",
+				    "x\xc0\xafy"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		size_t n = strlen(bad[i]);
 		cr_assert_eq(text_clean(&out, bad[i], n), -1, "clean %zu", i);
@@ -145,16 +171,20 @@ Test(text_map, buffers_reused)
 	size_t cap;
 	char *p;
 
-	clean("J\xc3\xbcrgen  M\xc3\xbcller-L\xc3\xbc" "denscheid");
+	clean("J\xc3\xbcrgen  M\xc3\xbcller-L\xc3\xbc"
+	      "denscheid");
 	cap = out.cap;
 	p = out.p;
 	for (int i = 0; i < 10000; i++) {
-		fold("J\xc3\xbcrgen  M\xc3\xbcller-L\xc3\xbc" "denscheid");
-		clean("\xc3\x89" "cole  Normale");
+		fold("J\xc3\xbcrgen  M\xc3\xbcller-L\xc3\xbc"
+		     "denscheid");
+		clean("\xc3\x89"
+		      "cole  Normale");
 	}
 	cr_assert_eq(out.cap, cap);
 	cr_assert_eq(out.p, p);
-	cr_assert_str_eq(out.p, "\xc3\x89" "cole Normale");
+	cr_assert_str_eq(out.p, "\xc3\x89"
+				"cole Normale");
 }
 
 Test(text_ascii, is_ascii)
@@ -210,18 +240,23 @@ Test(text_is_clean, fast_paths_agree_ascii)
 	for (int round = 0; round < 200000; round++) {
 		size_t n = rng(41);
 		for (size_t i = 0; i < n; i++)
-			s[i] = rng(4) ? "abXY01.-"[rng(8)] : alpha[rng(sizeof alpha - 1)];
+			s[i] = rng(4) ? "abXY01.-"[rng(8)]
+				      : alpha[rng(sizeof alpha - 1)];
 		ascii_clean_ref(&ref, s, n, 0);
-		int want = ref.len == n && memcmp(ref.p ? ref.p : "", s, n) == 0;
-		cr_assert_eq(text_is_clean(s, n), want, "round %d n %zu", round, n);
+		int want =
+			ref.len == n && memcmp(ref.p ? ref.p : "", s, n) == 0;
+		cr_assert_eq(text_is_clean(s, n), want, "round %d n %zu", round,
+			     n);
 		cr_assert_eq(text_clean(&out, s, n), 0);
 		cr_assert(out.len == ref.len &&
-				  memcmp(out.p ? out.p : "", ref.p ? ref.p : "", ref.len) == 0,
+				  memcmp(out.p ? out.p : "", ref.p ? ref.p : "",
+					 ref.len) == 0,
 			  "clean, round %d", round);
 		ascii_clean_ref(&ref, s, n, 1);
 		cr_assert_eq(text_fold(&out, s, n), 0);
 		cr_assert(out.len == ref.len &&
-				  memcmp(out.p ? out.p : "", ref.p ? ref.p : "", ref.len) == 0,
+				  memcmp(out.p ? out.p : "", ref.p ? ref.p : "",
+					 ref.len) == 0,
 			  "fold, round %d", round);
 	}
 	buf_release(&ref);
@@ -233,24 +268,30 @@ Test(text_is_clean, fast_paths_agree_unicode)
 	 * yes to text that cleaning changes.  Pieces: ASCII, NBSP, U+2003,
 	 * ZWSP, a BOM, combining acute, precomposed e-acute, Hangul jamo,
 	 * CJK, U+212B (NFC maps it), and a long ASCII run. */
+	/* clang-format off */
 	static const char *const piece[] = {
 		"a", " ", "  ", "Z", "\t", "\xc2\xa0", "\xe2\x80\x83",
 		"\xe2\x80\x8b", "\xef\xbb\xbf", "\xcc\x81", "\xc3\xa9",
 		"\xe1\x84\x80", "\xe4\xb8\xad", "\xe2\x84\xab", "abcdefghijk",
 	};
+	/* clang-format on */
 	char s[128];
 
 	for (int round = 0; round < 100000; round++) {
 		size_t n = 0, k = rng(10);
 		for (size_t j = 0; j < k; j++) {
-			const char *p = piece[rng(sizeof piece / sizeof piece[0])];
+			const char *p =
+				piece[rng(sizeof piece / sizeof piece[0])];
 			memcpy(s + n, p, strlen(p));
 			n += strlen(p);
 		}
 		if (text_is_clean(s, n)) {
 			cr_assert_eq(text_clean(&out, s, n), 0);
-			cr_assert(out.len == n && memcmp(out.p ? out.p : "", s, n) == 0,
-				  "said clean but cleaning changes it, round %d", round);
+			cr_assert(
+				out.len == n &&
+					memcmp(out.p ? out.p : "", s, n) == 0,
+				"said clean but cleaning changes it, round %d",
+				round);
 		}
 	}
 	/* the decisions that matter, around the word boundaries */

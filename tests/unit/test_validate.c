@@ -20,10 +20,12 @@
 
 #define B(c) (1u << (c))
 
+/* clang-format off */
 static const char *const fields[] = {
 	"email", "email_status", "opt_out", "consent", "country", "phone",
 	"created_at", "updated_at", "last_activity_at", "company",
 };
+/* clang-format on */
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
 struct fixture {
@@ -123,8 +125,8 @@ Test(validate, good_record_is_clean_and_reachable)
 Test(validate, email_missing)
 {
 	struct fixture fx;
-	const char *empty[] = {"", "   ", "\t", "N/A", "none", "NULL", "-",
-			       "unknown", "#N/A"};
+	const char *empty[] = {"",     "   ", "\t",      "N/A", "none",
+			       "NULL", "-",   "unknown", "#N/A"};
 
 	fx_init(&fx, FMT_CSV);
 	for (size_t i = 0; i < sizeof empty / sizeof empty[0]; i++)
@@ -144,9 +146,14 @@ Test(validate, email_missing)
 Test(validate, email_syntax)
 {
 	struct fixture fx;
-	const char *bad[] = {"jane@@acme.com", "jane@acme,com", "jane@acme",
-			     "jane@acme.com.", "ja..ne@acme.com", "jane acme.com",
-			     "a@b", "jane@acme.123"};
+	const char *bad[] = {"jane@@acme.com",
+			     "jane@acme,com",
+			     "jane@acme",
+			     "jane@acme.com.",
+			     "ja..ne@acme.com",
+			     "jane acme.com",
+			     "a@b",
+			     "jane@acme.123"};
 
 	fx_init(&fx, FMT_CSV);
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -166,10 +173,10 @@ Test(validate, email_syntax)
 Test(validate, email_role)
 {
 	struct fixture fx;
-	const char *role[] = {"info@acme.de", "Sales@acme.de", "support@acme.de",
-			      "noreply@acme.de", "no-reply@acme.de",
-			      "admin@acme.de", "INFO+crm@acme.de",
-			      "postmaster@acme.de"};
+	const char *role[] = {"info@acme.de",     "Sales@acme.de",
+			      "support@acme.de",  "noreply@acme.de",
+			      "no-reply@acme.de", "admin@acme.de",
+			      "INFO+crm@acme.de", "postmaster@acme.de"};
 	const char *person[] = {"jane@acme.de", "information.desk@acme.de",
 				"salesforce@acme.de", "infos@acme.de",
 				"\"info\"@acme.de"};
@@ -212,7 +219,8 @@ Test(validate, freemail_and_disposable)
 		     VALIDATE_FREEMAIL);
 	cr_expect_eq(validator_domain_class(fx.v, "Gmail.Com", 9),
 		     VALIDATE_FREEMAIL, "case and the memo");
-	cr_expect_eq(validator_domain_class(fx.v, "gmail.com.evil.example", 22), 0);
+	cr_expect_eq(validator_domain_class(fx.v, "gmail.com.evil.example", 22),
+		     0);
 	cr_expect_eq(validator_domain_class(fx.v, "", 0), 0);
 	/* the stray upstream line is not a domain */
 	cr_expect_eq(validator_domain_class(fx.v, "404: not found", 14), 0);
@@ -272,8 +280,10 @@ Test(validate, consent_rule)
 
 	fx_init(&fx, FMT_CSV);
 	cr_expect_eq(found_with(&fx, "consent", ""), B(VALIDATE_NO_CONSENT));
-	cr_expect_eq(found_with(&fx, "consent", "false"), B(VALIDATE_NO_CONSENT));
-	cr_expect_eq(found_with(&fx, "consent", "maybe"), B(VALIDATE_NO_CONSENT));
+	cr_expect_eq(found_with(&fx, "consent", "false"),
+		     B(VALIDATE_NO_CONSENT));
+	cr_expect_eq(found_with(&fx, "consent", "maybe"),
+		     B(VALIDATE_NO_CONSENT));
 	cr_expect_eq(found_with(&fx, "consent", "Ja"), 0);
 	/* country names are read too */
 	good(&fx);
@@ -298,13 +308,16 @@ Test(validate, consent_countries)
 {
 	struct validator *v = validator_new();
 	struct cov_err e = {0};
-	const char *dflt[] = {"DE", "FR", "GR", "SE", "NO", "IS", "LI", "GB", "CA"};
-	const char *not[] = {"US", "CH", "JP", "AU", "BR"};
+	const char *dflt[] = {"DE", "FR", "GR", "SE", "NO",
+			      "IS", "LI", "GB", "CA"};
+	const char * not [] = {"US", "CH", "JP", "AU", "BR"};
 
 	for (size_t i = 0; i < sizeof dflt / sizeof dflt[0]; i++)
-		cr_expect(validator_consent_required(v, dflt[i]), "%s", dflt[i]);
-	for (size_t i = 0; i < sizeof not / sizeof not[0]; i++)
-		cr_expect_not(validator_consent_required(v, not[i]), "%s", not[i]);
+		cr_expect(validator_consent_required(v, dflt[i]), "%s",
+			  dflt[i]);
+	for (size_t i = 0; i < sizeof not / sizeof not [0]; i++)
+		cr_expect_not(validator_consent_required(v, not [i]), "%s",
+			      not [i]);
 	cr_expect_not(validator_consent_required(v, "zz"));
 	cr_expect_not(validator_consent_required(v, "\x80\x80"));
 
@@ -313,7 +326,8 @@ Test(validate, consent_countries)
 	cr_expect_not(validator_consent_required(v, "NO"));
 	cr_expect_not(validator_consent_required(v, "GB"));
 
-	cr_assert_eq(validator_consent_countries(v, "EEA, Switzerland ,us", &e), 0);
+	cr_assert_eq(validator_consent_countries(v, "EEA, Switzerland ,us", &e),
+		     0);
 	cr_expect(validator_consent_required(v, "NO"));
 	cr_expect(validator_consent_required(v, "CH"));
 	cr_expect(validator_consent_required(v, "US"));
@@ -369,8 +383,8 @@ Test(validate, required_fields)
 	set(&fx, "company", " n/a ");
 	set(&fx, "email", "");
 	r = check(&fx);
-	cr_expect_eq(r.found, B(VALIDATE_REQUIRED_MISSING) |
-				      B(VALIDATE_EMAIL_MISSING));
+	cr_expect_eq(r.found,
+		     B(VALIDATE_REQUIRED_MISSING) | B(VALIDATE_EMAIL_MISSING));
 	cr_expect_eq(r.missing[0], 1);
 	cr_expect_eq(r.missing[1], 1);
 	cr_expect_eq(r.errors, 4, "3 fields and email_missing");
@@ -386,8 +400,10 @@ Test(validate, country_date_phone)
 	fx_init(&fx, FMT_CSV);
 	cr_expect_eq(found_with(&fx, "country", "Deutschland"), 0);
 	cr_expect_eq(found_with(&fx, "country", "de"), 0);
-	cr_expect_eq(found_with(&fx, "country", "XX"), B(VALIDATE_COUNTRY_UNKNOWN));
-	cr_expect_eq(found_with(&fx, "country", "Mars"), B(VALIDATE_COUNTRY_UNKNOWN));
+	cr_expect_eq(found_with(&fx, "country", "XX"),
+		     B(VALIDATE_COUNTRY_UNKNOWN));
+	cr_expect_eq(found_with(&fx, "country", "Mars"),
+		     B(VALIDATE_COUNTRY_UNKNOWN));
 	cr_expect_eq(found_with(&fx, "created_at", "2024-13-01"),
 		     B(VALIDATE_DATE_INVALID));
 	cr_expect_eq(found_with(&fx, "updated_at", "yesterday"),
@@ -397,7 +413,8 @@ Test(validate, country_date_phone)
 	cr_expect_eq(found_with(&fx, "last_activity_at", "03/05/2024"), 0);
 	cr_expect_eq(found_with(&fx, "created_at", ""), 0);
 	cr_expect_eq(found_with(&fx, "phone", "12"), B(VALIDATE_PHONE_INVALID));
-	cr_expect_eq(found_with(&fx, "phone", "call me"), B(VALIDATE_PHONE_INVALID));
+	cr_expect_eq(found_with(&fx, "phone", "call me"),
+		     B(VALIDATE_PHONE_INVALID));
 	cr_expect_eq(found_with(&fx, "phone", "+4930123456"), 0);
 	/* a national number is read in the record's country */
 	cr_expect_eq(found_with(&fx, "phone", "030 123456"), 0);
@@ -431,9 +448,12 @@ Test(validate, severities)
 	struct validate_result r;
 
 	fx_init(&fx, FMT_CSV);
-	cr_expect_eq(validator_severity(fx.v, VALIDATE_EMAIL_SYNTAX), VALIDATE_ERROR);
-	cr_expect_eq(validator_severity(fx.v, VALIDATE_EMAIL_FREEMAIL), VALIDATE_WARN);
-	cr_expect_eq(validator_severity(fx.v, VALIDATE_PHONE_INVALID), VALIDATE_WARN);
+	cr_expect_eq(validator_severity(fx.v, VALIDATE_EMAIL_SYNTAX),
+		     VALIDATE_ERROR);
+	cr_expect_eq(validator_severity(fx.v, VALIDATE_EMAIL_FREEMAIL),
+		     VALIDATE_WARN);
+	cr_expect_eq(validator_severity(fx.v, VALIDATE_PHONE_INVALID),
+		     VALIDATE_WARN);
 	good(&fx);
 	set(&fx, "email", "jane@gmail.com");
 	set(&fx, "phone", "12");
@@ -441,20 +461,27 @@ Test(validate, severities)
 	cr_expect_eq(r.errors, 0);
 	cr_expect_eq(r.warnings, 2);
 
-	cr_assert_eq(validator_set_severity(fx.v, "email_freemail", VALIDATE_ERROR, &e), 0);
+	cr_assert_eq(validator_set_severity(fx.v, "email_freemail",
+					    VALIDATE_ERROR, &e),
+		     0);
 	r = check(&fx);
 	cr_expect_eq(r.errors, 1);
 	cr_expect_eq(r.warnings, 1);
 
-	cr_assert_eq(validator_set_severity(fx.v, " phone_invalid , email_freemail",
-					    VALIDATE_OFF, &e), 0);
+	cr_assert_eq(validator_set_severity(fx.v,
+					    " phone_invalid , email_freemail",
+					    VALIDATE_OFF, &e),
+		     0);
 	r = check(&fx);
 	cr_expect_eq(r.errors, 0);
 	cr_expect_eq(r.warnings, 0);
-	cr_expect_eq(r.found, B(VALIDATE_EMAIL_FREEMAIL) | B(VALIDATE_PHONE_INVALID),
+	cr_expect_eq(r.found,
+		     B(VALIDATE_EMAIL_FREEMAIL) | B(VALIDATE_PHONE_INVALID),
 		     "found whatever the severity");
 
-	cr_assert_eq(validator_set_severity(fx.v, "opted_out", VALIDATE_WARN, &e), 0);
+	cr_assert_eq(
+		validator_set_severity(fx.v, "opted_out", VALIDATE_WARN, &e),
+		0);
 	set(&fx, "opt_out", "true");
 	r = check(&fx);
 	cr_expect_eq(r.errors, 0);
@@ -462,14 +489,17 @@ Test(validate, severities)
 	cr_expect_not(r.reachable, "reachable does not follow severities");
 
 	cr_expect_eq(validator_set_severity(fx.v, "email_syntax,bogus",
-					    VALIDATE_WARN, &e), -1);
+					    VALIDATE_WARN, &e),
+		     -1);
 	cr_expect_eq(e.code, COV_EXIT_USAGE);
 	cr_expect(strstr(e.msg, "bogus"));
-	cr_expect_eq(validate_code_parse("email_role", 10), VALIDATE_EMAIL_ROLE);
+	cr_expect_eq(validate_code_parse("email_role", 10),
+		     VALIDATE_EMAIL_ROLE);
 	cr_expect_eq(validate_code_parse("email_rol", 9), -1);
 	for (int c = 0; c < VALIDATE_NCODES; c++)
 		cr_expect_eq(validate_code_parse(validate_code_name(c),
-						 strlen(validate_code_name(c))), c);
+						 strlen(validate_code_name(c))),
+			     c);
 	fx_free(&fx);
 }
 
@@ -485,15 +515,18 @@ Test(validate, reachable_truth_table)
 		struct validate_result r;
 		good(&fx);
 		set(&fx, "email", email_ok ? "jane@acme.de" : "jane@");
-		set(&fx, "email_status", bounced ? "bounced"
-				       : invalid ? "invalid" : "valid");
+		set(&fx, "email_status",
+		    bounced   ? "bounced"
+		    : invalid ? "invalid"
+			      : "valid");
 		set(&fx, "opt_out", opted ? "yes" : "no");
 		set(&fx, "consent", consent_missing ? "" : "yes");
 		r = check(&fx);
 		int want = email_ok && !bounced && !invalid && !opted &&
 			   !consent_missing;
 		cr_expect_eq(r.reachable, want, "case %d", m);
-		cr_expect_eq(r.errors > 0, !want, "case %d: errors %d", m, r.errors);
+		cr_expect_eq(r.errors > 0, !want, "case %d: errors %d", m,
+			     r.errors);
 	}
 	/* an empty email is never reachable */
 	good(&fx);
@@ -521,7 +554,8 @@ Test(validate, domains_file)
 	struct cov_err e = {0};
 	char *path;
 
-	cr_expect_eq(validator_domain_class(v, "gmx.net", 7), VALIDATE_FREEMAIL);
+	cr_expect_eq(validator_domain_class(v, "gmx.net", 7),
+		     VALIDATE_FREEMAIL);
 	path = write_tmp("# house rules\n"
 			 "\n"
 			 "acme-mail.example   freemail\r\n"
@@ -549,8 +583,8 @@ Test(validate, domains_file)
 	cr_expect_eq(validator_domain_class(v, "BÜCHER.example",
 					    strlen("BÜCHER.example")),
 		     VALIDATE_DISPOSABLE, "Unicode case");
-	cr_expect_eq(validator_domain_class(v, "gmail.com", 9), VALIDATE_FREEMAIL,
-		     "embedded lists still there");
+	cr_expect_eq(validator_domain_class(v, "gmail.com", 9),
+		     VALIDATE_FREEMAIL, "embedded lists still there");
 	validator_free(v);
 }
 
@@ -587,7 +621,8 @@ Test(validate, domains_file_errors)
 	cr_expect(strstr(e.msg, "not a domain"), "%s", e.msg);
 	unlink(path);
 
-	cr_expect_eq(validator_load_domains(v, "/nonexistent/domains.txt", &e), -1);
+	cr_expect_eq(validator_load_domains(v, "/nonexistent/domains.txt", &e),
+		     -1);
 	cr_expect_eq(e.code, COV_EXIT_IO);
 	/* a failed file changes nothing */
 	cr_expect_eq(validator_domain_class(v, "ok.example", 10), 0);
@@ -617,7 +652,9 @@ Test(validate, other_column_names)
 	fx_init(&fx, FMT_CSV);
 	schema_add(&fx.st.schema, "E-Mail", 6);
 	schema_add(&fx.st.schema, "Land", 4);
-	cr_assert_eq(validator_set_fields(fx.v, "email=E-Mail, country = Land", &e), 0);
+	cr_assert_eq(
+		validator_set_fields(fx.v, "email=E-Mail, country = Land", &e),
+		0);
 	validator_bind(fx.v, &fx.st);
 	rec_clear(&fx.rec, fx.st.schema.n);
 	set(&fx, "email", "not an address"); /* no longer read */
@@ -663,7 +700,8 @@ Test(validate, apply_csv)
 	/* the fields were added after the input's, in this order */
 	cr_expect_eq(schema_find(&fx.st.schema, "reachable", 9), (int)NFIELDS);
 	cr_expect_eq(schema_find(&fx.st.schema, "errors", 6), (int)NFIELDS + 1);
-	cr_expect_eq(schema_find(&fx.st.schema, "warnings", 8), (int)NFIELDS + 2);
+	cr_expect_eq(schema_find(&fx.st.schema, "warnings", 8),
+		     (int)NFIELDS + 2);
 	cr_expect_str_eq(field_text(&fx, "reachable"), "false");
 	cr_expect_str_eq(field_text(&fx, "errors"),
 			 "opted_out;required_missing:owner_id");
@@ -672,7 +710,8 @@ Test(validate, apply_csv)
 	good(&fx);
 	cr_expect_eq(validator_apply(fx.v, &fx.st, &fx.rec), 1);
 	cr_expect_str_eq(field_text(&fx, "reachable"), "true");
-	cr_expect_str_eq(field_text(&fx, "errors"), "required_missing:owner_id");
+	cr_expect_str_eq(field_text(&fx, "errors"),
+			 "required_missing:owner_id");
 	cr_expect_str_eq(field_text(&fx, "warnings"), "");
 	cr_expect_eq(validator_rows(fx.v), 2);
 	cr_expect_eq(validator_rows_with_errors(fx.v), 2);
@@ -680,7 +719,8 @@ Test(validate, apply_csv)
 	{
 		int seen = 0;
 		for (size_t i = 0; i < fx.st.nreasons; i++) {
-			if (strcmp(fx.st.reason[i].name, "required_missing:owner_id") == 0) {
+			if (strcmp(fx.st.reason[i].name,
+				   "required_missing:owner_id") == 0) {
 				cr_expect_eq(fx.st.reason[i].n, 2);
 				seen++;
 			}
@@ -730,7 +770,9 @@ Test(validate, ignored_codes_are_not_written_or_counted)
 	struct cov_err e = {0};
 
 	fx_init(&fx, FMT_CSV);
-	cr_assert_eq(validator_set_severity(fx.v, "email_freemail", VALIDATE_OFF, &e), 0);
+	cr_assert_eq(validator_set_severity(fx.v, "email_freemail",
+					    VALIDATE_OFF, &e),
+		     0);
 	good(&fx);
 	set(&fx, "email", "jane@gmail.com");
 	cr_expect_eq(validator_apply(fx.v, &fx.st, &fx.rec), 0);
@@ -747,6 +789,7 @@ Test(validate, hostile_values)
 	struct fixture fx;
 	static char big[100000];
 	const char *vals[] = {"\xff\xfe", "\xc3", "\"", "@", "@@", "a\0b", big};
+	/* clang-format off */
 	const uint32_t want[NFIELDS] = {
 		B(VALIDATE_EMAIL_SYNTAX), 0, B(VALIDATE_OPTED_OUT),
 		B(VALIDATE_NO_CONSENT), B(VALIDATE_COUNTRY_UNKNOWN),
@@ -829,6 +872,7 @@ Test(validate, syntax_verdict_is_cached_right)
 		"a@acme.c0m", "a@ACME.C0M", "a@acme_x.com", "a@-acme.com",
 		"a@acme.123", "j@\xc3\xa9\xc3.com", "j@\xe2\x98\x83.com",
 	};
+	/* clang-format on */
 
 	fx_init(&fx, FMT_CSV);
 	for (int pass = 0; pass < 3; pass++)
@@ -839,8 +883,8 @@ Test(validate, syntax_verdict_is_cached_right)
 			good(&fx);
 			set(&fx, "email", addr[i]);
 			r = check(&fx);
-			cr_expect_eq(!!(r.found & B(VALIDATE_EMAIL_SYNTAX)), want,
-				     "pass %d: %s", pass, addr[i]);
+			cr_expect_eq(!!(r.found & B(VALIDATE_EMAIL_SYNTAX)),
+				     want, "pass %d: %s", pass, addr[i]);
 		}
 	fx_free(&fx);
 }
@@ -870,8 +914,12 @@ Test(validate, lists_kept_per_code_set)
 			struct buf want_e = BUF_INIT, want_w = BUF_INIT;
 			int k = i * 7919;
 			if (i == 1500) /* severities change halfway */
-				cr_assert_eq(validator_set_severity(fx.v,
-					"email_freemail,phone_invalid", VALIDATE_ERROR, &e), 0);
+				cr_assert_eq(
+					validator_set_severity(
+						fx.v,
+						"email_freemail,phone_invalid",
+						VALIDATE_ERROR, &e),
+					0);
 			good(&fx);
 			set(&fx, "email", email[k % 5]);
 			set(&fx, "email_status", status[k / 5 % 4]);
@@ -899,12 +947,14 @@ Test(validate, lists_kept_per_code_set)
 			want_rows_err += r.errors > 0;
 			cr_assert_eq(validator_apply(fx.v, &fx.st, &fx.rec),
 				     r.errors > 0);
-			cr_assert_eq(strlen(field_text(&fx, "errors")), want_e.len);
-			cr_assert_eq(memcmp(field_text(&fx, "errors"), buf_cstr(&want_e),
-					    want_e.len), 0, "row %d: %s vs %s", i,
+			cr_assert_eq(strlen(field_text(&fx, "errors")),
+				     want_e.len);
+			cr_assert_eq(memcmp(field_text(&fx, "errors"),
+					    buf_cstr(&want_e), want_e.len),
+				     0, "row %d: %s vs %s", i,
 				     field_text(&fx, "errors"), want_e.p);
-			cr_assert_str_eq(field_text(&fx, "warnings"), buf_cstr(&want_w),
-					 "row %d", i);
+			cr_assert_str_eq(field_text(&fx, "warnings"),
+					 buf_cstr(&want_w), "row %d", i);
 			buf_release(&want_e);
 			buf_release(&want_w);
 		}
@@ -918,8 +968,8 @@ Test(validate, placeholder_checked_after_syntax)
 {
 	/* placeholders hold no '@': the syntax check sees them first, and
 	 * they are still reported missing, not syntax errors */
-	static const char *const ph[] = {"n/a", "N/A", "-", "none", "NULL",
-					 "no email", "#n/a", "unknown"};
+	static const char *const ph[] = {"n/a",  "N/A",      "-",    "none",
+					 "NULL", "no email", "#n/a", "unknown"};
 	struct fixture fx;
 
 	fx_init(&fx, FMT_CSV);
@@ -927,8 +977,10 @@ Test(validate, placeholder_checked_after_syntax)
 		cr_expect_eq(found_with(&fx, "email", ph[i]),
 			     B(VALIDATE_EMAIL_MISSING), "'%s'", ph[i]);
 	cr_expect_eq(found_with(&fx, "email", "n/a@acme.de"), 0);
-	cr_expect_eq(found_with(&fx, "email", "n/a@"), B(VALIDATE_EMAIL_SYNTAX));
-	cr_expect_eq(found_with(&fx, "email", "nonee"), B(VALIDATE_EMAIL_SYNTAX));
+	cr_expect_eq(found_with(&fx, "email", "n/a@"),
+		     B(VALIDATE_EMAIL_SYNTAX));
+	cr_expect_eq(found_with(&fx, "email", "nonee"),
+		     B(VALIDATE_EMAIL_SYNTAX));
 	/* a role name followed by a long tag is still a role */
 	cr_expect(validate_is_role("info+a-very-long-tag-indeed", 27));
 	cr_expect_not(validate_is_role("informationcenter+x", 19));

@@ -85,7 +85,8 @@ static inline void sweep_chunks(const char *name, const char *in, size_t len,
 		in_chunk_limit = chunk <= len + 1 ? chunk : 0;
 		transcript(&t, path);
 		same = t.len == strlen(want) && memcmp(t.p, want, t.len) == 0;
-		cr_expect(same, "case '%s', chunk %zu:\n--- got\n%.*s--- want\n%s",
+		cr_expect(same,
+			  "case '%s', chunk %zu:\n--- got\n%.*s--- want\n%s",
 			  name, in_chunk_limit, (int)t.len, t.p, want);
 		if (!same)
 			break;
