@@ -476,8 +476,8 @@ static void simd_pick(struct scan *s)
  * csvscan.h), with its field ends in w->sep, its length without the line
  * end in *lenp, its end in *endp and its line ends in *nlp; else 0.  A
  * block at a time (csvscan_blocks.h): in a stretch without quotes or CR
- * (but the CR of a CR LF line end) only the commas are looked at, four at
- * a time without a branch. */
+ * (but the CR of a CR LF line end) only the commas are looked at, eight
+ * at a time without a branch. */
 static int scan_record(struct worker *w, const char *b, size_t pos, size_t cut,
 		       size_t *lenp, size_t *endp, uint32_t *nlp)
 {
