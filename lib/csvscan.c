@@ -353,6 +353,19 @@ static const unsigned char pop8[256] = {
 };
 /* clang-format on */
 
+/* A block's bytes >= 0x80 (mask mh, the block at base) into a record's
+ * first and last such byte (*first_hi (size_t)-1: none yet).  Without a
+ * branch: which blocks have such bytes varies from record to record. */
+static inline void note_hi(uint64_t mh, size_t base, size_t *first_hi,
+			   size_t *last_hi)
+{
+	size_t f = base + (size_t)__builtin_ctzll(mh | UINT64_C(1) << 63),
+	       l = base + 63 - (size_t)__builtin_clzll(mh | 1);
+
+	*first_hi = mh && *first_hi == (size_t)-1 ? f : *first_hi;
+	*last_hi = mh ? l : *last_hi;
+}
+
 /* 16 bytes a block, SSE2 (every x86-64) */
 #define SCAN_NAME blocks16
 #define SCAN_W 16

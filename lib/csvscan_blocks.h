@@ -48,20 +48,7 @@ SCAN_ATTR static int SCAN_NAME(struct worker *w, const char *b, size_t pos,
 
 			mc &= before;
 			mh &= before;
-			{
-				/* without a branch: which blocks have such
-				 * bytes varies from record to record */
-				size_t f = base +
-					   (size_t)__builtin_ctzll(
-						   mh | UINT64_C(1) << 63),
-				       l = base + 63 -
-					   (size_t)__builtin_clzll(mh | 1);
-
-				*first_hi = mh && *first_hi == (size_t)-1
-						    ? f
-						    : *first_hi;
-				*last_hi = mh ? l : *last_hi;
-			}
+			note_hi(mh, base, first_hi, last_hi);
 			cnt = (size_t)SCAN_POPCOUNT(mc);
 			if (nf + cnt >= ncols)
 				return 0; /* too many fields */
@@ -137,13 +124,7 @@ SCAN_ATTR static int SCAN_NAME(struct worker *w, const char *b, size_t pos,
 				}
 				m &= m - 1;
 			}
-			if (mh) {
-				if (*first_hi == (size_t)-1)
-					*first_hi = base +
-						    (size_t)__builtin_ctzll(mh);
-				*last_hi =
-					base + 63 - (size_t)__builtin_clzll(mh);
-			}
+			note_hi(mh, base, first_hi, last_hi);
 			if (k > 0)
 				return 1;
 		}

@@ -1419,9 +1419,9 @@ void matcher_finish(struct matcher *m)
 /* Extra account-export column names norm_header does not map. */
 static const char *extra_canonical(const char *s, size_t n, struct buf *tmp)
 {
+	/* clang-format off */
 	static const struct {
 		const char *name, *canonical;
-		/* clang-format off */
 	} extra[] = {
 		{"parentaccountid", "parent_account_id"},
 		{"parentid", "parent_account_id"},

@@ -176,8 +176,6 @@ void memo_hashed_put(struct memo_hashed *m, const char *key, size_t kn,
 {
 	struct memo_hash h;
 
-	if (vn > MEMO_HASHED_MAX)
-		return;
 	memo_hashed_hash(key, kn, &h);
 	memo_hashed_put_hash(m, &h, val, vn);
 }

@@ -81,10 +81,10 @@ static struct buf fold_buf, key_buf;
  * Aliases: names in use that iso-codes does not carry (or carries only in a
  * form people rarely type).  Matched through the same key as every name.
  */
+/* clang-format off */
 static const struct {
 	const char *name;
 	const char code[3];
-	/* clang-format off */
 } aliases[] = {
 	{"USA", "US"}, {"U.S.", "US"}, {"U.S.A.", "US"},
 	{"United States", "US"}, {"United States of America", "US"},

@@ -130,10 +130,10 @@ static const struct plan phone_plan[] = {
 /* clang-format on */
 
 /* National significant number lengths where the plan fixes them. */
+/* clang-format off */
 static const struct {
 	unsigned short cc;
 	unsigned char min, max;
-	/* clang-format off */
 } nsn_len[] = {
 	{1, 10, 10}, {7, 10, 10}, {33, 9, 9}, {34, 9, 9}, {41, 9, 9},
 	{44, 9, 10}, {45, 8, 8}, {48, 9, 9}, {52, 10, 10}, {55, 10, 11},

@@ -209,10 +209,10 @@ const char *value_email_status(const char *s, size_t n)
 
 /* ---- dates --------------------------------------------------------------- */
 
+/* clang-format off */
 static const struct {
 	const char *name;
 	int month;
-	/* clang-format off */
 } month_names[] = {
 	/* English */
 	{"january", 1}, {"february", 2}, {"march", 3}, {"april", 4},

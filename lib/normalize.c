@@ -441,9 +441,9 @@ static void merge_sources(struct normalizer *nz, struct stream *st,
 
 static void do_segment(struct normalizer *nz, struct record *rec, int i)
 {
+	/* clang-format off */
 	static const struct {
 		const char *in, *out;
-		/* clang-format off */
 	} seg[] = {
 		{"enterprise", "enterprise"}, {"ent", "enterprise"},
 		{"large enterprise", "enterprise"}, {"strategic", "enterprise"},

@@ -379,10 +379,10 @@ Test(csv_read, record_memory_is_reused)
 
 Test(csv_read, auto_detection)
 {
+	/* clang-format off */
 	static const struct {
 		const char *in;
 		enum rec_format fmt;
-		/* clang-format off */
 	} t[] = {
 		{"a,b\n1,2\n", FMT_CSV},
 		{"a\tb\n1\t2\n", FMT_TSV},

@@ -365,9 +365,9 @@ Test(email_key, add_appends_the_same_key)
  * kept whole. */
 Test(email_key, every_provider_and_near_misses)
 {
+	/* clang-format off */
 	static const struct {
 		const char *in, *want;
-		/* clang-format off */
 	} cases[] = {
 		{"A.b+t@GMAIL.COM", "ab@gmail.com"},
 		{"a.b+t@googlemail.com", "ab@gmail.com"},

@@ -507,10 +507,10 @@ Test(stream, conservation_with_rejects)
 			 "9,nine\n");
 	/* the rejects, read back as CSV */
 	{
+		/* clang-format off */
 		static const struct {
 			const char *file;
 			const char *line, *reason, *raw;
-			/* clang-format off */
 		} rej[] = {
 			{"a.csv", "3", "bad_quote", "\"2\"x,bad quote"},
 			{"a.csv", "4", "field_count", "3"},
