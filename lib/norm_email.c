@@ -399,6 +399,7 @@ static unsigned char by_len[8][BY_LEN_EACH];
 static unsigned char by_word[BY_WORD];
 static uint64_t head8[sizeof providers / sizeof providers[0]],
 	tail8[sizeof providers / sizeof providers[0]];
+
 static size_t word_slot(uint64_t h, uint64_t t, size_t n)
 {
 	uint64_t x = (h ^ (t * UINT64_C(0x9e3779b97f4a7c15)) ^ n) *
