@@ -2,10 +2,14 @@
  * csvscan_blocks: the block loop of csvscan.c's scan_record, included once
  * per block width.  The includer defines:
  *   SCAN_NAME            the function's name
- *   SCAN_W               bytes a block (16 or 32)
+ *   SCAN_W               bytes a block (16 or 64)
  *   SCAN_MASKS(p, n, c, s, h)  uint64_t bit masks of the block at p: LF,
  *                        comma, quote or CR, byte >= 0x80
  *   SCAN_POPCOUNT(m)     set bits of m (m < 2^SCAN_W)
+ *   SCAN_SENTINEL(m)     sets bits above the block in m, so that taking
+ *                        eight lowest bits never finds m empty (16: eight
+ *                        bits; 64: nothing, as SCAN_CTZ of 0 is 64)
+ *   SCAN_CTZ(m)          the lowest set bit of m
  *   SCAN_ATTR            attributes of the function (a target, or nothing)
  * and this undefines them at its end.  Not a header of its own: it is part
  * of csvscan.c.

@@ -310,10 +310,12 @@ static int contact_key(struct keyer *k, const struct kvals *rec)
 	} else {
 		buf_reset(&k->v2);
 		c = value(rec, k->company, &cn);
-		if (cn) {
-			memo_hashed_hash(c, cn, &h);
-			memo_hashed_prefetch(k->ckeys, &h);
+		if (!cn) { /* no company key: no key, names unfolded */
+			buf_reset(&k->key);
+			return 0;
 		}
+		memo_hashed_hash(c, cn, &h);
+		memo_hashed_prefetch(k->ckeys, &h);
 	}
 	v = value(rec, k->first, &n);
 	fold(k, v, n, &k->v1);
