@@ -7,18 +7,29 @@
  * power of two); collisions probe the next slots, wrapping at the end.
  * Invariant: n <= cap * 3 / 4, so a probe always ends at an empty slot.
  * The shard is the top byte of hi, which the home slot does not use.
+ *
+ * Growth.  A mapped array (KEYTAB_MAP_MIN bytes or more) grows where it
+ * is: its entries are copied aside into spare (one array for the whole
+ * table, as large as the largest shard grown so far), the mapping is
+ * extended (mremap), and the entries go back from spare.  So a growing
+ * table makes fresh pages only for the slots it adds, half as many as a
+ * new array each time, and unmaps nothing: fresh pages are the dearest
+ * part of growth (the kernel zeroes them; under a hypervisor, it may first
+ * have to fetch them), and an unmapping flushes the other threads' TLBs.
+ * A smaller array is moved into a new one, malloc'd or mapped.
  */
 #include "keytab.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "err.h"
 
 #define KEYTAB_SHARDS 256
 #define KEYTAB_MIN_CAP 8
-#define KEYTAB_MAP_MIN (256u << 10) /* bytes: a shard mapped (slots_new) */
+#define KEYTAB_MAP_MIN (16u << 10) /* bytes: a shard mapped (slots_new) */
 
 struct shard {
 	uint64_t *slot;
@@ -29,6 +40,8 @@ struct keytab {
 	struct shard shard[KEYTAB_SHARDS];
 	unsigned stride; /* uint64_t per entry */
 	size_t count, bytes, budget;
+	uint64_t *spare; /* a mapped shard's entries while it grows */
+	size_t spare_bytes;
 };
 
 struct keytab *keytab_new(unsigned words)
@@ -88,13 +101,56 @@ static void slots_free(uint64_t *p, size_t bytes)
 		free(p);
 }
 
-/* Move every entry of s into a new array of cap slots. */
+/* The mapped array p of ob bytes made nb bytes (nb > ob) and all zero, in
+ * place or moved by the kernel (its pages, not their bytes); NULL, with
+ * p as it was, when it cannot be. */
+static uint64_t *slots_grow(uint64_t *p, size_t ob, size_t nb)
+{
+#ifdef MREMAP_MAYMOVE
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t end = ob + (page - ob % page) % page; /* the added pages */
+	void *m = mremap(p, ob, nb, MREMAP_MAYMOVE);
+
+	if (m == MAP_FAILED)
+		return NULL;
+#ifdef MADV_POPULATE_WRITE /* Linux 5.14; without it, a fault a page */
+	if (nb > end)
+		madvise((char *)m + end, nb - end, MADV_POPULATE_WRITE);
+#endif
+	/* the old bytes; the rest of their last page was never written */
+	memset(m, 0, ob);
+	return m;
+#else
+	(void)p, (void)ob, (void)nb;
+	return NULL;
+#endif
+}
+
+/* Move every entry of s into an array of cap slots: its own, grown, when
+ * it is mapped (see Growth above), else a new one. */
 static void shard_resize(struct keytab *t, struct shard *s, size_t cap)
 {
-	uint64_t *slot = slots_new(cap * t->stride * sizeof(uint64_t));
+	size_t ob = s->cap * t->stride * sizeof(uint64_t);
+	size_t nb = cap * t->stride * sizeof(uint64_t);
+	const uint64_t *from = s->slot;
+	uint64_t *slot = NULL;
+	int grown = 0;
 
+	if (ob >= KEYTAB_MAP_MIN) {
+		if (t->spare_bytes < ob) {
+			free(t->spare);
+			t->spare = xmalloc(ob);
+			t->spare_bytes = ob;
+		}
+		memcpy(t->spare, s->slot, ob);
+		from = t->spare;
+		slot = slots_grow(s->slot, ob, nb);
+		grown = slot != NULL;
+	}
+	if (!slot)
+		slot = slots_new(nb);
 	for (size_t i = 0; i < s->cap; i++) {
-		const uint64_t *e = s->slot + i * t->stride;
+		const uint64_t *e = from + i * t->stride;
 		size_t j;
 
 		if (!e[0] && !e[1])
@@ -106,9 +162,9 @@ static void shard_resize(struct keytab *t, struct shard *s, size_t cap)
 		for (size_t w = 0; w < t->stride; w++) /* 2 to 5: no call */
 			slot[j * t->stride + w] = e[w];
 	}
-	t->bytes -= s->cap * t->stride * sizeof(uint64_t);
-	t->bytes += cap * t->stride * sizeof(uint64_t);
-	slots_free(s->slot, s->cap * t->stride * sizeof(uint64_t));
+	t->bytes += nb - ob;
+	if (!grown) /* else the old mapping is part of the new one */
+		slots_free(s->slot, ob);
 	s->slot = slot;
 	s->cap = cap;
 }
@@ -223,5 +279,6 @@ void keytab_free(struct keytab *t)
 	for (int k = 0; k < KEYTAB_SHARDS; k++)
 		slots_free(t->shard[k].slot,
 			   t->shard[k].cap * t->stride * sizeof(uint64_t));
+	free(t->spare);
 	free(t);
 }

@@ -13,7 +13,8 @@
  * table with payload grows by half (x 3/2: load between 1/2 and 3/4, a
  * key between 4/3 and 2 entry sizes).  Growing one small shard at a
  * time keeps the transient of a rehash to one shard, not the whole table.
- * A shard of 256 KiB or more is mapped with its pages made at once.
+ * A shard of 16 KiB or more is mapped with its pages made at once, and
+ * grows in place: only its added slots take fresh memory.
  * Nothing is ever deleted, so no tombstones are needed.
  *
  * The all-zero hash marks an empty slot; a key whose hash is all zero is
