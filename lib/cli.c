@@ -187,6 +187,13 @@ int cli_env_off(const char *name)
 	return env && strcmp(env, "0") == 0;
 }
 
+int cli_env_on(const char *name)
+{
+	const char *env = getenv(name);
+
+	return env && strcmp(env, "1") == 0;
+}
+
 int cli_avx512bw(void)
 {
 #if defined(__x86_64__) && defined(__GNUC__)

@@ -93,8 +93,12 @@ int cli_field_item(const char *s, size_t n, const char *const *roles,
 double cli_parse_number(const char *s);
 
 /* 1 when the environment variable name is "0": a switch of the tools'
- * ENVIRONMENT turned off (COV_FASTSCAN, COV_PREFETCH, COV_MMAP, ...) */
+ * ENVIRONMENT turned off (COV_FASTSCAN, COV_PREFETCH, COV_AVX2, ...) */
 int cli_env_off(const char *name);
+
+/* 1 when the environment variable name is "1": a switch turned on
+ * (COV_MMAP) */
+int cli_env_on(const char *name);
 
 /* 1 when the processor has AVX-512 (F and BW) and the environment allows
  * it: neither COV_AVX512 nor COV_AVX2 is "0" (tests set them to run the

@@ -842,7 +842,7 @@ static void catch_sigbus(const char *name)
 	sigaction(SIGBUS, &sa, &bus_old);
 }
 
-/* Map the input when it is a regular file (and COV_MMAP is not "0"): the
+/* Map the input when it is a regular file and COV_MMAP is "1": the
  * chunks are then the file's pages, not copies.  The first begins at the
  * reader's place, whose window is dropped. */
 static void map_input(struct scan *s)
@@ -853,7 +853,7 @@ static void map_input(struct scan *s)
 	int fd;
 
 	s->fd = -1;
-	if (cli_env_off("COV_MMAP") || (fd = in_plain_file(s->in, &end)) < 0 ||
+	if (!cli_env_on("COV_MMAP") || (fd = in_plain_file(s->in, &end)) < 0 ||
 	    fstat(fd, &sb) != 0 || end < s->in->end - r->pos)
 		return;
 	s->fd = fd;
@@ -890,8 +890,9 @@ int csvscan_run(struct stream *st, const struct scan_ops *ops,
 	s.nslot = 2 * nt + 2;
 	s.c = xcalloc(s.nslot, sizeof *s.c);
 	for (size_t i = 0; i < s.nslot; i++) {
-		s.c[i].cap = csvscan_chunk;
-		s.c[i].mem = xmalloc(csvscan_chunk + PAD);
+		s.c[i].cap =
+			csvscan_chunk * (s.fd >= 0 ? CSVSCAN_MAP_FACTOR : 1);
+		s.c[i].mem = xmalloc(s.c[i].cap + PAD);
 	}
 	pthread_mutex_init(&s.mu, NULL);
 	pthread_cond_init(&s.cv, NULL);

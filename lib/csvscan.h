@@ -21,15 +21,19 @@
  * last line end of the file, and a read error is reported where the
  * reader would have met it.
  *
- * A regular file is mapped (COV_MMAP "0": read), a chunk at a time: a
- * chunk's bytes are then the file's pages, not a copy.  A mapping spans
- * the whole 2 MiB blocks of the file its chunk touches, as huge pages
- * where the page cache holds them so.
+ * Chunks are read (copied into buffers small enough to stay in the
+ * processor's cache while they are scanned).  With COV_MMAP "1", a regular
+ * file is mapped instead, a chunk of CSVSCAN_MAP_FACTOR times the size at
+ * a time: a chunk's bytes are then the file's pages, not a copy.  A
+ * mapping spans the whole 2 MiB blocks of the file its chunk touches, as
+ * huge pages where the page cache holds them so.  Which is faster depends
+ * on the machine: mapping costs a page table entry a page (fewer where the
+ * page cache holds 2 MiB pages), reading a copy a byte.
  *
  * Threads: as many as processors, at most 4; one when COV_PREFETCH is "0".
  * Memory: 2 x threads + 2 chunks of CSVSCAN_CHUNK bytes, and their
  * records; mapped, each chunk read and not yet committed holds up to two
- * such blocks (rarely three) in the resident set.
+ * 2 MiB blocks (rarely three) in the resident set.
  */
 #ifndef COV_CSVSCAN_H
 #define COV_CSVSCAN_H
@@ -42,7 +46,8 @@
 #include "record.h"
 #include "stream.h"
 
-#define CSVSCAN_CHUNK (2u << 20)
+#define CSVSCAN_CHUNK (512u << 10)
+#define CSVSCAN_MAP_FACTOR 4
 
 /* The chunk size (CSVSCAN_CHUNK).  Tests set it small to sweep records
  * across chunk edges. */

@@ -3,10 +3,11 @@
 # case runs the record path (COV_FASTSCAN=0), the scan with its threads,
 # the scan in one thread (COV_PREFETCH=0), with 16-byte blocks where the
 # processor has 64-byte ones (COV_AVX2=0), with AVX2 where it has AVX-512
-# (COV_AVX512=0) and reading a file where it would map it (COV_MMAP=0);
+# (COV_AVX512=0) and mapping a file where it would read it (COV_MMAP=1);
 # stdout, stderr, the exit status, --rejects and --stats must be
 # byte-identical.  The inputs
-# span several 2 MiB chunks and hold what the scan must leave to the
+# span several chunks (512 KiB read, 2 MiB mapped) and hold what the scan
+# must leave to the
 # reader: malformed records (bad quotes, wrong width, invalid UTF-8, an
 # unterminated quote), quoted line breaks and CRs, quotes the writer would
 # not write, blank and CRLF lines, a record longer than a chunk, a last
@@ -54,7 +55,7 @@ gzip -c "$T/odd.csv" >"$T/odd.csv.gz"
 head -c -1 "$T/hs.csv" >"$T/noeol.csv"
 
 # each case six ways (lib/ways.sh)
-WAYS="COV_FASTSCAN=0 - COV_PREFETCH=0 COV_AVX2=0 COV_AVX512=0 COV_MMAP=0"
+WAYS="COV_FASTSCAN=0 - COV_PREFETCH=0 COV_AVX2=0 COV_AVX512=0 COV_MMAP=1"
 WHAT="between the record path and the scan"
 run() { ways "$@"; }
 

@@ -51,3 +51,24 @@ Test(cli, field_item_errors)
 	cr_assert_eq(item("e=x", &name, &nn, &e), -1);
 	cr_assert_eq(item("emails=x", &name, &nn, &e), -1);
 }
+
+/* A switch is off only at "0" and on only at "1": unset, empty or any
+ * other value leaves the tool's default. */
+Test(cli, env_switches)
+{
+	unsetenv("COV_TEST_SWITCH");
+	cr_assert_eq(cli_env_off("COV_TEST_SWITCH"), 0);
+	cr_assert_eq(cli_env_on("COV_TEST_SWITCH"), 0);
+	setenv("COV_TEST_SWITCH", "0", 1);
+	cr_assert_eq(cli_env_off("COV_TEST_SWITCH"), 1);
+	cr_assert_eq(cli_env_on("COV_TEST_SWITCH"), 0);
+	setenv("COV_TEST_SWITCH", "1", 1);
+	cr_assert_eq(cli_env_off("COV_TEST_SWITCH"), 0);
+	cr_assert_eq(cli_env_on("COV_TEST_SWITCH"), 1);
+	setenv("COV_TEST_SWITCH", "yes", 1);
+	cr_assert_eq(cli_env_off("COV_TEST_SWITCH"), 0);
+	cr_assert_eq(cli_env_on("COV_TEST_SWITCH"), 0);
+	setenv("COV_TEST_SWITCH", "", 1);
+	cr_assert_eq(cli_env_on("COV_TEST_SWITCH"), 0);
+	unsetenv("COV_TEST_SWITCH");
+}
