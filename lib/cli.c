@@ -180,19 +180,16 @@ int cli_field_item(const char *s, size_t n, const char *const *roles,
 	return -1;
 }
 
-int cli_env_off(const char *name)
+static int env_is(const char *name, const char *value)
 {
 	const char *env = getenv(name);
 
-	return env && strcmp(env, "0") == 0;
+	return env && strcmp(env, value) == 0;
 }
 
-int cli_env_on(const char *name)
-{
-	const char *env = getenv(name);
+int cli_env_off(const char *name) { return env_is(name, "0"); }
 
-	return env && strcmp(env, "1") == 0;
-}
+int cli_env_on(const char *name) { return env_is(name, "1"); }
 
 int cli_avx512bw(void)
 {

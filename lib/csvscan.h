@@ -49,8 +49,8 @@
 #define CSVSCAN_CHUNK (512u << 10)
 #define CSVSCAN_MAP_FACTOR 4
 
-/* The chunk size (CSVSCAN_CHUNK).  Tests set it small to sweep records
- * across chunk edges. */
+/* The chunk size read (CSVSCAN_CHUNK; mapped, CSVSCAN_MAP_FACTOR times
+ * it).  Tests set it small to sweep records across chunk edges. */
 extern size_t csvscan_chunk;
 
 /* One record of a chunk. */

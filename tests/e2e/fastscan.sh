@@ -5,15 +5,14 @@
 # processor has 64-byte ones (COV_AVX2=0), with AVX2 where it has AVX-512
 # (COV_AVX512=0) and mapping a file where it would read it (COV_MMAP=1);
 # stdout, stderr, the exit status, --rejects and --stats must be
-# byte-identical.  The inputs
-# span several chunks (512 KiB read, 2 MiB mapped) and hold what the scan
-# must leave to the
-# reader: malformed records (bad quotes, wrong width, invalid UTF-8, an
-# unterminated quote), quoted line breaks and CRs, quotes the writer would
-# not write, blank and CRLF lines, a record longer than a chunk, a last
-# line without a line end; read as one file, two files, a pipe, stdin
-# (from its start, and from a later line), gzip'd,
-# with a small --memory (the table fills during the scan).
+# byte-identical.  The inputs span several chunks (512 KiB read, 2 MiB
+# mapped) and hold what the scan must leave to the reader: malformed
+# records (bad quotes, wrong width, invalid UTF-8, an unterminated quote),
+# quoted line breaks and CRs, quotes the writer would not write, blank and
+# CRLF lines, a record longer than a chunk, a last line without a line
+# end; read as one file, two files, a pipe, stdin (from its start, and
+# from a later line), gzip'd, with a small --memory (the table fills
+# during the scan).
 # Run by tests/e2e/run.sh (exit 0 = pass); prints one line per check.
 set -u
 . "$(dirname "$0")/lib/ways.sh"

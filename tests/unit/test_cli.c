@@ -56,19 +56,23 @@ Test(cli, field_item_errors)
  * other value leaves the tool's default. */
 Test(cli, env_switches)
 {
-	unsetenv("COV_TEST_SWITCH");
-	cr_assert_eq(cli_env_off("COV_TEST_SWITCH"), 0);
-	cr_assert_eq(cli_env_on("COV_TEST_SWITCH"), 0);
-	setenv("COV_TEST_SWITCH", "0", 1);
-	cr_assert_eq(cli_env_off("COV_TEST_SWITCH"), 1);
-	cr_assert_eq(cli_env_on("COV_TEST_SWITCH"), 0);
-	setenv("COV_TEST_SWITCH", "1", 1);
-	cr_assert_eq(cli_env_off("COV_TEST_SWITCH"), 0);
-	cr_assert_eq(cli_env_on("COV_TEST_SWITCH"), 1);
-	setenv("COV_TEST_SWITCH", "yes", 1);
-	cr_assert_eq(cli_env_off("COV_TEST_SWITCH"), 0);
-	cr_assert_eq(cli_env_on("COV_TEST_SWITCH"), 0);
-	setenv("COV_TEST_SWITCH", "", 1);
-	cr_assert_eq(cli_env_on("COV_TEST_SWITCH"), 0);
+	static const struct {
+		const char *value; /* NULL: unset */
+		int off, on;
+	} cases[] = {
+		{NULL, 0, 0},  {"0", 1, 0}, {"1", 0, 1},
+		{"yes", 0, 0}, {"", 0, 0},
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		if (cases[i].value)
+			setenv("COV_TEST_SWITCH", cases[i].value, 1);
+		else
+			unsetenv("COV_TEST_SWITCH");
+		cr_assert_eq(cli_env_off("COV_TEST_SWITCH"), cases[i].off, "%s",
+			     cases[i].value ? cases[i].value : "unset");
+		cr_assert_eq(cli_env_on("COV_TEST_SWITCH"), cases[i].on, "%s",
+			     cases[i].value ? cases[i].value : "unset");
+	}
 	unsetenv("COV_TEST_SWITCH");
 }
