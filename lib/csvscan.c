@@ -107,7 +107,7 @@ struct scan {
 	long last_line;      /* first line of the last record committed */
 };
 
-size_t csvscan_chunk = CSVSCAN_CHUNK;
+size_t csvscan_chunk;
 
 int csvscan_enabled(void) { return !cli_env_off("COV_FASTSCAN"); }
 
@@ -890,8 +890,9 @@ int csvscan_run(struct stream *st, const struct scan_ops *ops,
 	s.nslot = 2 * nt + 2;
 	s.c = xcalloc(s.nslot, sizeof *s.c);
 	for (size_t i = 0; i < s.nslot; i++) {
-		s.c[i].cap =
-			csvscan_chunk * (s.fd >= 0 ? CSVSCAN_MAP_FACTOR : 1);
+		s.c[i].cap = csvscan_chunk ? csvscan_chunk
+			     : s.fd >= 0   ? CSVSCAN_MAP_CHUNK
+					   : CSVSCAN_CHUNK;
 		s.c[i].mem = xmalloc(s.c[i].cap + PAD);
 	}
 	pthread_mutex_init(&s.mu, NULL);

@@ -23,8 +23,8 @@
  *
  * Chunks are read (copied into buffers small enough to stay in the
  * processor's cache while they are scanned).  With COV_MMAP "1", a regular
- * file is mapped instead, a chunk of CSVSCAN_MAP_FACTOR times the size at
- * a time: a chunk's bytes are then the file's pages, not a copy.  A
+ * file is mapped instead, in larger chunks (CSVSCAN_MAP_CHUNK): a chunk's
+ * bytes are then the file's pages, not a copy.  A
  * mapping spans the whole 2 MiB blocks of the file its chunk touches, as
  * huge pages where the page cache holds them so.  Which is faster depends
  * on the machine: mapping costs a page table entry a page (fewer where the
@@ -46,11 +46,12 @@
 #include "record.h"
 #include "stream.h"
 
-#define CSVSCAN_CHUNK (512u << 10)
-#define CSVSCAN_MAP_FACTOR 4
+#define CSVSCAN_CHUNK (512u << 10)   /* read */
+#define CSVSCAN_MAP_CHUNK (2u << 20) /* mapped */
 
-/* The chunk size read (CSVSCAN_CHUNK; mapped, CSVSCAN_MAP_FACTOR times
- * it).  Tests set it small to sweep records across chunk edges. */
+/* The chunk size, read or mapped alike; 0 (the default): CSVSCAN_CHUNK
+ * read, CSVSCAN_MAP_CHUNK mapped.  Tests set it small to sweep records
+ * across chunk edges. */
 extern size_t csvscan_chunk;
 
 /* One record of a chunk. */

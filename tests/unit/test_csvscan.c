@@ -195,7 +195,7 @@ static void sweep2(const char *name, const char *in, size_t split,
 	unsetenv("COV_AVX2");
 	unsetenv("COV_AVX512");
 	unsetenv("COV_MMAP");
-	csvscan_chunk = CSVSCAN_CHUNK;
+	csvscan_chunk = 0;
 	free(want);
 	for (int i = 0; i < nfiles; i++)
 		tmp_remove(paths[i]);
