@@ -70,7 +70,8 @@ struct worker {
 	int started;
 	void *t; /* the tool's */
 	struct reader *mem;
-	uint32_t *sep;     /* field i ends at sep[i] (its comma or line end) */
+	uint32_t *sep;     /* field i ends at sep[i] (its comma or line end),
+			    * and 16 more (SCAN_SEPS writes 16 at a time) */
 	size_t need;       /* kept for the fields before the last key field's
 			* end (the others are only counted) */
 	struct buf *unesc; /* one per field: quotes undoubled */
@@ -442,13 +443,47 @@ count_quotes64(const char *p, size_t n)
 #define SCAN_SENTINEL(m) ((void)0)
 #define SCAN_CTZ(m) _tzcnt_u64(m)
 #define SCAN_EQ(x, v) _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(v))
-#define SCAN_MASKS(p, n, c, s, h)                                              \
+#define MASKS512(p, n, c, s, h)                                                \
 	do {                                                                   \
 		__m512i x_ = _mm512_loadu_si512((const void *)(p));            \
 		n = SCAN_EQ(x_, '\n');                                         \
 		c = SCAN_EQ(x_, ',');                                          \
 		s = SCAN_EQ(x_, '"') | SCAN_EQ(x_, '\r');                      \
 		h = _mm512_movepi8_mask(x_);                                   \
+	} while (0)
+#define SCAN_MASKS MASKS512
+#include "csvscan_blocks.h"
+
+/* blocks512 with VBMI2, whose compress puts a block's comma positions
+ * side by side at once (the byte offsets 0..63, kept where the mask is
+ * set), written 16 at a time: sep has room for 16 past the fields */
+#define SCAN_NAME blocks512v
+#define SCAN_W 64
+#define SCAN_ATTR                                                              \
+	__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi")))
+#define SCAN_POPCOUNT(m) __builtin_popcountll(m)
+#define SCAN_SENTINEL(m) ((void)0)
+#define SCAN_CTZ(m) _tzcnt_u64(m)
+#define SCAN_MASKS MASKS512
+#define SCAN_SEPS(d, m, base, cnt)                                             \
+	do {                                                                   \
+		__m512i o_ = _mm512_maskz_compress_epi8(                       \
+			m, _mm512_set_epi64(                                   \
+				   0x3f3e3d3c3b3a3938, 0x3736353433323130,     \
+				   0x2f2e2d2c2b2a2928, 0x2726252423222120,     \
+				   0x1f1e1d1c1b1a1918, 0x1716151413121110,     \
+				   0x0f0e0d0c0b0a0908, 0x0706050403020100));   \
+		__m512i b_ = _mm512_set1_epi32((int)(base));                   \
+		_mm512_storeu_si512(                                           \
+			(void *)(d),                                           \
+			_mm512_add_epi32(_mm512_cvtepu8_epi32(                 \
+						 _mm512_castsi512_si128(o_)),  \
+					 b_));                                 \
+		if ((cnt) > 16) { /* rare: each in turn */                     \
+			uint64_t r_ = (m);                                     \
+			for (size_t k_ = 0; k_ < (cnt); k_++, r_ &= r_ - 1)    \
+				(d)[k_] = (base) + (uint32_t)_tzcnt_u64(r_);   \
+		}                                                              \
 	} while (0)
 #include "csvscan_blocks.h"
 
@@ -462,11 +497,13 @@ count_quotes512(const char *p, size_t n)
 			_mm512_loadu_si512((const void *)(p + i)), '"'));
 	return k + count_quotes(p + i, n - i);
 }
+#undef MASKS512
 #undef SCAN_EQ
 
-/* The widest blocks the processor has: AVX-512 (BW), else AVX2, else
- * SSE2; COV_AVX512 "0" and COV_AVX2 "0" (no AVX-512 either) rule the
- * wider ones out, which tests use to run every width. */
+/* The widest blocks the processor has: AVX-512 (BW, with VBMI2 where
+ * it has that too), else AVX2, else SSE2; COV_VBMI2 "0", COV_AVX512 "0"
+ * and COV_AVX2 "0" (no AVX-512 either) rule the wider ones out, which
+ * tests use to run every way. */
 static void simd_pick(struct scan *s)
 {
 	__builtin_cpu_init();
@@ -476,7 +513,10 @@ static void simd_pick(struct scan *s)
 	    !__builtin_cpu_supports("bmi"))
 		return;
 	if (cli_avx512bw()) {
-		s->blocks = blocks512;
+		s->blocks = __builtin_cpu_supports("avx512vbmi2") &&
+					    !cli_env_off("COV_VBMI2")
+				    ? blocks512v
+				    : blocks512;
 		s->count_quotes = count_quotes512;
 	} else if (__builtin_cpu_supports("avx2")) {
 		s->blocks = blocks64;
@@ -797,7 +837,7 @@ static void worker_init(struct worker *w, struct scan *s)
 	w->s = s;
 	w->t = s->ops->thread_new ? s->ops->thread_new(s->ops->arg) : NULL;
 	w->mem = reader_mem(s->in->name, s->ncols);
-	w->sep = xcalloc(s->ncols + 8, sizeof *w->sep);
+	w->sep = xcalloc(s->ncols + 16, sizeof *w->sep);
 	for (size_t j = 0; j < s->ops->nfields; j++)
 		if ((size_t)s->ops->fields[j] + 1 > w->need)
 			w->need = (size_t)s->ops->fields[j] + 1;

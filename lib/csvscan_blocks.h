@@ -11,6 +11,10 @@
  *                        bits; 64: nothing, as SCAN_CTZ of 0 is 64)
  *   SCAN_CTZ(m)          the lowest set bit of m
  *   SCAN_ATTR            attributes of the function (a target, or nothing)
+ * and may define:
+ *   SCAN_SEPS(d, m, base, cnt)  the cnt positions of m's bits (base +
+ *                        bit) into d[0..cnt), at once; d may be written up
+ *                        to d[15] (default: eight, then one at a time)
  * and this undefines them at its end.  Not a header of its own: it is part
  * of csvscan.c.
  */
@@ -62,6 +66,9 @@ SCAN_ATTR static int SCAN_NAME(struct worker *w, const char *b, size_t pos,
 				/* eight without a branch: past the block once
 				 * they run out (sep has room) */
 				d = sep + nf;
+#ifdef SCAN_SEPS
+				SCAN_SEPS(d, mc, base, cnt);
+#else
 				SCAN_SENTINEL(mc);
 				for (size_t k = 0; k < 8; k++) {
 					d[k] = base + (uint32_t)SCAN_CTZ(mc);
@@ -71,6 +78,7 @@ SCAN_ATTR static int SCAN_NAME(struct worker *w, const char *b, size_t pos,
 					d[k] = base + (uint32_t)SCAN_CTZ(mc);
 					mc &= mc - 1;
 				}
+#endif
 			}
 			nf += cnt;
 			q->nf = nf;
@@ -142,3 +150,4 @@ SCAN_ATTR static int SCAN_NAME(struct worker *w, const char *b, size_t pos,
 #undef SCAN_MASKS
 #undef SCAN_SENTINEL
 #undef SCAN_CTZ
+#undef SCAN_SEPS

@@ -3,7 +3,8 @@
 # case runs the record path (COV_FASTSCAN=0), the scan with its threads,
 # the scan in one thread (COV_PREFETCH=0), with 16-byte blocks where the
 # processor has 64-byte ones (COV_AVX2=0), with AVX2 where it has AVX-512
-# (COV_AVX512=0) and mapping a file where it would read it (COV_MMAP=1);
+# (COV_AVX512=0), without VBMI2 where it has that (COV_VBMI2=0) and
+# mapping a file where it would read it (COV_MMAP=1);
 # stdout, stderr, the exit status, --rejects and --stats must be
 # byte-identical.  The inputs span several chunks (512 KiB read, 2 MiB
 # mapped) and hold what the scan must leave to the reader: malformed
@@ -53,8 +54,8 @@ gzip -c "$T/odd.csv" >"$T/odd.csv.gz"
 # no line end after the last record
 head -c -1 "$T/hs.csv" >"$T/noeol.csv"
 
-# each case six ways (lib/ways.sh)
-WAYS="COV_FASTSCAN=0 - COV_PREFETCH=0 COV_AVX2=0 COV_AVX512=0 COV_MMAP=1"
+# each case seven ways (lib/ways.sh)
+WAYS="COV_FASTSCAN=0 - COV_PREFETCH=0 COV_AVX2=0 COV_AVX512=0 COV_VBMI2=0 COV_MMAP=1"
 WHAT="between the record path and the scan"
 run() { ways "$@"; }
 

@@ -3,9 +3,8 @@
  * input byte picks the chunk size (16 to 143 bytes, so records meet chunk
  * edges everywhere) and one thread or several; the second picks the key
  * (contact, or the first field byte for byte, or the first two folded),
- * the block width (16, or 64 with AVX2 or AVX-512) and whether the file
- * is mapped;
- * the rest is the file.  The job runs the record path (COV_FASTSCAN=0)
+ * the block width (16, or 64 with AVX2 or AVX-512, with or without VBMI2)
+ * and whether the file is mapped; the rest is the file.  The job runs the record path (COV_FASTSCAN=0)
  * and the scan, with --rejects; the exit code, error, counts, output and
  * rejects must be the same.  Any difference aborts.
  */
@@ -122,6 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		unsetenv("COV_PREFETCH");
 	setenv("COV_AVX2", data[1] & 4 ? "0" : "1", 1);
 	setenv("COV_AVX512", data[1] & 16 ? "0" : "1", 1);
+	setenv("COV_VBMI2", data[1] & 32 ? "0" : "1", 1);
 	setenv("COV_MMAP", data[1] & 8 ? "0" : "1", 1);
 	job(&got, path, key, data[1] & 2);
 	csvscan_chunk = 0;

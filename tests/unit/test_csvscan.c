@@ -174,9 +174,11 @@ static void sweep2(const char *name, const char *in, size_t split,
 				setenv("COV_PREFETCH", "0", 1);
 			/* 16-byte blocks on odd chunk sizes, 64 on the others
 			 * (where the processor can): AVX2 on every other
-			 * one of them, else AVX-512 */
+			 * one of them, else AVX-512, without VBMI2 on every
+			 * other one of those */
 			setenv("COV_AVX2", c % 2 ? "0" : "1", 1);
 			setenv("COV_AVX512", c % 4 == 2 ? "0" : "1", 1);
+			setenv("COV_VBMI2", c % 8 == 4 ? "0" : "1", 1);
 			/* the file read, not mapped, on every third */
 			setenv("COV_MMAP", c % 3 ? "1" : "0", 1);
 			got = job(paths, nfiles, key, exact, budget);
@@ -187,6 +189,7 @@ static void sweep2(const char *name, const char *in, size_t split,
 				chunks[c], threads ? "threads" : "one thread",
 				c % 2        ? "16-byte blocks"
 				: c % 4 == 2 ? "64-byte blocks, AVX2"
+				: c % 8 == 4 ? "64-byte blocks, no VBMI2"
 					     : "64-byte blocks, widest",
 				c % 3 ? "mapped" : "read");
 			free(got);
@@ -194,6 +197,7 @@ static void sweep2(const char *name, const char *in, size_t split,
 	unsetenv("COV_PREFETCH");
 	unsetenv("COV_AVX2");
 	unsetenv("COV_AVX512");
+	unsetenv("COV_VBMI2");
 	unsetenv("COV_MMAP");
 	csvscan_chunk = 0;
 	free(want);
