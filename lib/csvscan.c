@@ -513,10 +513,10 @@ static void simd_pick(struct scan *s)
 	    !__builtin_cpu_supports("bmi"))
 		return;
 	if (cli_avx512bw()) {
-		s->blocks = __builtin_cpu_supports("avx512vbmi2") &&
-					    !cli_env_off("COV_VBMI2")
-				    ? blocks512v
-				    : blocks512;
+		s->blocks = blocks512;
+		if (__builtin_cpu_supports("avx512vbmi2") &&
+		    !cli_env_off("COV_VBMI2"))
+			s->blocks = blocks512v;
 		s->count_quotes = count_quotes512;
 	} else if (__builtin_cpu_supports("avx2")) {
 		s->blocks = blocks64;

@@ -63,12 +63,12 @@ SCAN_ATTR static int SCAN_NAME(struct worker *w, const char *b, size_t pos,
 			if (cnt)
 				q->fs = base + 64 - (size_t)__builtin_clzll(mc);
 			if (nf < need) {
-				/* eight without a branch: past the block once
-				 * they run out (sep has room) */
 				d = sep + nf;
 #ifdef SCAN_SEPS
 				SCAN_SEPS(d, mc, base, cnt);
 #else
+				/* eight without a branch: past the block once
+				 * they run out (sep has room) */
 				SCAN_SENTINEL(mc);
 				for (size_t k = 0; k < 8; k++) {
 					d[k] = base + (uint32_t)SCAN_CTZ(mc);

@@ -4,9 +4,10 @@
  * edges everywhere) and one thread or several; the second picks the key
  * (contact, or the first field byte for byte, or the first two folded),
  * the block width (16, or 64 with AVX2 or AVX-512, with or without VBMI2)
- * and whether the file is mapped; the rest is the file.  The job runs the record path (COV_FASTSCAN=0)
- * and the scan, with --rejects; the exit code, error, counts, output and
- * rejects must be the same.  Any difference aborts.
+ * and whether the file is mapped; the rest is the file.  The job runs the
+ * record path (COV_FASTSCAN=0) and the scan, with --rejects; the exit
+ * code, error, counts, output and rejects must be the same.  Any
+ * difference aborts.
  */
 #include <stdint.h>
 #include <stdio.h>
