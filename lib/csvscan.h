@@ -24,16 +24,18 @@
  * Chunks are read (copied into buffers small enough to stay in the
  * processor's cache while they are scanned).  With COV_MMAP "1", a regular
  * file is mapped instead, in larger chunks (CSVSCAN_MAP_CHUNK): a chunk's
- * bytes are then the file's pages, not a copy.  A
- * mapping spans the whole 2 MiB blocks of the file its chunk touches, as
- * huge pages where the page cache holds them so.  Which is faster depends
- * on the machine: mapping costs a page table entry a page (fewer where the
- * page cache holds 2 MiB pages), reading a copy a byte.
+ * bytes are then the file's pages, not a copy.  A mapping spans the whole
+ * 2 MiB blocks of the file its chunk touches, as huge pages where the
+ * page cache holds them so.  Which is faster depends on the machine:
+ * mapping costs a page table entry a page (fewer where the page cache
+ * holds 2 MiB pages), reading a copy a byte.
  *
  * Threads: as many as processors, at most 4; one when COV_PREFETCH is "0".
  * Memory: 2 x threads + 2 chunks of CSVSCAN_CHUNK bytes, and their
  * records; mapped, each chunk read and not yet committed holds up to two
- * 2 MiB blocks (rarely three) in the resident set.
+ * 2 MiB blocks (rarely three) in the resident set, and its buffer (of
+ * CSVSCAN_MAP_CHUNK bytes) is touched only when the chunk is read after
+ * all (the file's tail, or a mapping that failed).
  */
 #ifndef COV_CSVSCAN_H
 #define COV_CSVSCAN_H
