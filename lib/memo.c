@@ -71,8 +71,10 @@ void memo_put(struct memo *m, const char *key, size_t kn, const char *val,
 	s->kn = (uint8_t)kn;
 	s->vn = (uint8_t)vn;
 	s->used = 1;
-	memcpy(s->key, key, kn);
-	memcpy(s->val, val, vn);
+	if (kn) /* key or val may be NULL when empty */
+		memcpy(s->key, key, kn);
+	if (vn)
+		memcpy(s->val, val, vn);
 }
 
 void memo_free(struct memo *m)
@@ -160,7 +162,8 @@ void memo_hashed_put_hash(struct memo_hashed *m, const struct memo_hash *h,
 	memmove(s->val[1], s->val[0], (WAYS - 1) * sizeof s->val[0]);
 	s->tag[0][0] = h->hi;
 	s->tag[0][1] = tag_lo(h->lo) | (uint64_t)(vn + 1);
-	memcpy(s->val[0], val, vn);
+	if (vn) /* val may be NULL when empty */
+		memcpy(s->val[0], val, vn);
 }
 
 const char *memo_hashed_get(struct memo_hashed *m, const char *key, size_t kn,

@@ -25,7 +25,8 @@ struct memo *memo_new(size_t nslots);
  * NULL.  *vn gets its length. */
 const char *memo_get(struct memo *m, const char *key, size_t kn, size_t *vn);
 
-/* Cache key -> value (ignored when either is longer than MEMO_MAX). */
+/* Cache key -> value (ignored when either is longer than MEMO_MAX; key
+ * or val may be NULL when its length is 0). */
 void memo_put(struct memo *m, const char *key, size_t kn, const char *val,
 	      size_t vn);
 
@@ -53,8 +54,8 @@ const char *memo_hashed_get(struct memo_hashed *m, const char *key, size_t kn,
 			    size_t *vn);
 
 /* Cache key -> value (ignored when the value is longer than
- * MEMO_HASHED_MAX).  Call it after memo_hashed_get missed: a key put twice
- * takes two slots. */
+ * MEMO_HASHED_MAX; val may be NULL when vn is 0).  Call it after
+ * memo_hashed_get missed: a key put twice takes two slots. */
 void memo_hashed_put(struct memo_hashed *m, const char *key, size_t kn,
 		     const char *val, size_t vn);
 

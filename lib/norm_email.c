@@ -6,7 +6,8 @@
  * to the address (angle brackets, "mailto:") and lower-cases them into the
  * caller's buffer: ASCII byte by byte (a printable address 16 bytes at a
  * time, finding its last '@' on the way), other code points with
- * utf8proc_tolower (simple, one-to-one case mapping).  The local part is
+ * utf8proc_tolower (simple, one-to-one case mapping) in their canonical
+ * decomposition, composed again after (see add_lower).  The local part is
  * lower-cased too: RFC 5321 lets a server treat it as case-sensitive, but no
  * mail provider in use does, and a key that kept case would miss duplicates.
  *
@@ -45,7 +46,8 @@
 #include "norm_text.h"
 
 /* per thread */
-static _Thread_local struct buf scratch = BUF_INIT, key_scratch = BUF_INIT;
+static _Thread_local struct buf scratch = BUF_INIT, key_scratch = BUF_INIT,
+				cps = BUF_INIT; /* add_lower's code points */
 
 struct provider {
 	const char *domain;
@@ -119,37 +121,44 @@ static void trim_ends(const char **p, size_t *n)
 		trim(p, n);
 }
 
-/* Append s (valid UTF-8) to out, lower-cased. */
+/* Append s (valid UTF-8) to out, lower-cased code point by code point in
+ * its canonical decomposition and composed again (NFC).  In this order
+ * the result is the same whatever the case of s's ASCII letters: a
+ * composed capital may lower-case to less than its decomposition (U+0130,
+ * I with dot above, to a plain i, where "I" and U+0307 give "i" and
+ * U+0307), and a small letter may compose with a mark its capital cannot
+ * ('j' and U+030C make U+01F0, 'J' and U+030C stay two).  Invalid UTF-8
+ * (which text_clean never leaves) is appended as it is. */
 static void add_lower(struct buf *out, const char *s, size_t n)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0;
+	const utf8proc_option_t opt = UTF8PROC_DECOMPOSE | UTF8PROC_STABLE;
+	utf8proc_int32_t *cp;
+	utf8proc_ssize_t m;
+	size_t cap = n + 1; /* a code point for each byte, and the end */
 
-	/* a lower-case code point takes at most 4 bytes for each 1..4 in */
-	buf_grow(out, n * 2 + 4);
-	while (i < n) {
-		utf8proc_int32_t c;
-		utf8proc_ssize_t k;
-
-		if (u[i] < 0x80) {
-			char ch = (char)u[i++];
-			if (ch >= 'A' && ch <= 'Z')
-				ch = (char)(ch + 32);
-			out->p[out->len++] = ch;
-			continue;
+	for (;;) {
+		buf_reset(&cps);
+		buf_grow(&cps, cap * sizeof *cp);
+		cp = (utf8proc_int32_t *)(void *)cps.p;
+		m = utf8proc_decompose((const utf8proc_uint8_t *)s,
+				       (utf8proc_ssize_t)n, cp,
+				       (utf8proc_ssize_t)cap, opt);
+		if (m < 0) {
+			buf_add(out, s, n);
+			return;
 		}
-		k = utf8proc_iterate(u + i, (utf8proc_ssize_t)(n - i), &c);
-		if (k <= 0) { /* cannot happen after text_clean; be safe */
-			out->p[out->len++] = (char)u[i++];
-			continue;
-		}
-		if (out->cap - out->len < 8)
-			buf_grow(out, 8);
-		out->len += (size_t)utf8proc_encode_char(
-			utf8proc_tolower(c),
-			(utf8proc_uint8_t *)out->p + out->len);
-		i += (size_t)k;
+		if ((size_t)m < cap) /* and room for reencode's terminator */
+			break;
+		cap = (size_t)m + 1;
 	}
+	for (utf8proc_ssize_t i = 0; i < m; i++)
+		cp[i] = utf8proc_tolower(cp[i]);
+	m = utf8proc_reencode(cp, m, UTF8PROC_COMPOSE | UTF8PROC_STABLE);
+	if (m < 0) {
+		buf_add(out, s, n);
+		return;
+	}
+	buf_add(out, cps.p, (size_t)m);
 }
 
 /* s[0..7) is "mailto:" in any case: two words, not a call.  Setting bit
@@ -353,15 +362,6 @@ int email_clean(const char *s, size_t n, struct buf *out)
 		out->len = m;
 	} else {
 		add_lower(out, p, m);
-		/* lower-casing may leave a pair NFC joins ('J' and U+030C
-		 * have no one code point, 'j' and U+030C have: U+01F0), so
-		 * the address would not be the same in either case: join it
-		 * (p, perhaps in scratch, is done with) */
-		if (!text_is_clean(out->p, out->len) &&
-		    text_clean(&scratch, out->p, out->len) == 0) {
-			buf_reset(out);
-			buf_add(out, scratch.p, scratch.len);
-		}
 	}
 	return 0;
 }
@@ -558,4 +558,5 @@ void email_thread_release(void)
 {
 	buf_release(&scratch);
 	buf_release(&key_scratch);
+	buf_release(&cps);
 }

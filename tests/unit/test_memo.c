@@ -164,3 +164,25 @@ Test(memo_hashed, by_hash_same_as_by_key)
 	cr_assert_null(memo_hashed_get_hash(m, &h2, &vn));
 	memo_hashed_free(m);
 }
+
+/* An empty value may come from a buffer that never held anything (NULL,
+ * 0): it is cached as the empty value, and nothing is read from NULL
+ * (which UndefinedBehaviorSanitizer would report). */
+Test(memo_hashed, empty_value_from_no_buffer)
+{
+	struct memo_hashed *m = memo_hashed_new(16);
+	struct memo *d = memo_new(16);
+	struct memo_hash h;
+	size_t vn = 1;
+
+	memo_hashed_hash("Inc.", 4, &h);
+	memo_hashed_put_hash(m, &h, NULL, 0);
+	cr_assert_not_null(memo_hashed_get_hash(m, &h, &vn));
+	cr_assert_eq(vn, 0);
+	memo_put(d, "Inc.", 4, NULL, 0);
+	vn = 1;
+	cr_assert_not_null(memo_get(d, "Inc.", 4, &vn));
+	cr_assert_eq(vn, 0);
+	memo_hashed_free(m);
+	memo_free(d);
+}

@@ -102,6 +102,26 @@ Test(email_clean, lowered_then_composed)
 	}
 }
 
+/* A composed capital can lower-case to less than its decomposition:
+ * U+0130 (I with dot above) is "I" + U+0307, whose small form keeps the
+ * dot ("i" + U+0307), while U+0130's own lower case is a plain "i".  Each
+ * spelling, in either case, gives the address with "i" + U+0307. */
+Test(email_clean, lowered_in_decomposed_form)
+{
+	const char *want = "\x69\xcc\x87x@x.com";
+
+	cr_assert_str_eq(clean("I\xcc\x87x@x.com"), want);
+	cr_assert_str_eq(clean("i\xcc\x87X@X.com"), want);
+	cr_assert_str_eq(clean("\xc4\xb0x@x.com"), want);
+	cr_assert_str_eq(clean("\xc4\xb0X@X.COM"), want);
+	{
+		char k[64];
+
+		snprintf(k, sizeof k, "%s", key("@MACLI   I\xcc\x87he,L"));
+		cr_assert_str_eq(key("@macli   i\xcc\x87HE,l"), k);
+	}
+}
+
 Test(email_clean, quoted_local_part_is_lowered_and_kept)
 {
 	cr_assert_str_eq(clean("\"John..Doe\"@Example.com"),
