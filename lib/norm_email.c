@@ -134,7 +134,7 @@ static void add_lower(struct buf *out, const char *s, size_t n)
 	const utf8proc_option_t opt = UTF8PROC_DECOMPOSE | UTF8PROC_STABLE;
 	utf8proc_int32_t *cp;
 	utf8proc_ssize_t m;
-	size_t cap = n + 1; /* a code point for each byte, and the end */
+	size_t cap = n + 1; /* first guess: a code point a byte, and the end */
 
 	for (;;) {
 		buf_reset(&cps);
@@ -149,7 +149,7 @@ static void add_lower(struct buf *out, const char *s, size_t n)
 		}
 		if ((size_t)m < cap) /* and room for reencode's terminator */
 			break;
-		cap = (size_t)m + 1;
+		cap = (size_t)m + 1; /* a decomposition can be longer */
 	}
 	for (utf8proc_ssize_t i = 0; i < m; i++)
 		cp[i] = utf8proc_tolower(cp[i]);

@@ -114,6 +114,10 @@ Test(email_clean, lowered_in_decomposed_form)
 	cr_assert_str_eq(clean("i\xcc\x87X@X.com"), want);
 	cr_assert_str_eq(clean("\xc4\xb0x@x.com"), want);
 	cr_assert_str_eq(clean("\xc4\xb0X@X.COM"), want);
+	/* more code points than bytes decomposed (U+0390 is three), and a
+	 * capital (U+03AA) whose small letter composes with U+0301 */
+	cr_assert_str_eq(clean("\xce\xaa\xcc\x81\xce\x90\xce\x90@X.com"),
+			 "\xce\x90\xce\x90\xce\x90@x.com");
 	{
 		char k[64];
 
