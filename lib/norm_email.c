@@ -7,7 +7,7 @@
  * caller's buffer: ASCII byte by byte (a printable address 16 bytes at a
  * time, finding its last '@' on the way), other code points with
  * utf8proc_tolower (simple, one-to-one case mapping) in their canonical
- * decomposition, composed again after (see add_lower).  The local part is
+ * decomposition, composed again after (text_lower).  The local part is
  * lower-cased too: RFC 5321 lets a server treat it as case-sensitive, but no
  * mail provider in use does, and a key that kept case would miss duplicates.
  *
@@ -36,7 +36,6 @@
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
-#include <utf8proc.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #include <immintrin.h>
@@ -46,8 +45,7 @@
 #include "norm_text.h"
 
 /* per thread */
-static _Thread_local struct buf scratch = BUF_INIT, key_scratch = BUF_INIT,
-				cps = BUF_INIT; /* add_lower's code points */
+static _Thread_local struct buf scratch = BUF_INIT, key_scratch = BUF_INIT;
 
 struct provider {
 	const char *domain;
@@ -121,44 +119,15 @@ static void trim_ends(const char **p, size_t *n)
 		trim(p, n);
 }
 
-/* Append s (valid UTF-8) to out, lower-cased code point by code point in
- * its canonical decomposition and composed again (NFC).  In this order
- * the result is the same whatever the case of s's ASCII letters: a
- * composed capital may lower-case to less than its decomposition (U+0130,
- * I with dot above, to a plain i, where "I" and U+0307 give "i" and
- * U+0307), and a small letter may compose with a mark its capital cannot
- * ('j' and U+030C make U+01F0, 'J' and U+030C stay two).  Invalid UTF-8
- * (which text_clean never leaves) is appended as it is. */
+/* Append s to out, lower-cased (text_lower: in the canonical
+ * decomposition, so that 'J' and U+030C, which compose only as 'j', and
+ * U+0130, whose own lower case drops the dot, give the same address in
+ * either case).  Invalid UTF-8 (which text_clean never leaves) is
+ * appended as it is. */
 static void add_lower(struct buf *out, const char *s, size_t n)
 {
-	const utf8proc_option_t opt = UTF8PROC_DECOMPOSE | UTF8PROC_STABLE;
-	utf8proc_int32_t *cp;
-	utf8proc_ssize_t m;
-	size_t cap = n + 1; /* first guess: a code point a byte, and the end */
-
-	for (;;) {
-		buf_reset(&cps);
-		buf_grow(&cps, cap * sizeof *cp);
-		cp = (utf8proc_int32_t *)(void *)cps.p;
-		m = utf8proc_decompose((const utf8proc_uint8_t *)s,
-				       (utf8proc_ssize_t)n, cp,
-				       (utf8proc_ssize_t)cap, opt);
-		if (m < 0) {
-			buf_add(out, s, n);
-			return;
-		}
-		if ((size_t)m < cap) /* and room for reencode's terminator */
-			break;
-		cap = (size_t)m + 1; /* a decomposition can be longer */
-	}
-	for (utf8proc_ssize_t i = 0; i < m; i++)
-		cp[i] = utf8proc_tolower(cp[i]);
-	m = utf8proc_reencode(cp, m, UTF8PROC_COMPOSE | UTF8PROC_STABLE);
-	if (m < 0) {
+	if (text_lower(out, s, n) < 0)
 		buf_add(out, s, n);
-		return;
-	}
-	buf_add(out, cps.p, (size_t)m);
 }
 
 /* s[0..7) is "mailto:" in any case: two words, not a call.  Setting bit
@@ -558,5 +527,4 @@ void email_thread_release(void)
 {
 	buf_release(&scratch);
 	buf_release(&key_scratch);
-	buf_release(&cps);
 }

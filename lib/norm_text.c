@@ -173,8 +173,9 @@ static void squeeze(struct buf *out, const char *s, size_t n, int lower)
 	}
 }
 
-/* Normalise s with utf8proc options into cp_buf; returns byte length or -1. */
-static utf8proc_ssize_t uni_map(const char *s, size_t n, int opts)
+/* s decomposed with utf8proc options into cp_buf: its number of code
+ * points (with room for one more after them), or -1. */
+static utf8proc_ssize_t uni_decompose(const char *s, size_t n, int opts)
 {
 	utf8proc_ssize_t r;
 
@@ -187,12 +188,35 @@ static utf8proc_ssize_t uni_map(const char *s, size_t n, int opts)
 		/* reencode writes a terminator after the code points, even
 		 * when there are none: room for one more */
 		if ((size_t)r < cp_cap)
-			break;
+			return r;
 		cp_cap = (size_t)r * 2 + 8;
 		free(cp_buf);
 		cp_buf = xmalloc(cp_cap * sizeof *cp_buf);
 	}
-	return utf8proc_reencode(cp_buf, r, opts);
+}
+
+/* Normalise s with utf8proc options into cp_buf; returns byte length or -1. */
+static utf8proc_ssize_t uni_map(const char *s, size_t n, int opts)
+{
+	utf8proc_ssize_t r = uni_decompose(s, n, opts);
+
+	return r < 0 ? -1 : utf8proc_reencode(cp_buf, r, opts);
+}
+
+int text_lower(struct buf *out, const char *s, size_t n)
+{
+	utf8proc_ssize_t r =
+		uni_decompose(s, n, UTF8PROC_DECOMPOSE | UTF8PROC_STABLE);
+
+	if (r < 0)
+		return -1;
+	for (utf8proc_ssize_t i = 0; i < r; i++)
+		cp_buf[i] = utf8proc_tolower(cp_buf[i]);
+	r = utf8proc_reencode(cp_buf, r, UTF8PROC_COMPOSE | UTF8PROC_STABLE);
+	if (r < 0)
+		return -1;
+	buf_add(out, cp_buf, (size_t)r);
+	return 0;
 }
 
 /* 1 when code point c is left alone by NFC whatever surrounds it: a

@@ -187,6 +187,32 @@ Test(text_map, buffers_reused)
 				"cole Normale");
 }
 
+/* text_lower appends s lower-cased in its canonical decomposition, then
+ * composed: U+0130 and "I" + U+0307 give "i" + U+0307 (U+0130's own
+ * lower case is a plain "i"); "J" + U+030C gives U+01F0, as "j" + U+030C
+ * does; invalid UTF-8 is refused and out left as it was. */
+Test(text_lower, decomposed_then_composed)
+{
+	struct buf b = BUF_INIT;
+
+	buf_add(&b, "x", 1);
+	cr_assert_eq(text_lower(&b, "I\xcc\x87", 3), 0);
+	cr_assert_eq(text_lower(&b, "\xc4\xb0", 2), 0);
+	cr_assert_eq(text_lower(&b, "J\xcc\x8c", 3), 0);
+	cr_assert_eq(text_lower(&b, "\xc3\x89T\xc3\x89", 5), 0);
+	cr_assert_eq(b.len, 1 + 3 + 3 + 2 + 5);
+	cr_assert(memcmp(b.p,
+			 "x"
+			 "i\xcc\x87"
+			 "i\xcc\x87"
+			 "\xc7\xb0"
+			 "\xc3\xa9t\xc3\xa9",
+			 b.len) == 0);
+	cr_assert_eq(text_lower(&b, "A\xff", 2), -1);
+	cr_assert_eq(b.len, 14);
+	buf_release(&b);
+}
+
 Test(text_ascii, is_ascii)
 {
 	cr_assert(text_is_ascii("", 0));
