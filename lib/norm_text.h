@@ -37,10 +37,10 @@ int text_fold(struct buf *out, const char *s, size_t n);
 
 /* Append s to out lower-cased: each code point of its canonical
  * decomposition by utf8proc_tolower (simple, one-to-one), then composed
- * (NFC).  In that order the result does not depend on the case s's
- * letters were written in before composition: U+0130 and "I" + U+0307 both
- * give "i" + U+0307 (U+0130's own lower case is a plain "i").  Returns 0,
- * or -1 on invalid UTF-8 (out unchanged). */
+ * (NFC).  In that order a letter's case never changes the result, even
+ * where it changes what composes: U+0130 and "I" + U+0307 both give
+ * "i" + U+0307 (U+0130's own lower case is a plain "i").  Returns 0, or
+ * -1 on invalid UTF-8 (out unchanged). */
 int text_lower(struct buf *out, const char *s, size_t n);
 
 /* 1 when s[0..n) is only ASCII. */
