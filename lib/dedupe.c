@@ -32,7 +32,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <utf8proc.h>
 #include <xxhash.h>
 
 #include "csvscan.h"
@@ -54,8 +53,6 @@ struct keyer {
 	size_t bound_for; /* schema size when the fields were looked up */
 	int email, first, last, ckey, company;
 	struct buf key, v1, v2, tmp;
-	utf8proc_int32_t *cps;
-	size_t cpcap;
 	struct memo_hashed *ckeys; /* company -> company key: names repeat;
 				    * by hash, no key bytes kept */
 };
@@ -242,10 +239,6 @@ static int fold_latin1(const char *s, size_t n, struct buf *out)
  * it is. */
 static void fold(struct keyer *k, const char *s, size_t n, struct buf *out)
 {
-	utf8proc_ssize_t m;
-	const utf8proc_option_t opt =
-		UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE | UTF8PROC_STABLE;
-
 	buf_reset(out);
 	if (fold_latin1(s, n, out) == 0)
 		return;
@@ -253,30 +246,8 @@ static void fold(struct keyer *k, const char *s, size_t n, struct buf *out)
 		buf_add(out, s, n);
 		return;
 	}
-	if (!k->cps) {
-		/* reencode writes a terminator even for no code point */
-		k->cpcap = 64;
-		k->cps = xmalloc(k->cpcap * sizeof *k->cps);
-	}
-	for (;;) {
-		m = utf8proc_decompose((const utf8proc_uint8_t *)k->tmp.p,
-				       (utf8proc_ssize_t)k->tmp.len, k->cps,
-				       (utf8proc_ssize_t)k->cpcap, opt);
-		if (m < 0) {
-			buf_add(out, k->tmp.p, k->tmp.len);
-			return;
-		}
-		if ((size_t)m < k->cpcap) /* and room for the terminator */
-			break;
-		k->cpcap = (size_t)m + 64;
-		k->cps = xrealloc(k->cps, k->cpcap * sizeof *k->cps);
-	}
-	m = utf8proc_reencode(k->cps, m, opt);
-	if (m < 0) {
+	if (text_casefold(out, k->tmp.p, k->tmp.len) < 0)
 		buf_add(out, k->tmp.p, k->tmp.len);
-		return;
-	}
-	buf_add(out, k->cps, (size_t)m);
 }
 
 static void add_part(struct buf *key, const char *s, size_t n)
@@ -433,7 +404,6 @@ void keyer_free(struct keyer *k)
 	buf_release(&k->v1);
 	buf_release(&k->v2);
 	buf_release(&k->tmp);
-	free(k->cps);
 	memo_hashed_free(k->ckeys);
 	free(k);
 }

@@ -219,6 +219,17 @@ int text_lower(struct buf *out, const char *s, size_t n)
 	return 0;
 }
 
+int text_casefold(struct buf *out, const char *s, size_t n)
+{
+	utf8proc_ssize_t m = uni_map(
+		s, n, UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE | UTF8PROC_STABLE);
+
+	if (m < 0)
+		return -1;
+	buf_add(out, cp_buf, (size_t)m);
+	return 0;
+}
+
 /* 1 when code point c is left alone by NFC whatever surrounds it: a
  * starter (combining class 0) that cannot be the second part of a
  * canonical composition (those are marks, Mn/Mc/Me, and the Hangul

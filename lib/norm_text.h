@@ -43,6 +43,11 @@ int text_fold(struct buf *out, const char *s, size_t n);
  * -1 on invalid UTF-8 (out unchanged). */
 int text_lower(struct buf *out, const char *s, size_t n);
 
+/* Append s to out case-folded (Unicode full case folding) and in NFC,
+ * accents and white space kept as they are.  Returns 0, or -1 on invalid
+ * UTF-8 (out unchanged). */
+int text_casefold(struct buf *out, const char *s, size_t n);
+
 /* 1 when s[0..n) is only ASCII. */
 int text_is_ascii(const char *s, size_t n);
 

@@ -213,6 +213,24 @@ Test(text_lower, decomposed_then_composed)
 	buf_release(&b);
 }
 
+/* text_casefold appends s with full Unicode case folding, composed:
+ * sharp s becomes "ss", "E" + U+0301 the one code point U+00E9; accents
+ * and white space stay; invalid UTF-8 is refused, out as it was. */
+Test(text_casefold, folded_and_composed)
+{
+	struct buf b = BUF_INIT;
+
+	buf_add(&b, "x", 1);
+	cr_assert_eq(text_casefold(&b, "Stra\u00dfe", 7), 0);
+	cr_assert_eq(text_casefold(&b, "E\u0301", 3), 0);
+	cr_assert_eq(text_casefold(&b, "\u03a3A  B", 6), 0);
+	cr_assert_eq(b.len, 1 + 7 + 2 + 6);
+	cr_assert(memcmp(b.p, "xstrasse\u00e9\u03c3a  b", b.len) == 0);
+	cr_assert_eq(text_casefold(&b, "A\xff", 2), -1);
+	cr_assert_eq(b.len, 16);
+	buf_release(&b);
+}
+
 Test(text_ascii, is_ascii)
 {
 	cr_assert(text_is_ascii("", 0));
