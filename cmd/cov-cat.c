@@ -33,11 +33,12 @@ int main(int argc, char **argv)
 	struct cov_err e = {0};
 	int c, k;
 
-	cli_init("cov-cat");
+	cli_init("cov-cat", argv);
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
 				NULL)) != -1)
 		if (!cli_common_opt(&opt, c, optarg, usage))
 			cli_usage_error("unknown option");
+	cli_distinct_outputs(&opt, NULL, 0);
 	if (stream_open(&st, &opt, argc - optind, argv + optind, &e) < 0) {
 		err_print(&e);
 		return e.code;

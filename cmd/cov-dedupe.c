@@ -73,7 +73,7 @@ int main(int argc, char **argv)
 	struct cov_err e = {0};
 	int c, keep_given = 0;
 
-	cli_init("cov-dedupe");
+	cli_init("cov-dedupe", argv);
 	while ((c = getopt_long(argc, argv, "k:" CLI_COMMON_SHORTOPTS, longopts,
 				NULL)) != -1) {
 		switch (c) {
@@ -122,8 +122,7 @@ int main(int argc, char **argv)
 		opt.output = "/dev/null";
 	} else if (o.prefix || o.gzip)
 		cli_usage_error("--prefix and --gzip go with --partition");
-	if (o.dupes && cli_same_output(o.dupes, opt.output))
-		cli_usage_error("--dupes and the output name the same file");
+	cli_distinct_outputs(&opt, &(struct cli_output){"--dupes", o.dupes}, 1);
 	if (stream_open_flags(&st, &opt, argc - optind, argv + optind,
 			      STREAM_PREFETCH, &e) < 0) {
 		err_print(&e);

@@ -103,7 +103,7 @@ int main(int argc, char **argv)
 
 	for (int i = 0; i <= MATCH_AHEAD; i++)
 		rec[i] = (struct record)RECORD_INIT;
-	cli_init("cov-match");
+	cli_init("cov-match", argv);
 	m = matcher_new();
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
 				NULL)) != -1) {
@@ -137,6 +137,8 @@ int main(int argc, char **argv)
 	}
 	if (!accounts)
 		cli_usage_error("--accounts FILE is required");
+	cli_distinct_outputs(&opt,
+			     &(struct cli_output){"--unmatched", unmatched}, 1);
 	cli_check(matcher_load_accounts(m, accounts, &e), &e);
 	if (stream_open_flags(&st, &opt, argc - optind, argv + optind,
 			      STREAM_REJECT_RECORDS | STREAM_PREFETCH,

@@ -59,7 +59,7 @@ int main(int argc, char **argv)
 	struct cov_err e = {0};
 	int c, k;
 
-	cli_init("cov-normalize");
+	cli_init("cov-normalize", argv);
 	nopt.kind = HEADER_CONTACTS;
 	nopt.date_order = DATE_MDY;
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
@@ -93,6 +93,7 @@ int main(int argc, char **argv)
 				cli_usage_error("unknown option");
 		}
 	}
+	cli_distinct_outputs(&opt, NULL, 0);
 	nz = normalizer_new(&nopt, &e);
 	if (!nz) {
 		if (e.code == COV_EXIT_USAGE && !e.file[0])

@@ -92,7 +92,7 @@ int main(int argc, char **argv)
 	uint64_t rows, invalid, malformed;
 	int c, k, filter = 0;
 
-	cli_init("cov-validate");
+	cli_init("cov-validate", argv);
 	v = validator_new();
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
 				NULL)) != -1) {
@@ -165,6 +165,7 @@ int main(int argc, char **argv)
 	if (filter && !opt.rejects)
 		cli_usage_error(
 			"--filter needs --rejects FILE: rows with errors are never dropped");
+	cli_distinct_outputs(&opt, NULL, 0);
 	if (stream_open_flags(&st, &opt, argc - optind, argv + optind,
 			      STREAM_REJECT_RECORDS | STREAM_PREFETCH,
 			      &e) < 0) {

@@ -13,9 +13,10 @@
 
 #include "err.h"
 
-void cli_init(const char *name)
+void cli_init(const char *name, char **argv)
 {
 	cov_progname = name;
+	argv[0] = (char *)name;
 	signal(SIGPIPE, SIG_DFL);
 }
 
@@ -131,6 +132,28 @@ int cli_same_output(const char *a, const char *b)
 	free(ra);
 	free(rb);
 	return same;
+}
+
+void cli_distinct_outputs(const struct cli_common *c,
+			  const struct cli_output *own, size_t n)
+{
+	enum { MAX = 8 };
+	struct cli_output all[MAX] = {
+		{"the output", c->output ? c->output : "-"},
+		{"--rejects", c->rejects},
+		{"--stats",
+		 c->stats && strcmp(c->stats, "-") != 0 ? c->stats : NULL},
+	};
+	size_t k = 3;
+
+	for (size_t i = 0; i < n && k < MAX; i++)
+		all[k++] = own[i];
+	for (size_t j = 1; j < k; j++)
+		for (size_t i = 0; i < j; i++)
+			if (all[i].path && all[j].path &&
+			    cli_same_output(all[i].path, all[j].path))
+				cli_usage_error("%s and %s name the same file",
+						all[j].what, all[i].what);
 }
 
 void cli_check(int r, const struct cov_err *e)

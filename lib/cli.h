@@ -59,8 +59,11 @@ enum {
 	"  -h, --help          show this help\n"                                       \
 	"      --version       show the version\n"
 
-/* Set the program name and signal behaviour; call first in main. */
-void cli_init(const char *name);
+/* Set the program name and signal behaviour; call first in main, with its
+ * argv, whose argv[0] becomes name: getopt's messages (an unknown option,
+ * a missing value) then begin "cov-TOOL:" as every other, not with the
+ * path the tool was run by. */
+void cli_init(const char *name, char **argv);
 
 /* Handle a shared option.  Returns 1 when opt was one, 0 when not.  Prints
  * usage and exits 0 for -h, the version for --version; exits 2 with a
@@ -75,6 +78,20 @@ _Noreturn void cli_usage_error(const char *fmt, ...)
 /* 1 when output paths a and b (NULL or "-": standard output) name the same
  * file, however spelt ("x.csv", "./x.csv", a link to it), else 0. */
 int cli_same_output(const char *a, const char *b);
+
+/* An output a tool writes besides -o, --rejects and --stats: the option
+ * that names it ("--dupes") and its path (NULL: not asked for). */
+struct cli_output {
+	const char *what, *path;
+};
+
+/* Exit 2 when two outputs name the same file (cli_same_output): -o
+ * (standard output when not given), --rejects, --stats (unless "-", which
+ * is standard error) and the tool's own n others.  Each is written to a
+ * file of its own and renamed over its name at the end, so a file named
+ * twice would keep only one of them. */
+void cli_distinct_outputs(const struct cli_common *c,
+			  const struct cli_output *own, size_t n);
 
 /* When r < 0, end the program with e: a usage error that names no file
  * as cli_usage_error does (exit 2), anything else printed with its own

@@ -635,10 +635,14 @@ static void dupes_map(struct job *j)
 		j->dup_of = schema_add(&j->ds, "dup_of", 6);
 	j->dmap_for = s->n;
 	j->dorder = xrealloc(j->dorder, (s->n + 1) * sizeof *j->dorder);
+	/* in the input's order, dup_of where the input has it, else last */
 	j->dn = 0;
 	for (size_t i = 0; i < s->n; i++)
-		if (j->dmap[i] >= 0 && j->dmap[i] != j->dup_of)
+		if (j->dmap[i] >= 0)
 			j->dorder[j->dn++] = j->dmap[i];
+	for (size_t i = 0; i < j->dn; i++)
+		if (j->dorder[i] == j->dup_of)
+			return;
 	j->dorder[j->dn++] = j->dup_of;
 }
 
@@ -1540,7 +1544,7 @@ int dedupe_run(struct stream *st, const struct dedupe_opts *o,
 	if (!j.k)
 		return -1;
 	if (keyer_bind(j.k, &st->schema, st->in_fmt == FMT_NDJSON,
-		       st->nfiles ? st->files[0] : "-", e) < 0) {
+		       st->nfiles ? st->files[st->base] : "-", e) < 0) {
 		keyer_free(j.k);
 		return -1;
 	}
@@ -1548,9 +1552,10 @@ int dedupe_run(struct stream *st, const struct dedupe_opts *o,
 		j.newest = find(&st->schema, o->newest_field);
 	if (o->keep == DEDUPE_NEWEST && j.newest < 0 &&
 	    st->in_fmt != FMT_NDJSON && st->schema.n) {
-		err_set(e, COV_EXIT_USAGE, st->nfiles ? st->files[0] : "-", 0,
-			"usage", "--keep newest:%s: no field '%s'",
-			o->newest_field, o->newest_field);
+		err_set(e, COV_EXIT_USAGE,
+			st->nfiles ? st->files[st->base] : "-", 0, "usage",
+			"--keep newest:%s: no field '%s'", o->newest_field,
+			o->newest_field);
 		keyer_free(j.k);
 		return -1;
 	}
@@ -1578,10 +1583,13 @@ int dedupe_run(struct stream *st, const struct dedupe_opts *o,
 		r = writer_close(j.dw, &j.ds, j.dorder, j.dn, e);
 		j.dw = NULL;
 	} else if (r == 0 && o->dupes) {
-		/* no duplicate: an empty file with the header */
+		/* no duplicate: an empty file with the header, if the
+		 * input had one (as the output has) */
 		if (dupes_open(&j, e) == 0) {
 			dupes_map(&j);
-			r = writer_close(j.dw, &j.ds, j.dorder, j.dn, e);
+			r = writer_close(j.dw, &j.ds, j.dorder,
+					 stream_has_input_field(st) ? j.dn : 0,
+					 e);
 			j.dw = NULL;
 		} else
 			r = -1;

@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <utf8proc.h>
 
 #include "cli.h"
 #include "csvio.h"
@@ -486,11 +487,19 @@ static struct pf_slot *pf_next(struct stream *st)
 
 static const char *name_of(const char *f) { return f ? f : "-"; }
 
+/* 1 when the input being read is empty: a CSV or TSV without a header
+ * (nothing but white space), read to its end. */
+static int input_empty(const struct stream *st, const struct schema *s)
+{
+	return st->r->fmt != FMT_NDJSON && s->n == 0 && st->r->in->eof &&
+	       st->r->pos >= st->r->in->end;
+}
+
 /* Open input number i; for CSV/TSV after the first, check its header. */
 static int open_input(struct stream *st, int i, struct cov_err *e)
 {
 	const char *path = st->nfiles ? st->files[i] : "-";
-	int first = (i == 0);
+	int first = (i == st->base);
 	struct schema *target = &st->schema;
 
 	schema_release(&st->tmp);
@@ -503,8 +512,7 @@ static int open_input(struct stream *st, int i, struct cov_err *e)
 		st->in_fmt = st->r->fmt;
 		return 0;
 	}
-	if (st->r->fmt != FMT_NDJSON && st->tmp.n == 0 && st->r->in->eof &&
-	    st->r->pos >= st->r->in->end) {
+	if (input_empty(st, &st->tmp)) {
 		/* an empty file: no header, no records */
 		st->r->schema = &st->schema;
 		return 0;
@@ -535,7 +543,8 @@ static int open_input(struct stream *st, int i, struct cov_err *e)
 		if (!same) {
 			err_set(e, COV_EXIT_DATA, path, 1, "header_mismatch",
 				"fields differ from those of %s (every input must have the same header)",
-				name_of(st->nfiles ? st->files[0] : NULL));
+				name_of(st->nfiles ? st->files[st->base]
+						   : NULL));
 			return -1;
 		}
 		st->r->schema = &st->schema;
@@ -561,6 +570,15 @@ int stream_open_flags(struct stream *st, struct cli_common *opt, int nfiles,
 	st->last_progress = st->t0;
 	if (open_input(st, 0, e) < 0)
 		goto fail;
+	/* an empty input has no header to give: the next one that does */
+	while (input_empty(st, &st->schema) && st->cur + 1 < st->nfiles) {
+		st->bytes_done += st->r->in->bytes_in;
+		reader_close(st->r);
+		st->r = NULL;
+		st->base = ++st->cur;
+		if (open_input(st, st->cur, e) < 0)
+			goto fail;
+	}
 	st->pf_pending = 1;
 	st->out = writer_open(opt->output, opt->to ? opt->to : st->in_fmt,
 			      opt->excel_safe, e);
@@ -955,6 +973,30 @@ double stream_seconds(const struct stream *st)
 	       (double)(now.tv_nsec - st->t0.tv_nsec) / 1e9;
 }
 
+/* A file name as a JSON string.  A name is any bytes: each that is not
+ * part of valid UTF-8 becomes U+FFFD, so that the JSON stays valid. */
+static void json_name(struct buf *b, const char *f)
+{
+	const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)f;
+	utf8proc_ssize_t n = (utf8proc_ssize_t)strlen(f), i = 0;
+	struct buf v = BUF_INIT;
+
+	while (i < n) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate(u + i, n - i, &c);
+
+		if (k > 0) {
+			buf_add(&v, f + i, (size_t)k);
+			i += k;
+		} else {
+			buf_add(&v, "\xef\xbf\xbd", 3);
+			i++;
+		}
+	}
+	json_buf_string(b, v.p ? v.p : "", v.len);
+	buf_release(&v);
+}
+
 static int write_stats(struct stream *st, struct cov_err *e)
 {
 	struct buf b = BUF_INIT;
@@ -968,7 +1010,7 @@ static int write_stats(struct stream *st, struct cov_err *e)
 		const char *f = st->nfiles ? st->files[i] : "-";
 		if (i)
 			buf_addc(&b, ',');
-		json_buf_string(&b, f, strlen(f));
+		json_name(&b, f);
 	}
 	buf_addf(&b,
 		 "],\"rows_in\":%llu,\"rows_out\":%llu,\"rows_rejected\":%llu,"
@@ -1025,10 +1067,19 @@ static void stream_free(struct stream *st)
 	st->rej_order = NULL;
 }
 
+int stream_has_input_field(const struct stream *st)
+{
+	for (size_t i = 0; i < st->schema.n; i++)
+		if (!(i < st->added_cap && st->added[i]))
+			return 1;
+	return 0;
+}
+
 int stream_close(struct stream *st, struct cov_err *e)
 {
 	int r = 0;
 	int order[5] = {0, 1, 2, 3, 4};
+	int fields = stream_has_input_field(st);
 
 	if (st->order_for != st->schema.n || !st->order)
 		update_order(st);
@@ -1047,15 +1098,15 @@ int stream_close(struct stream *st, struct cov_err *e)
 	if (st->rej && (st->flags & STREAM_REJECT_RECORDS)) {
 		rej_update(st);
 		r = writer_close(st->rej, &st->rej_schema, st->rej_order,
-				 st->rej_norder, e);
+				 fields ? st->rej_norder : 0, e);
 		st->rej = NULL;
 	} else if (st->rej) {
 		r = writer_close(st->rej, &st->rej_schema, order, 5, e);
 		st->rej = NULL;
 	}
 	if (r == 0) {
-		r = writer_close(st->out, &st->schema, st->order, st->norder,
-				 e);
+		r = writer_close(st->out, &st->schema, st->order,
+				 fields ? st->norder : 0, e);
 		st->out = NULL;
 	}
 	if (r == 0 && st->opt->stats)

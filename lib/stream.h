@@ -64,6 +64,7 @@ struct stream {
 	/* private */
 	char **files;
 	int nfiles, cur;
+	int base; /* the input whose header is the schema's */
 	struct reader *r;
 	struct schema tmp;
 	struct writer *out, *rej;
@@ -90,7 +91,9 @@ struct stream {
 };
 
 /* Open the inputs (nfiles names, none = stdin) and, once the first input's
- * format is known, the output.  -1 with e filled on failure. */
+ * format is known, the output.  Empty inputs (no header, no records) before
+ * the first that is not are passed over: it gives the header and the
+ * format.  -1 with e filled on failure. */
 int stream_open(struct stream *st, struct cli_common *opt, int nfiles,
 		char **files, struct cov_err *e);
 
@@ -117,6 +120,12 @@ int stream_open_flags(struct stream *st, struct cli_common *opt, int nfiles,
 /* Index of a field the tool adds (appended after the input's fields; an
  * input field of that name is reused instead). */
 int stream_add_field(struct stream *st, const char *name);
+
+/* 1 when the inputs gave a field (a header, or an NDJSON key).  When
+ * every input was empty, they gave none, and the outputs that mirror them
+ * get no header either (stream_close), not one of the tool's fields
+ * alone. */
+int stream_has_input_field(const struct stream *st);
 
 /* Next well-formed record.  Malformed ones go to --rejects when given;
  * otherwise they end the run.  1, 0 at end, -1 with e filled. */
