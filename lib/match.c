@@ -1530,9 +1530,9 @@ static void map_columns(struct matcher *m, const struct schema *s,
 	cm->mapped = s->n;
 }
 
-/* Field i of rec trimmed, JSON null as empty. */
-static void rec_value(const struct record *rec, int i, const char **s,
-		      size_t *n)
+/* Field i of rec trimmed, JSON null as empty: a --with value. */
+static void rec_value_any(const struct record *rec, int i, const char **s,
+			  size_t *n)
 {
 	*s = NULL;
 	*n = 0;
@@ -1542,6 +1542,26 @@ static void rec_value(const struct record *rec, int i, const char **s,
 	*n = rec_len(rec, (size_t)i);
 	trim(s, n);
 	if (rec->f[i].kind == VAL_RAW && *n == 4 && memcmp(*s, "null", 4) == 0)
+		*n = 0;
+}
+
+/* 1 when field i of rec holds an NDJSON object or array. */
+static int is_nested(const struct record *rec, int i)
+{
+	return i >= 0 && (size_t)i < rec->nf && rec->f[i].kind == VAL_RAW &&
+	       rec->f[i].len > 0 &&
+	       (rec->data.p[rec->f[i].off] == '{' ||
+		rec->data.p[rec->f[i].off] == '[');
+}
+
+/* Field i of rec as a key to match on: rec_value_any, with an NDJSON
+ * object or array as empty too.  Nested values pass through verbatim
+ * (SPEC §3), never read as an id, a name, a domain or a country. */
+static void rec_value(const struct record *rec, int i, const char **s,
+		      size_t *n)
+{
+	rec_value_any(rec, i, s, n);
+	if (is_nested(rec, i))
 		*n = 0;
 }
 
@@ -1598,7 +1618,19 @@ int matcher_load_accounts(struct matcher *m, const char *path,
 		for (size_t i = 0; i < rec.nf && i < cm.mapped; i++) {
 			if (cm.role[i] == AC_NONE)
 				continue;
-			rec_value(&rec, (int)i, &v, &vn);
+			if (cm.role[i] == AC_ID && is_nested(&rec, (int)i)) {
+				err_set(e, COV_EXIT_DATA, r->in->name, rec.line,
+					"account_id_empty",
+					"account_id is an object or array, not an id");
+				goto out;
+			}
+			if (cm.role[i] == AC_DOMAIN &&
+			    rec.f[i].kind == VAL_RAW && rec.f[i].len &&
+			    rec.data.p[rec.f[i].off] == '[')
+				/* a list of domains: is_domain_sep splits it */
+				rec_value_any(&rec, (int)i, &v, &vn);
+			else
+				rec_value(&rec, (int)i, &v, &vn);
 			if (!vn)
 				continue;
 			switch (cm.role[i]) {
@@ -1631,7 +1663,7 @@ int matcher_load_accounts(struct matcher *m, const char *path,
 			}
 		}
 		for (size_t w = 0; w < m->nwith; w++)
-			rec_value(&rec, cm.with_col[w], &wv[w], &wn[w]);
+			rec_value_any(&rec, cm.with_col[w], &wv[w], &wn[w]);
 		if (add_account(m, id, idn, name, namen, key, keyn, doms.p,
 				doms.len, cty, ctyn, tier, tiern, par, parn, wv,
 				wn, r->in->name, rec.line, e) < 0)

@@ -19,6 +19,12 @@
  * domains by their alphabet; cleaned text and e-mail addresses when the
  * value they come from was clean (see set_text).  A value already in its
  * final form is not written again.
+ *
+ * Rules read text only.  An NDJSON value that is not a string (a number,
+ * true, false, null, an object or an array) is left byte for byte as it
+ * came, counted under no reason, and gives no derived field, as an empty
+ * value would: see has().  The one reading of such values is a boolean
+ * column's true, false, 1 and 0 (see raw_bool).
  */
 #include "normalize.h"
 
@@ -273,11 +279,43 @@ static void clean_field(struct normalizer *nz, struct record *rec, size_t i)
 		set_text(rec, (int)i, nz->b.p, nz->b.len, rec->f[i].clean);
 }
 
-/* Helpers over a field by index: present and non-empty text. */
+/* Helpers over a field by index.  has: the field holds non-empty text, a
+ * value a rule may read; never an NDJSON number, boolean, null, object or
+ * array, which stay as they are (SPEC §3). */
 static int has(const struct record *rec, int i)
 {
-	return i >= 0 && rec_kind(rec, (size_t)i) != VAL_ABSENT &&
+	return i >= 0 && rec_kind(rec, (size_t)i) == VAL_STR &&
 	       rec_len(rec, (size_t)i) > 0;
+}
+
+/* 1 when field i holds a JSON null. */
+static int is_null(const struct record *rec, size_t i)
+{
+	return rec_kind(rec, i) == VAL_RAW && rec_len(rec, i) == 4 &&
+	       memcmp(rec_val(rec, i), "null", 4) == 0;
+}
+
+/* 1 when field i holds nothing another value may fill: absent, empty text
+ * or JSON null (as for every tool).  A number, boolean, object or array is
+ * a value. */
+static int is_empty(const struct record *rec, int i)
+{
+	return i < 0 || rec_kind(rec, (size_t)i) == VAL_ABSENT ||
+	       rec_len(rec, (size_t)i) == 0 || is_null(rec, (size_t)i);
+}
+
+/* An NDJSON boolean of field i: 1 for true and 1, 0 for false and 0, -1
+ * for any other value. */
+static int raw_bool(const struct record *rec, size_t i)
+{
+	const char *s = rec_val(rec, i);
+	size_t n = rec_len(rec, i);
+
+	if ((n == 4 && !memcmp(s, "true", 4)) || (n == 1 && *s == '1'))
+		return 1;
+	if ((n == 5 && !memcmp(s, "false", 5)) || (n == 1 && *s == '0'))
+		return 0;
+	return -1;
 }
 
 static void set_str(struct record *rec, int i, const char *s, size_t n)
@@ -330,14 +368,10 @@ static void do_bool(struct normalizer *nz, struct stream *st,
 	if (i < 0 || rec_kind(rec, (size_t)i) == VAL_ABSENT)
 		return;
 	if (rec_kind(rec, (size_t)i) == VAL_RAW) {
-		/* NDJSON true/false/1/0 come typed already */
-		const char *s = rec_val(rec, (size_t)i);
-		size_t n = rec_len(rec, (size_t)i);
-		if ((n == 4 && !memcmp(s, "true", 4)) || (n == 1 && *s == '1'))
-			set_bool(rec, i, 1);
-		else if ((n == 5 && !memcmp(s, "false", 5)) ||
-			 (n == 1 && *s == '0'))
-			set_bool(rec, i, 0);
+		/* NDJSON true/false/1/0 come typed already; any other
+		 * non-string value stays as it is */
+		if ((v = raw_bool(rec, (size_t)i)) >= 0)
+			set_bool(rec, i, v);
 		return;
 	}
 	if (rec_len(rec, (size_t)i) == 0)
@@ -353,7 +387,8 @@ static void do_bool(struct normalizer *nz, struct stream *st,
 
 /* What a column like "Email Bounced" says about email_status: "bounced",
  * "invalid", "unknown" (a false indicator), or NULL (empty, or not a
- * boolean: counted). */
+ * boolean: counted; or an NDJSON value that is not a string, other than
+ * a boolean column's true, false, 1 or 0: left as it is, not counted). */
 static const char *status_of(struct normalizer *nz, struct stream *st,
 			     const struct record *rec, size_t i)
 {
@@ -366,13 +401,22 @@ static const char *status_of(struct normalizer *nz, struct stream *st,
 	switch (nz->conv[i]) {
 	case HEADER_VALUE_BOUNCED_IF_TRUE:
 	case HEADER_VALUE_INVALID_IF_TRUE:
+		if (rec_kind(rec, i) == VAL_RAW) {
+			if ((set = raw_bool(rec, i)) < 0)
+				return NULL;
+			break;
+		}
 		set = value_bool(s, n);
 		if (set < 0) {
 			stream_count_reason(st, "bool_invalid", 1);
 			return NULL;
 		}
 		break;
-	default: set = 1; break;
+	default:
+		if (rec_kind(rec, i) != VAL_STR)
+			return NULL;
+		set = 1;
+		break;
 	}
 	if (!set)
 		return "unknown";
@@ -418,8 +462,8 @@ static void merge_sources(struct normalizer *nz, struct stream *st,
 		if (nz->conv[i] != HEADER_VALUE_AS_IS) {
 			const char *v = status_of(nz, st, rec, i), *cur = NULL;
 			size_t curn = 0;
-			if (!v)
-				continue;
+			if (!v || (!has(rec, t) && !is_empty(rec, t)))
+				continue; /* not text: left as it is */
 			if (has(rec, t) && nz->conv[t] == HEADER_VALUE_AS_IS) {
 				cur = value_email_status(
 					rec_val(rec, (size_t)t),
@@ -432,9 +476,10 @@ static void merge_sources(struct normalizer *nz, struct stream *st,
 			if (status_rank(v, strlen(v)) > status_rank(cur, curn))
 				rec_set_clean(rec, (size_t)t, v, strlen(v),
 					      VAL_STR);
-		} else if (!has(rec, t) && has(rec, (int)i)) {
+		} else if (is_empty(rec, t) && !is_empty(rec, (int)i)) {
+			/* with its kind: a non-string value stays one */
 			rec_set(rec, (size_t)t, rec_val(rec, i),
-				rec_len(rec, i), VAL_STR);
+				rec_len(rec, i), rec_kind(rec, i));
 		}
 	}
 }
@@ -529,7 +574,7 @@ void normalizer_apply(struct normalizer *nz, struct stream *st,
 				set_text(rec, x[R_EMAIL_DOMAIN], d, dn, safe);
 			int out = x[R_DOMAIN_OUT];
 			if (out < 0 && x[R_DOMAIN] >= 0 &&
-			    !has(rec, x[R_DOMAIN]))
+			    is_empty(rec, x[R_DOMAIN]))
 				out = x[R_DOMAIN]; /* an empty domain: from the email */
 			if (out >= 0) {
 				/* a registrable domain is made of host

@@ -27,6 +27,10 @@
  *                     it E.164; a national number is read in the
  *                     record's country, else in --default-country
  *
+ * An NDJSON object or array is a value (not missing) but never read as
+ * text: it is no valid address, status, boolean, country, date or phone
+ * (is_nested), so its JSON text cannot pass for one.
+ *
  * Domain lists.  The free-mail and disposable domains of npm freemail
  * (data/freemail/, embedded through data/freemail.embed) are loaded on
  * first use into one hash set: XXH3-64, open addressing with linear
@@ -1045,6 +1049,21 @@ static inline int value_of(const struct record *rec, int i, const char **s,
 	return 1;
 }
 
+/* 1 when field i holds an NDJSON object or array: a value (present for
+ * --require), but never text a rule reads (SPEC §3: nested values pass
+ * through verbatim), so it reads as no valid address, status, boolean,
+ * country, date or phone. */
+static inline int is_nested(const struct record *rec, int i)
+{
+	const struct field *f;
+
+	if (i < 0 || (size_t)i >= rec->nf)
+		return 0;
+	f = &rec->f[i];
+	return f->kind == VAL_RAW && f->len > 0 &&
+	       (rec->data.p[f->off] == '{' || rec->data.p[f->off] == '[');
+}
+
 /* 1 for a value that stands for "nothing here": n/a, none, null, -, ...
  * (any case).  Such an email or required field counts as missing. */
 static int is_placeholder(const char *s, size_t n)
@@ -1218,6 +1237,8 @@ void validator_check(struct validator *v, const struct record *rec,
 	 * check can be one: the common address skips is_placeholder. */
 	if (!value_of(rec, v->idx[VALIDATE_F_EMAIL], &s, &n))
 		f |= BIT(VALIDATE_EMAIL_MISSING);
+	else if (is_nested(rec, v->idx[VALIDATE_F_EMAIL]))
+		f |= BIT(VALIDATE_EMAIL_SYNTAX);
 	else if ((plain = email_syntax_plain(s, n, &at)) == 0 &&
 		 email_syntax_local(s, n, &at) != EMAIL_SYNTAX_OK)
 		f |= is_placeholder(s, n) ? BIT(VALIDATE_EMAIL_MISSING)
@@ -1226,23 +1247,27 @@ void validator_check(struct validator *v, const struct record *rec,
 		f |= BIT(VALIDATE_EMAIL_SYNTAX);
 	else
 		email = s;
-	if (value_of(rec, v->idx[VALIDATE_F_EMAIL_STATUS], &s, &n)) {
+	if (value_of(rec, v->idx[VALIDATE_F_EMAIL_STATUS], &s, &n) &&
+	    !is_nested(rec, v->idx[VALIDATE_F_EMAIL_STATUS])) {
 		int st = status_of(s, n);
 		if (st >= 0)
 			f |= BIT(st);
 	}
 	if (value_of(rec, v->idx[VALIDATE_F_OPT_OUT], &s, &n) &&
-	    bool_of(s, n) != 0) {
+	    (is_nested(rec, v->idx[VALIDATE_F_OPT_OUT]) ||
+	     bool_of(s, n) != 0)) {
 		opted = 1;
 		f |= BIT(VALIDATE_OPTED_OUT);
 	}
 	if (value_of(rec, v->idx[VALIDATE_F_COUNTRY], &s, &n)) {
-		known = country_of(v, s, n, cc);
+		known = !is_nested(rec, v->idx[VALIDATE_F_COUNTRY]) &&
+			country_of(v, s, n, cc);
 		if (!known)
 			f |= BIT(VALIDATE_COUNTRY_UNKNOWN);
 	}
 	if (v->consent_all || (known && validator_consent_required(v, cc))) {
 		if (!value_of(rec, v->idx[VALIDATE_F_CONSENT], &s, &n) ||
+		    is_nested(rec, v->idx[VALIDATE_F_CONSENT]) ||
 		    bool_of(s, n) != 1)
 			f |= BIT(VALIDATE_NO_CONSENT);
 	}
@@ -1253,16 +1278,18 @@ void validator_check(struct validator *v, const struct record *rec,
 	}
 	for (int r = VALIDATE_F_CREATED_AT; r <= VALIDATE_F_LAST_ACTIVITY_AT;
 	     r++)
-		if (value_of(rec, v->idx[r], &s, &n) && !date_ok(v, s, n)) {
+		if (value_of(rec, v->idx[r], &s, &n) &&
+		    (is_nested(rec, v->idx[r]) || !date_ok(v, s, n))) {
 			f |= BIT(VALIDATE_DATE_INVALID);
 			break;
 		}
 	if (value_of(rec, v->idx[VALIDATE_F_PHONE], &s, &n) &&
-	    phone_e164(s, n,
-		       known            ? cc
-		       : v->phone_cc[0] ? v->phone_cc
-					: NULL,
-		       &v->a) < 0)
+	    (is_nested(rec, v->idx[VALIDATE_F_PHONE]) ||
+	     phone_e164(s, n,
+			known            ? cc
+			: v->phone_cc[0] ? v->phone_cc
+					 : NULL,
+			&v->a) < 0))
 		f |= BIT(VALIDATE_PHONE_INVALID);
 	if (email) {
 		int cls = domain_info(v, &dk);

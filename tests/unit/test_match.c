@@ -791,6 +791,33 @@ Test(match, ndjson_and_gzip_accounts)
 	unlink(path);
 }
 
+/* NDJSON objects and arrays are never read as an id, a name, a key, a
+ * country or a domain, but for an array of domains. */
+Test(match, nested_values_are_not_keys)
+{
+	const char *nd =
+		"{\"account_id\":\"N1\",\"company\":{\"n\":\"Nested Co\"},\"domain\":{\"w\":\"nested.com\"}}\n"
+		"{\"account_id\":\"N2\",\"company\":\"Listed Co\",\"domain\":[\"listed.com\",\"listed.de\"],\"country\":[\"DE\"]}\n";
+	struct cov_err e;
+	int rc;
+	struct matcher *m = load(nd, NULL, &rc, &e);
+	struct match_result r;
+
+	cr_assert_eq(rc, 0, "%s", e.msg);
+	r = run(m, NULL, "x@nested.com", "Nested Co", NULL);
+	EXPECT(m, r, "", MATCH_NONE);
+	r = run(m, NULL, "x@listed.de", NULL, NULL);
+	EXPECT(m, r, "N2", MATCH_DOMAIN);
+	matcher_free(m);
+
+	m = load("{\"account_id\":[\"N3\"],\"company\":\"Arrayed\"}\n", NULL,
+		 &rc, &e);
+	cr_expect_eq(rc, -1);
+	cr_expect_eq(e.code, COV_EXIT_DATA);
+	cr_expect(strstr(e.msg, "object or array") != NULL, "%s", e.msg);
+	matcher_free(m);
+}
+
 Test(match, malformed_accounts_files)
 {
 	struct cov_err e;

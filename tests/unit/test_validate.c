@@ -274,6 +274,50 @@ Test(validate, opted_out)
 	fx_free(&fx);
 }
 
+/* An NDJSON object or array is a value, never text: its JSON text cannot
+ * pass for an address, a status, a boolean, a country, a date or a
+ * phone. */
+Test(validate, nested_values_are_not_text)
+{
+	struct fixture fx;
+	struct cov_err e = {0};
+
+	fx_init(&fx, FMT_NDJSON);
+	good(&fx);
+	set_raw(&fx, "email", "[\"jane.doe@acme-industrie.de\"]");
+	cr_expect_eq(check(&fx).found, B(VALIDATE_EMAIL_SYNTAX));
+	good(&fx);
+	set_raw(&fx, "email_status", "[\"bounced\"]");
+	cr_expect_eq(check(&fx).found, 0);
+	good(&fx);
+	set_raw(&fx, "opt_out", "[false]");
+	cr_expect_eq(check(&fx).found, B(VALIDATE_OPTED_OUT));
+	good(&fx);
+	set_raw(&fx, "consent", "[true]");
+	cr_expect_eq(check(&fx).found, B(VALIDATE_NO_CONSENT));
+	good(&fx);
+	set_raw(&fx, "country", "[\"DE\"]");
+	cr_expect_eq(check(&fx).found, B(VALIDATE_COUNTRY_UNKNOWN));
+	good(&fx);
+	set_raw(&fx, "created_at", "[\"2024-03-05\"]");
+	cr_expect_eq(check(&fx).found, B(VALIDATE_DATE_INVALID));
+	good(&fx);
+	set_raw(&fx, "phone", "{\"work\":\"+4930123456\"}");
+	cr_expect_eq(check(&fx).found, B(VALIDATE_PHONE_INVALID));
+	/* numbers and booleans are read as before; nested is present */
+	good(&fx);
+	set_raw(&fx, "consent", "1");
+	cr_expect_eq(check(&fx).found, 0);
+	fx_free(&fx);
+
+	fx_init(&fx, FMT_NDJSON);
+	cr_assert_eq(validator_require(fx.v, "company", &e), 0);
+	good(&fx);
+	set_raw(&fx, "company", "{\"name\":\"Acme\"}");
+	cr_expect_eq(check(&fx).found, 0);
+	fx_free(&fx);
+}
+
 Test(validate, consent_rule)
 {
 	struct fixture fx;

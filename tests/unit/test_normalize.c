@@ -1,0 +1,293 @@
+/*
+ * Tests for normalize: NDJSON values that are not strings (numbers, true,
+ * false, null, objects, arrays) in every field a rule touches are left byte
+ * for byte as they came, give no derived field and count under no reason,
+ * as an empty value; the booleans of opt_out and consent are still read;
+ * null is an empty value that a domain from the e-mail or a stand-in
+ * column fills; the same fields as text are still normalised.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "normalize.h"
+#include "stream.h"
+
+/* Every field with a rule of its own, and one without. */
+/* clang-format off */
+static const char *const fields[] = {
+	"first_name", "email", "domain", "company", "title", "country",
+	"phone", "opt_out", "consent", "email_status", "created_at",
+	"updated_at", "last_activity_at", "segment", "tier",
+};
+/* clang-format on */
+#define NFIELDS (sizeof fields / sizeof fields[0])
+
+/* The fields normalizer_bind adds for them. */
+/* clang-format off */
+static const char *const derived[] = {
+	"email_domain", "company_key", "persona", "seniority", "department",
+	"region",
+};
+/* clang-format on */
+#define NDERIVED (sizeof derived / sizeof derived[0])
+
+struct fixture {
+	struct stream st;
+	struct writer w;
+	struct normalizer *nz;
+	struct record rec;
+};
+
+static void fx_init(struct fixture *fx, const char *const *names, size_t n)
+{
+	struct normalize_opts o = {0};
+	struct cov_err e = {0};
+
+	memset(fx, 0, sizeof *fx);
+	for (size_t i = 0; i < n; i++)
+		schema_add(&fx->st.schema, names[i], strlen(names[i]));
+	fx->w.fmt = FMT_NDJSON;
+	fx->st.out = &fx->w;
+	o.default_country = "US";
+	fx->nz = normalizer_new(&o, &e);
+	cr_assert(fx->nz != NULL, "%s", e.msg);
+	normalizer_bind(fx->nz, &fx->st);
+	fx->rec = (struct record)RECORD_INIT;
+	rec_clear(&fx->rec, fx->st.schema.n);
+}
+
+static void fx_free(struct fixture *fx)
+{
+	normalizer_free(fx->nz);
+	rec_release(&fx->rec);
+	schema_release(&fx->st.schema);
+	free(fx->st.added);
+	free(fx->st.order);
+}
+
+static int idx(struct fixture *fx, const char *name)
+{
+	int i = schema_find(&fx->st.schema, name, strlen(name));
+	cr_assert_geq(i, 0, "%s", name);
+	return i;
+}
+
+static void set(struct fixture *fx, const char *name, const char *v, int kind)
+{
+	rec_set(&fx->rec, (size_t)idx(fx, name), v, strlen(v), kind);
+}
+
+/* Field name must be of kind and hold v exactly. */
+static void expect(struct fixture *fx, const char *name, const char *v,
+		   int kind)
+{
+	size_t i = (size_t)idx(fx, name);
+
+	cr_expect_eq(rec_kind(&fx->rec, i), kind, "%s: kind %d, want %d", name,
+		     rec_kind(&fx->rec, i), kind);
+	cr_expect(rec_len(&fx->rec, i) == strlen(v) &&
+			  memcmp(rec_val(&fx->rec, i), v, strlen(v)) == 0,
+		  "%s: '%.*s', want '%s'", name, (int)rec_len(&fx->rec, i),
+		  rec_val(&fx->rec, i), v);
+}
+
+static uint64_t reasons(const struct stream *st)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < st->nreasons; i++)
+		n += st->reason[i].n;
+	return n;
+}
+
+Test(normalize, non_string_values_are_left_as_they_are)
+{
+	/* clang-format off */
+	static const char *const values[] = {
+		"{\"addr\":\"Ann@X.com\"}", "[\"US\"]", "[]", "{}",
+		"[\"  a  \",{\"b\":[1,2]}]", "4155550100", "1700000000", "2.5",
+		"-0", "1e3", "null",
+	};
+	/* clang-format on */
+
+	for (size_t k = 0; k < sizeof values / sizeof values[0]; k++) {
+		struct fixture fx;
+		fx_init(&fx, fields, NFIELDS);
+		for (size_t i = 0; i < NFIELDS; i++)
+			set(&fx, fields[i], values[k], VAL_RAW);
+		normalizer_apply(fx.nz, &fx.st, &fx.rec);
+		for (size_t i = 0; i < NFIELDS; i++)
+			expect(&fx, fields[i], values[k], VAL_RAW);
+		for (size_t i = 0; i < NDERIVED; i++)
+			cr_expect_eq(
+				rec_kind(&fx.rec, (size_t)idx(&fx, derived[i])),
+				VAL_ABSENT, "%s from %s", derived[i],
+				values[k]);
+		cr_expect_eq(reasons(&fx.st), 0, "reasons counted for %s",
+			     values[k]);
+		fx_free(&fx);
+	}
+}
+
+Test(normalize, ndjson_booleans_are_still_read)
+{
+	/* clang-format off */
+	static const struct {
+		const char *in, *out;
+	} b[] = {
+		{"true", "true"}, {"1", "true"}, {"false", "false"},
+		{"0", "false"},
+	};
+	/* clang-format on */
+
+	for (size_t k = 0; k < sizeof b / sizeof b[0]; k++) {
+		struct fixture fx;
+		fx_init(&fx, fields, NFIELDS);
+		for (size_t i = 0; i < NFIELDS; i++)
+			set(&fx, fields[i], b[k].in, VAL_RAW);
+		normalizer_apply(fx.nz, &fx.st, &fx.rec);
+		for (size_t i = 0; i < NFIELDS; i++) {
+			int is_bool = !strcmp(fields[i], "opt_out") ||
+				      !strcmp(fields[i], "consent");
+			expect(&fx, fields[i], is_bool ? b[k].out : b[k].in,
+			       VAL_RAW);
+		}
+		cr_expect_eq(reasons(&fx.st), 0);
+		fx_free(&fx);
+	}
+}
+
+Test(normalize, text_values_are_still_normalised)
+{
+	struct fixture fx;
+
+	fx_init(&fx, fields, NFIELDS);
+	set(&fx, "email", " Ann@X.com ", VAL_STR);
+	set(&fx, "country", "United States", VAL_STR);
+	set(&fx, "phone", "(415) 555-0100", VAL_STR);
+	set(&fx, "company", "The Acme Company, Inc.", VAL_STR);
+	set(&fx, "title", "CFO", VAL_STR);
+	set(&fx, "tier", "Tier 1", VAL_STR);
+	set(&fx, "opt_out", "yes", VAL_STR);
+	normalizer_apply(fx.nz, &fx.st, &fx.rec);
+	expect(&fx, "email", "ann@x.com", VAL_STR);
+	expect(&fx, "email_domain", "x.com", VAL_STR);
+	expect(&fx, "country", "US", VAL_STR);
+	expect(&fx, "region", "NA", VAL_STR);
+	expect(&fx, "phone", "+14155550100", VAL_STR);
+	expect(&fx, "company_key", "acme", VAL_STR);
+	expect(&fx, "persona", "finance", VAL_STR);
+	expect(&fx, "tier", "1", VAL_STR);
+	expect(&fx, "opt_out", "true", VAL_RAW);
+	fx_free(&fx);
+}
+
+Test(normalize, derived_input_field_kept_when_source_is_nested)
+{
+	static const char *const names[] = {"country", "region", "email",
+					    "email_domain"};
+	struct fixture fx;
+
+	fx_init(&fx, names, 4);
+	set(&fx, "country", "[\"US\"]", VAL_RAW);
+	set(&fx, "region", "EMEA", VAL_STR);
+	set(&fx, "email", "{\"a\":\"b@c.com\"}", VAL_RAW);
+	set(&fx, "email_domain", "old.example", VAL_STR);
+	normalizer_apply(fx.nz, &fx.st, &fx.rec);
+	expect(&fx, "country", "[\"US\"]", VAL_RAW);
+	expect(&fx, "region", "EMEA", VAL_STR);
+	expect(&fx, "email", "{\"a\":\"b@c.com\"}", VAL_RAW);
+	expect(&fx, "email_domain", "old.example", VAL_STR);
+	fx_free(&fx);
+}
+
+Test(normalize, domain_from_email_fills_null_not_nested)
+{
+	static const char *const names[] = {"email", "domain"};
+	struct fixture fx;
+
+	fx_init(&fx, names, 2);
+	set(&fx, "email", "ann@www.acme.co.uk", VAL_STR);
+	set(&fx, "domain", "null", VAL_RAW);
+	normalizer_apply(fx.nz, &fx.st, &fx.rec);
+	expect(&fx, "domain", "acme.co.uk", VAL_STR);
+
+	rec_clear(&fx.rec, fx.st.schema.n);
+	set(&fx, "email", "ann@www.acme.co.uk", VAL_STR);
+	set(&fx, "domain", "{\"web\":\"x.com\"}", VAL_RAW);
+	normalizer_apply(fx.nz, &fx.st, &fx.rec);
+	expect(&fx, "domain", "{\"web\":\"x.com\"}", VAL_RAW);
+	expect(&fx, "email_domain", "www.acme.co.uk", VAL_STR);
+
+	rec_clear(&fx.rec, fx.st.schema.n);
+	set(&fx, "email", "ann@www.acme.co.uk", VAL_STR);
+	set(&fx, "domain", "7", VAL_RAW);
+	normalizer_apply(fx.nz, &fx.st, &fx.rec);
+	expect(&fx, "domain", "7", VAL_RAW);
+	fx_free(&fx);
+}
+
+Test(normalize, stand_in_columns_keep_kinds)
+{
+	static const char *const names[] = {"Mailing Country",
+					    "Billing Country"};
+	struct fixture fx;
+
+	fx_init(&fx, names, 2);
+	/* a nested value is a value: not replaced by the stand-in */
+	set(&fx, "country", "{\"code\":\"DE\"}", VAL_RAW);
+	set(&fx, "Billing Country", "France", VAL_STR);
+	normalizer_apply(fx.nz, &fx.st, &fx.rec);
+	expect(&fx, "country", "{\"code\":\"DE\"}", VAL_RAW);
+	cr_expect_eq(rec_kind(&fx.rec, (size_t)idx(&fx, "region")), VAL_ABSENT);
+
+	/* null is empty: filled */
+	rec_clear(&fx.rec, fx.st.schema.n);
+	set(&fx, "country", "null", VAL_RAW);
+	set(&fx, "Billing Country", "France", VAL_STR);
+	normalizer_apply(fx.nz, &fx.st, &fx.rec);
+	expect(&fx, "country", "FR", VAL_STR);
+	expect(&fx, "region", "EMEA", VAL_STR);
+
+	/* a nested stand-in fills as it is, and is read by no rule */
+	rec_clear(&fx.rec, fx.st.schema.n);
+	set(&fx, "Billing Country", "[\"FR\"]", VAL_RAW);
+	normalizer_apply(fx.nz, &fx.st, &fx.rec);
+	expect(&fx, "country", "[\"FR\"]", VAL_RAW);
+	expect(&fx, "Billing Country", "[\"FR\"]", VAL_RAW);
+	cr_expect_eq(rec_kind(&fx.rec, (size_t)idx(&fx, "region")), VAL_ABSENT);
+	cr_expect_eq(reasons(&fx.st), 0);
+	fx_free(&fx);
+}
+
+Test(normalize, email_status_indicators)
+{
+	static const char *const names[] = {"email_status", "Email Bounced",
+					    "Email Invalid Cause"};
+	struct fixture fx;
+
+	fx_init(&fx, names, 3);
+	/* a typed boolean is read; a nested status stays */
+	set(&fx, "email_status", "[\"valid\"]", VAL_RAW);
+	set(&fx, "Email Bounced", "true", VAL_RAW);
+	normalizer_apply(fx.nz, &fx.st, &fx.rec);
+	expect(&fx, "email_status", "[\"valid\"]", VAL_RAW);
+
+	rec_clear(&fx.rec, fx.st.schema.n);
+	set(&fx, "Email Bounced", "true", VAL_RAW);
+	normalizer_apply(fx.nz, &fx.st, &fx.rec);
+	expect(&fx, "email_status", "bounced", VAL_STR);
+
+	rec_clear(&fx.rec, fx.st.schema.n);
+	set(&fx, "Email Invalid Cause", "{\"why\":\"x\"}", VAL_RAW);
+	set(&fx, "Email Bounced", "[true]", VAL_RAW);
+	normalizer_apply(fx.nz, &fx.st, &fx.rec);
+	cr_expect_eq(rec_kind(&fx.rec, (size_t)idx(&fx, "email_status")),
+		     VAL_ABSENT);
+	expect(&fx, "Email Invalid Cause", "{\"why\":\"x\"}", VAL_RAW);
+	expect(&fx, "Email Bounced", "[true]", VAL_RAW);
+	cr_expect_eq(reasons(&fx.st), 0);
+	fx_free(&fx);
+}
