@@ -1548,10 +1548,7 @@ static void rec_value_any(const struct record *rec, int i, const char **s,
 /* 1 when field i of rec holds an NDJSON object or array. */
 static int is_nested(const struct record *rec, int i)
 {
-	return i >= 0 && (size_t)i < rec->nf && rec->f[i].kind == VAL_RAW &&
-	       rec->f[i].len > 0 &&
-	       (rec->data.p[rec->f[i].off] == '{' ||
-		rec->data.p[rec->f[i].off] == '[');
+	return i >= 0 && rec_nested(rec, (size_t)i);
 }
 
 /* Field i of rec as a key to match on: rec_value_any, with an NDJSON
@@ -2666,9 +2663,11 @@ void matcher_bind(struct matcher *m, struct stream *st)
 	for (int i = 0; i < MATCH_NROLES; i++)
 		m->idx[i] = schema_find(s, m->field[i], strlen(m->field[i]));
 	if (!m->bind_done) {
-		/* account_id is rewritten: keep the value it came with */
+		/* account_id is rewritten: keep the value it came with.  An
+		 * NDJSON input shows its fields only in its records, none yet
+		 * here, and may have an account_id in any of them */
 		int f = schema_find(s, "account_id", 10);
-		m->input_id_on = f >= 0 && m->idx[MATCH_F_ACCOUNT_ID] == f;
+		m->input_id_on = f >= 0 || st->in_fmt == FMT_NDJSON;
 	}
 	m->f_account_id = stream_add_field(st, "account_id");
 	m->f_method = stream_add_field(st, "match_method");
@@ -2911,8 +2910,12 @@ enum match_method matcher_apply(struct matcher *m, struct stream *st,
 		if (a)
 			a->rec = NULL;
 	}
+	/* account_id's value as it came: the account_id role's, or, when
+	 * --field gave that role to another field, its own */
 	in_id = q.account_id;
 	in_idn = q.account_id_n;
+	if (m->idx[MATCH_F_ACCOUNT_ID] != m->f_account_id)
+		rec_value(rec, m->f_account_id, &in_id, &in_idn);
 	if (in_idn)
 		in_off = (size_t)(in_id - rec->data.p);
 	m->count[r.method]++;

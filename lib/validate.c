@@ -1055,13 +1055,7 @@ static inline int value_of(const struct record *rec, int i, const char **s,
  * country, date or phone. */
 static inline int is_nested(const struct record *rec, int i)
 {
-	const struct field *f;
-
-	if (i < 0 || (size_t)i >= rec->nf)
-		return 0;
-	f = &rec->f[i];
-	return f->kind == VAL_RAW && f->len > 0 &&
-	       (rec->data.p[f->off] == '{' || rec->data.p[f->off] == '[');
+	return i >= 0 && rec_nested(rec, (size_t)i);
 }
 
 /* 1 for a value that stands for "nothing here": n/a, none, null, -, ...
