@@ -3,7 +3,9 @@
  *
  * Input gzip detection reads the first bytes into zbuf before deciding, so it
  * works on pipes: a plain stream then serves those bytes first.  The window
- * doubles when a record does not fit, up to IN_MAX_RECORD plus one block.
+ * doubles when a record does not fit, up to in_max_record plus one block,
+ * and reads stop there: a record longer than that is refused however the
+ * input came (a file read in large blocks, a pipe in small ones).
  * Open outputs are kept on a short list so a fatal exit can remove their
  * temporaries (out_abort_all).
  */
@@ -24,6 +26,7 @@
 #define OUT_REFS 512 /* pieces of out_write_ref before a writev */
 
 size_t in_chunk_limit;
+size_t in_max_record = IN_MAX_RECORD;
 
 static ssize_t read_full(int fd, void *p, size_t n)
 {
@@ -190,18 +193,24 @@ long in_fill(struct in_file *f, size_t keep, struct cov_err *e)
 		memmove(f->buf, f->buf + keep, f->end - keep);
 		f->end -= keep;
 	}
+	/* buf[0..end) is what the caller keeps of the record it reads:
+	 * refused past the limit whatever the sizes of the reads were */
+	if (f->end > in_max_record) {
+		err_set(e, COV_EXIT_DATA, f->name, 0, "record_too_long",
+			"record longer than %zu MiB", in_max_record >> 20);
+		return -1;
+	}
 	if (f->cap - f->end < IN_BLOCK / 2) {
-		if (f->end > IN_MAX_RECORD) {
-			err_set(e, COV_EXIT_DATA, f->name, 0, "record_too_long",
-				"record longer than %u MiB (unterminated quote?)",
-				IN_MAX_RECORD >> 20);
-			return -1;
-		}
-		f->cap *= 2;
+		size_t most = in_max_record + IN_BLOCK;
+
+		f->cap = f->cap < most / 2 ? f->cap * 2 : most;
 		f->buf = xrealloc(f->buf, f->cap);
 	}
 	{
+		/* no further than a block past the limit (end <= limit) */
 		size_t room = f->cap - f->end;
+		if (room > in_max_record + IN_BLOCK - f->end)
+			room = in_max_record + IN_BLOCK - f->end;
 		if (in_chunk_limit && room > in_chunk_limit)
 			room = in_chunk_limit;
 		n = in_read(f, f->buf + f->end, room, e);

@@ -7,7 +7,7 @@
  * the rest moved to the front.  gzip is recognised by its magic bytes
  * (1f 8b), never by name, and inflated transparently, concatenated members
  * included.  The window grows only while one record is larger than it, and
- * never past IN_MAX_RECORD.
+ * never past in_max_record (IN_MAX_RECORD).
  *
  * Output (struct out_file) is a 1 MiB buffer in front of a descriptor.  A
  * named output is written to a temporary file in the same folder and renamed
@@ -48,12 +48,18 @@ struct in_file {
  * to sweep every chunk size across the parsers' state changes. */
 extern size_t in_chunk_limit;
 
+/* The most bytes the window keeps for one record: IN_MAX_RECORD, which
+ * tests lower (in whole MiB) to cross it with small files. */
+extern size_t in_max_record;
+
 /* Open path ("-" or NULL for stdin).  NULL and e filled (exit 3) on failure. */
 struct in_file *in_open(const char *path, struct cov_err *e);
 
-/* Discard buf[0..keep), move the rest to the front and read more.
- * Returns the number of new bytes (0 at end of input), or -1 with e filled
- * (I/O error, corrupt gzip, or a record over IN_MAX_RECORD). */
+/* Discard buf[0..keep), move the rest to the front and read more; what is
+ * kept is the record the caller is reading.  Returns the number of new
+ * bytes (0 at end of input), or -1 with e filled (I/O error, corrupt gzip,
+ * or more than in_max_record bytes kept: reason "record_too_long", with
+ * no line, which only the caller knows). */
 long in_fill(struct in_file *f, size_t keep, struct cov_err *e);
 
 void in_close(struct in_file *f);

@@ -34,6 +34,23 @@ int format_parse(const char *s)
 	return -1;
 }
 
+/* in_fill would not keep more than in_max_record bytes: say so at the first
+ * line of what it kept.  When open is set, that is a CSV record that runs
+ * over several lines (a quoted field left open, maybe by mistake); else it
+ * is one line, which has no line end within the limit, so no quote can be
+ * the cause, in any format. */
+static void say_too_long(struct reader *r, struct cov_err *e, long line,
+			 int open)
+{
+	if (open)
+		err_set(e, COV_EXIT_DATA, r->in->name, line, "record_too_long",
+			"record longer than %zu MiB (unterminated quote?)",
+			in_max_record >> 20);
+	else
+		err_set(e, COV_EXIT_DATA, r->in->name, line, "record_too_long",
+			"line longer than %zu MiB", in_max_record >> 20);
+}
+
 int reader_line(struct reader *r, const char **p, size_t *n, struct cov_err *e)
 {
 	struct in_file *in = r->in;
@@ -56,7 +73,17 @@ int reader_line(struct reader *r, const char **p, size_t *n, struct cov_err *e)
 		{
 			size_t keep = r->in_record ? r->rec_start : r->pos;
 			if (in_fill(in, keep, e) < 0) {
-				if (e->code == COV_EXIT_DATA && e->line == 0)
+				/* the window holds the record from its first
+				 * line (in_record: a CSV record of several
+				 * lines), else the line being read, which
+				 * r->line does not count yet */
+				if (strcmp(e->reason, "record_too_long") == 0)
+					say_too_long(r, e,
+						     r->in_record ? r->rec_line
+								  : r->line + 1,
+						     r->in_record);
+				else if (e->code == COV_EXIT_DATA &&
+					 e->line == 0)
 					e->line = r->rec_line ? r->rec_line
 							      : r->line;
 				return -1;
@@ -90,10 +117,25 @@ void reader_raw(const struct reader *r, const char **p, size_t *n, long *line)
 	*line = r->raw_line;
 }
 
+/* The line ends in s[0..n). */
+static long count_lines(const char *s, size_t n)
+{
+	long k = 0;
+	const char *nl;
+
+	while ((nl = memchr(s, '\n', n)) != NULL) {
+		k++;
+		n -= (size_t)(nl + 1 - s);
+		s = nl + 1;
+	}
+	return k;
+}
+
 /* Peek at the first non-blank byte (after a BOM) to pick a format. */
 static enum rec_format detect(struct reader *r, struct cov_err *e)
 {
 	struct in_file *in = r->in;
+	long line;
 
 	for (;;) {
 		size_t i = r->pos;
@@ -117,8 +159,13 @@ static enum rec_format detect(struct reader *r, struct cov_err *e)
 		} else if (in->eof) {
 			return FMT_CSV;
 		}
-		if (in_fill(in, r->pos, e) < 0)
+		/* the line not yet seen whole: after the blank ones */
+		line = 1 + count_lines(in->buf + r->pos, i - r->pos);
+		if (in_fill(in, r->pos, e) < 0) {
+			if (strcmp(e->reason, "record_too_long") == 0)
+				say_too_long(r, e, line, 0);
 			return -1;
+		}
 		r->pos = 0;
 	}
 }

@@ -87,7 +87,8 @@ long reader_parse(struct reader *r, const char *p, size_t n, struct record *rec,
 
 /* Shared by the format parsers: the next line (with its '\n', if any) as a
  * pointer into the window, valid until the next call.  1, 0 at end, -1 on
- * error. */
+ * error (a line, or a CSV record of several lines, over in_max_record:
+ * "record_too_long" at its first line). */
 int reader_line(struct reader *r, const char **p, size_t *n, struct cov_err *e);
 
 /* Mark the current record malformed: keep its raw bytes, fill e. */

@@ -1,10 +1,11 @@
 /*
  * Tests for io: gzip input recognised by its magic bytes (one member,
  * concatenated members, truncated and corrupt streams), plain input from a
- * descriptor standing in for stdin, and the output side: .gz names written
- * compressed, atomic replacement (nothing visible before out_close, nothing
- * left by out_abort), and write errors on /dev/full reported by out_flush
- * and out_close, or fatal (exit 3) inside out_reserve.
+ * descriptor standing in for stdin, the record limit whatever the read
+ * sizes, and the output side: .gz names written compressed, atomic
+ * replacement (nothing visible before out_close, nothing left by
+ * out_abort), and write errors on /dev/full reported by out_flush and
+ * out_close, or fatal (exit 3) inside out_reserve.
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -192,6 +193,68 @@ Test(io_in, gzip_concatenated_members)
 	buf_release(&a);
 	buf_release(&b);
 	buf_release(&got);
+}
+
+/* Keep every byte of path, as a reader does for one record with no line
+ * end, reading chunk bytes at a time at most (0: as many as fit): 0 with
+ * *kept the bytes kept at the end, or -1 with e filled. */
+static int keep_all(const char *path, size_t chunk, size_t *kept, size_t *cap,
+		    struct cov_err *e)
+{
+	struct in_file *f;
+	long k;
+
+	in_chunk_limit = chunk;
+	f = in_open(path, e);
+	cr_assert_not_null(f);
+	while ((k = in_fill(f, 0, e)) > 0)
+		;
+	*kept = f->end;
+	*cap = f->cap;
+	in_close(f);
+	in_chunk_limit = 0;
+	return k < 0 ? -1 : 0;
+}
+
+Test(io_in, max_record_whatever_the_read_sizes)
+{
+	/* a record of in_max_record bytes is kept whole and one more than a
+	 * block over it is refused, whether the reads are large (a file) or
+	 * small (a pipe): small reads must not let the window double past
+	 * the limit unchecked; the window stays within the limit + a block */
+	static const size_t chunks[] = {0, 65536, 4093};
+	struct buf b = BUF_INIT;
+	struct cov_err e;
+	size_t kept, cap;
+
+	make_dir();
+	in_max_record = 4u << 20;
+	for (size_t i = 0; i < (4u << 20) + IN_BLOCK + 1; i++)
+		buf_addc(&b, 'x');
+	write_file(in_dir("max"), b.p, in_max_record);
+	write_file(in_dir("over"), b.p, b.len);
+	for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+		memset(&e, 0, sizeof e);
+		cr_assert_eq(
+			keep_all(in_dir("max"), chunks[c], &kept, &cap, &e), 0,
+			"chunk %zu: %s", chunks[c], e.msg);
+		cr_assert_eq(kept, in_max_record);
+		memset(&e, 0, sizeof e);
+		cr_assert_eq(
+			keep_all(in_dir("over"), chunks[c], &kept, &cap, &e),
+			-1, "chunk %zu: over the limit accepted", chunks[c]);
+		cr_assert_eq(e.code, COV_EXIT_DATA);
+		cr_assert_str_eq(e.reason, "record_too_long");
+		cr_assert_str_eq(e.msg, "record longer than 4 MiB");
+		cr_assert_eq(e.line, 0, "the caller knows the line");
+		cr_assert(cap <= in_max_record + IN_BLOCK,
+			  "chunk %zu: window grew to %zu", chunks[c], cap);
+	}
+	in_max_record = IN_MAX_RECORD;
+	unlink(in_dir("max"));
+	unlink(in_dir("over"));
+	check_and_remove_dir(NULL);
+	buf_release(&b);
 }
 
 Test(io_in, gzip_truncated_is_a_data_error)

@@ -341,6 +341,26 @@ Test(ndjson_read, long_values_across_blocks)
 
 /* ---- ndjson.h helpers ---------------------------------------------------- */
 
+Test(ndjson_read, too_long_said_at_its_line)
+{
+	/* the long line's own line, first or after blank ones, plain or
+	 * gzip; no quote hint (a JSON string cannot span lines) */
+	static const char *msg = "line longer than 1 MiB";
+	struct buf b = BUF_INIT;
+
+	buf_reset(&b);
+	add_long_line(&b, "{\"a\":\"", "\"}\n{\"a\":1}\n");
+	expect_too_long("first", FMT_AUTO, &b, 0, 1, msg);
+	expect_too_long("first, gzip", FMT_NDJSON, &b, 1, 1, msg);
+
+	buf_reset(&b);
+	buf_adds(&b, "{\"a\":1}\n\n \t\r\n{\"a\":2}\r\n\n");
+	add_long_line(&b, "{\"a\":\"", "\"}\n");
+	expect_too_long("after blank lines", FMT_AUTO, &b, 0, 6, msg);
+	expect_too_long("after blank lines, gzip", FMT_NDJSON, &b, 1, 6, msg);
+	buf_release(&b);
+}
+
 Test(json_helpers, valid_value)
 {
 	static const char *yes[] = {"1",

@@ -11,8 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "buf.h"
 #include "io.h"
+#include "reader.h"
+#include "record.h"
 
 /* Write s[0..n) to a new temporary file; returns its path (free with
  * tmp_remove). */
@@ -93,6 +97,81 @@ static inline void sweep_chunks(const char *name, const char *in, size_t len,
 	}
 	in_chunk_limit = 0;
 	buf_release(&t);
+	tmp_remove(path);
+}
+
+/* Append lead, then 3 MiB of x, then tail: a line over in_max_record as
+ * expect_too_long sets it (1 MiB), and over the window the reader may
+ * grow below it (the limit plus a block). */
+static inline void add_long_line(struct buf *b, const char *lead,
+				 const char *tail)
+{
+	buf_adds(b, lead);
+	for (size_t i = 0; i < (3u << 20) / 64; i++)
+		buf_adds(
+			b,
+			"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	buf_adds(b, tail);
+}
+
+/* Read in[0..len) (gzip-compressed first when gz) as fmt with in_max_record
+ * at 1 MiB, in a few chunk sizes: every record before the long one must
+ * read, then reading must stop with a final "record_too_long" error at
+ * line want_line, saying want_msg. */
+static inline void expect_too_long(const char *name, enum rec_format fmt,
+				   const struct buf *in, int gz, long want_line,
+				   const char *want_msg)
+{
+	static const size_t chunks[] = {0, 4093, 65537};
+	char *path = tmp_write("", 0);
+
+	if (gz) {
+		gzFile g = gzopen(path, "wb1");
+		cr_assert_not_null(g);
+		cr_assert_eq(gzwrite(g, in->p, (unsigned)in->len),
+			     (int)in->len);
+		cr_assert_eq(gzclose(g), Z_OK);
+	} else {
+		FILE *f = fopen(path, "wb");
+		cr_assert_not_null(f);
+		cr_assert_eq(fwrite(in->p, 1, in->len, f), in->len);
+		cr_assert_eq(fclose(f), 0);
+	}
+	in_max_record = 1u << 20;
+	for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+		struct schema s = SCHEMA_INIT;
+		struct record rec = RECORD_INIT;
+		struct cov_err e;
+		struct reader *r;
+		int k = -1;
+
+		in_chunk_limit = chunks[c];
+		memset(&e, 0, sizeof e);
+		r = reader_open(path, fmt, &s, &e);
+		for (int guard = 0; r && guard < 100000; guard++) {
+			k = reader_next(r, &rec, &e);
+			if (k <= 0)
+				break;
+		}
+		cr_expect_eq(k, -1, "case '%s', chunk %zu: no error", name,
+			     chunks[c]);
+		cr_expect(!r || !r->rejected,
+			  "case '%s', chunk %zu: a reject, not a final error",
+			  name, chunks[c]);
+		cr_expect_eq(e.code, COV_EXIT_DATA, "case '%s'", name);
+		cr_expect_str_eq(e.reason, "record_too_long", "case '%s'",
+				 name);
+		cr_expect_str_eq(e.file, path, "case '%s'", name);
+		cr_expect_eq(e.line, want_line,
+			     "case '%s', chunk %zu: line %ld, want %ld", name,
+			     chunks[c], e.line, want_line);
+		cr_expect_str_eq(e.msg, want_msg, "case '%s'", name);
+		reader_close(r);
+		rec_release(&rec);
+		schema_release(&s);
+	}
+	in_chunk_limit = 0;
+	in_max_record = IN_MAX_RECORD;
 	tmp_remove(path);
 }
 
