@@ -54,11 +54,15 @@ static void say_too_long(struct reader *r, struct cov_err *e, long line,
 int reader_line(struct reader *r, const char **p, size_t *n, struct cov_err *e)
 {
 	struct in_file *in = r->in;
+	size_t seen = 0; /* bytes after pos known to hold no line end: a
+			  * long line read in many small pieces (a pipe) is
+			  * searched once, not again after every read */
 
 	for (;;) {
 		if (r->pos < in->end) {
 			char *s = in->buf + r->pos;
-			char *nl = memchr(s, '\n', in->end - r->pos);
+			char *nl =
+				memchr(s + seen, '\n', in->end - r->pos - seen);
 			if (nl || in->eof) {
 				*p = s;
 				*n = nl ? (size_t)(nl + 1 - s)
@@ -67,6 +71,7 @@ int reader_line(struct reader *r, const char **p, size_t *n, struct cov_err *e)
 				r->line++;
 				return 1;
 			}
+			seen = in->end - r->pos;
 		} else if (in->eof) {
 			return 0;
 		}
