@@ -18,6 +18,7 @@ void cli_init(const char *name, char **argv)
 	cov_progname = name;
 	argv[0] = (char *)name;
 	signal(SIGPIPE, SIG_DFL);
+	out_catch_signals();
 }
 
 void cli_usage_error(const char *fmt, ...)

@@ -915,6 +915,7 @@ int csvscan_run(struct stream *st, const struct scan_ops *ops,
 	size_t nt = nthreads();
 	long line0 = st->r->line;
 	int rc = 0;
+	sigset_t mask;
 
 	memset(&s, 0, sizeof s);
 	memset(w, 0, sizeof w);
@@ -940,9 +941,11 @@ int csvscan_run(struct stream *st, const struct scan_ops *ops,
 	for (size_t i = 0; i < nt; i++)
 		worker_init(&w[i], &s);
 	st->raw_on = 1;
+	out_block_signals(&mask); /* the threads'; see out_catch_signals */
 	for (size_t i = 1; i < nt; i++)
 		w[i].started =
 			pthread_create(&w[i].tid, NULL, run_thread, &w[i]) == 0;
+	pthread_sigmask(SIG_SETMASK, &mask, NULL);
 	run(&w[0]);
 	for (size_t i = 1; i < nt; i++)
 		if (w[i].started)

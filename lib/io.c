@@ -14,6 +14,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -311,20 +313,68 @@ void in_close(struct in_file *f)
 
 /* ---- output ------------------------------------------------------------ */
 
-#define MAX_OPEN_OUT 16
-static struct out_file *open_outs[MAX_OPEN_OUT];
+/* The outputs written to a temporary, however many (--partition opens up
+ * to a thousand): a list the signal handler walks.  Each change is one
+ * pointer store the handler sees whole, made with the signals blocked. */
+static struct out_file *volatile open_outs;
+static const int caught[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+
+static void signals_mask(int how, sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof caught / sizeof *caught; i++)
+		sigaddset(&set, caught[i]);
+	pthread_sigmask(how, &set, old);
+}
+
+void out_block_signals(sigset_t *old) { signals_mask(SIG_BLOCK, old); }
 
 static void track(struct out_file *o, int on)
 {
-	for (int i = 0; i < MAX_OPEN_OUT; i++) {
-		if (on && open_outs[i] == NULL) {
-			open_outs[i] = o;
-			return;
-		}
-		if (!on && open_outs[i] == o) {
-			open_outs[i] = NULL;
-			return;
-		}
+	sigset_t old;
+
+	signals_mask(SIG_BLOCK, &old);
+	if (on) {
+		o->prev = NULL;
+		o->next = open_outs;
+		if (o->next)
+			o->next->prev = o;
+		open_outs = o;
+	} else {
+		if (o->prev)
+			o->prev->next = o->next;
+		else if (open_outs == o)
+			open_outs = o->next;
+		if (o->next)
+			o->next->prev = o->prev;
+		o->next = o->prev = NULL;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+static void on_signal(int sig)
+{
+	for (struct out_file *o = open_outs; o; o = o->next)
+		if (o->tmp)
+			unlink(o->tmp);
+	raise(sig); /* SA_RESETHAND: now as if never caught */
+}
+
+void out_catch_signals(void)
+{
+	for (size_t i = 0; i < sizeof caught / sizeof *caught; i++) {
+		struct sigaction sa, old;
+
+		if (sigaction(caught[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN && caught[i] != SIGPIPE)
+			continue; /* nohup, or & in a shell without job control */
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_signal;
+		sigemptyset(&sa.sa_mask);
+		sa.sa_flags = SA_RESETHAND;
+		sigaction(caught[i], &sa, NULL);
 	}
 }
 
@@ -625,7 +675,7 @@ void out_abort(struct out_file *o)
 
 void out_abort_all(void)
 {
-	for (int i = 0; i < MAX_OPEN_OUT; i++)
-		if (open_outs[i] && open_outs[i]->tmp)
-			unlink(open_outs[i]->tmp);
+	for (struct out_file *o = open_outs; o; o = o->next)
+		if (o->tmp)
+			unlink(o->tmp);
 }

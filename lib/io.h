@@ -20,6 +20,7 @@
 #define COV_IO_H
 
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -105,6 +106,7 @@ struct out_file {
 	uint64_t bytes_out;
 	struct iovec *ref; /* out_write_ref's pieces, after buf */
 	size_t nref, buf_cap;
+	struct out_file *next, *prev; /* the open temporaries (io.c) */
 };
 
 /* Open path for writing ("-" or NULL for stdout).  NULL and e filled on
@@ -154,5 +156,18 @@ void out_abort(struct out_file *o);
 
 /* Remove every temporary file still open: for exits on a fatal error. */
 void out_abort_all(void);
+
+/* On SIGINT, SIGTERM, SIGHUP and SIGPIPE, remove every temporary file still
+ * open, then end as the signal would have (a signal ignored when the
+ * program started, SIGPIPE aside, stays ignored).  For cli_init.  Threads
+ * made after it block these signals (out_block_signals), so that the
+ * handler runs in the thread that opens and closes outputs, never while
+ * it changes their list. */
+void out_catch_signals(void);
+
+/* Block those signals in the calling thread, the mask as it was in *old;
+ * around a pthread_create, so that the new thread inherits them blocked,
+ * then pthread_sigmask(SIG_SETMASK, old, NULL). */
+void out_block_signals(sigset_t *old);
 
 #endif

@@ -408,6 +408,7 @@ static void *pf_main(void *arg)
 static void pf_start(struct stream *st)
 {
 	struct prefetch *pf = st->pf;
+	sigset_t mask;
 
 	if (!(st->flags & STREAM_PREFETCH) || st->r->fmt == FMT_NDJSON ||
 	    cli_env_off("COV_PREFETCH") || sysconf(_SC_NPROCESSORS_ONLN) < 2)
@@ -425,9 +426,10 @@ static void pf_start(struct stream *st)
 	pf->consuming = 0;
 	pf->stop = 0;
 	pf->r = st->r;
-	if (pthread_create(&pf->tid, NULL, pf_main, pf) != 0)
-		return; /* no thread: read in this one */
-	pf->running = 1;
+	out_block_signals(&mask); /* the thread's; see out_catch_signals */
+	pf->running = pthread_create(&pf->tid, NULL, pf_main, pf) == 0;
+	pthread_sigmask(SIG_SETMASK, &mask, NULL);
+	/* no thread: read in this one */
 }
 
 /* Stop the thread and wait for it. */
