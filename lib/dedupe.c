@@ -96,30 +96,16 @@ static int find(const struct schema *s, const char *name)
 	return schema_find(s, name, strlen(name));
 }
 
-/* A contact field by its canonical name, else the first field whose header
- * is a known alias of it ("E-mail Address" for email). */
-static int find_role(const struct schema *s, const char *name)
-{
-	int i = find(s, name);
-
-	for (size_t k = 0; i < 0 && k < s->n; k++) {
-		const char *c = header_canonical(s->names[k], s->lens[k]);
-		if (c && strcmp(c, name) == 0)
-			i = (int)k;
-	}
-	return i;
-}
-
 int keyer_bind(struct keyer *k, const struct schema *s, int ndjson,
 	       const char *file, struct cov_err *e)
 {
 	k->bound_for = s->n;
 	if (k->contact) {
-		k->email = find_role(s, "email");
-		k->first = find_role(s, "first_name");
-		k->last = find_role(s, "last_name");
+		k->email = header_find_role(s, "email");
+		k->first = header_find_role(s, "first_name");
+		k->last = header_find_role(s, "last_name");
 		k->ckey = find(s, "company_key");
-		k->company = find_role(s, "company");
+		k->company = header_find_role(s, "company");
 		if (ndjson || !s->n) /* NDJSON fields come later; no input */
 			return 0;
 		if (k->contact == 2 && k->email < 0) {

@@ -2660,8 +2660,10 @@ void matcher_bind(struct matcher *m, struct stream *st)
 {
 	struct schema *s = &st->schema;
 
+	/* a contact export as it is: "Email", "Account ID", "Mailing
+	 * Country" found as cov-normalize would name them */
 	for (int i = 0; i < MATCH_NROLES; i++)
-		m->idx[i] = schema_find(s, m->field[i], strlen(m->field[i]));
+		m->idx[i] = header_find_role(s, m->field[i]);
 	if (!m->bind_done) {
 		/* account_id is rewritten: keep the value it came with.  An
 		 * NDJSON input shows its fields only in its records, none yet

@@ -29,6 +29,7 @@
 
 #include "buf.h"
 #include "norm_text.h"
+#include "record.h"
 
 #define C HEADER_CONTACTS
 #define A HEADER_ACCOUNTS
@@ -369,4 +370,19 @@ int header_is_canonical(const char *s, size_t n)
 		    memcmp(canonical_names[i], s, n) == 0)
 			return 1;
 	return 0;
+}
+
+int header_find_role(const struct schema *s, const char *name)
+{
+	int i = schema_find(s, name, strlen(name));
+
+	for (size_t k = 0; i < 0 && k < s->n; k++) {
+		const struct header_match *h =
+			header_lookup(s->names[k], s->lens[k], HEADER_CONTACTS);
+
+		if (h && h->value == HEADER_VALUE_AS_IS &&
+		    strcmp(h->canonical, name) == 0)
+			i = (int)k;
+	}
+	return i;
 }

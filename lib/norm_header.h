@@ -58,4 +58,12 @@ const char *header_canonical(const char *s, size_t n);
 /* 1 when s[0..n) is exactly (bytes, case included) a canonical field name. */
 int header_is_canonical(const char *s, size_t n);
 
+struct schema;
+
+/* The field of s named name, else the first whose header is a contact
+ * export's name for it, with the same values ("E-mail Address" for email,
+ * "Mailing Country" for country; not "Email Bounced", whose values are
+ * booleans); -1 when none is.  For tools that read exports as they are. */
+int header_find_role(const struct schema *s, const char *name);
+
 #endif

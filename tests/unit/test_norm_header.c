@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "norm_header.h"
+#include "record.h"
 
 static const char *hc(const char *s)
 {
@@ -52,6 +53,27 @@ Test(header, canonical_names_map_to_themselves)
 		cr_assert_str_eq(ha(names[i]), names[i]);
 		cr_assert(header_is_canonical(names[i], strlen(names[i])));
 	}
+}
+
+/* header_find_role: the field of that name first, else the first whose
+ * header maps to it with the same values; a column whose values are read
+ * another way ("Email Bounced", booleans, for email_status) is no such
+ * field. */
+Test(header, find_role)
+{
+	struct schema s = {0};
+	const char *names[] = {"Contact ID",      "E-mail Address",
+			       "Mailing Country", "Email Bounced",
+			       "Email",           "country"};
+
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		schema_add(&s, names[i], strlen(names[i]));
+	cr_assert_eq(header_find_role(&s, "email"), 1, "the first alias");
+	cr_assert_eq(header_find_role(&s, "country"), 5, "the name first");
+	cr_assert_eq(header_find_role(&s, "contact_id"), 0);
+	cr_assert_eq(header_find_role(&s, "email_status"), -1);
+	cr_assert_eq(header_find_role(&s, "first_name"), -1);
+	schema_release(&s);
 }
 
 Test(header, is_canonical_is_exact)
