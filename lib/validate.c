@@ -83,6 +83,7 @@
 #include "ndjson.h"
 #include "norm_country.h"
 #include "norm_domain.h"
+#include "norm_header.h"
 #include "norm_phone.h"
 #include "norm_value.h"
 
@@ -1001,8 +1002,10 @@ void validator_bind(struct validator *v, struct stream *st)
 
 	v->ndjson = st->out && st->out->fmt == FMT_NDJSON;
 	lists_clear(v);
+	/* an export as it is: "Email", "Mailing Country" found as
+	 * cov-normalize would name them */
 	for (int i = 0; i < VALIDATE_NROLES; i++)
-		v->idx[i] = schema_find(s, v->field[i], strlen(v->field[i]));
+		v->idx[i] = header_find_role(s, v->field[i]);
 	for (size_t i = 0; i < v->nreq; i++)
 		v->req_idx[i] = schema_find(s, v->req[i], strlen(v->req[i]));
 	v->f_reachable = stream_add_field(st, "reachable");
