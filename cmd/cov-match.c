@@ -100,6 +100,7 @@ int main(int argc, char **argv)
 	const char *accounts = NULL, *unmatched = NULL;
 	size_t first = 0, pending = 0;
 	int c, k, matched_only = 0;
+	const char *bad_field;
 
 	for (int i = 0; i <= MATCH_AHEAD; i++)
 		rec[i] = (struct record)RECORD_INIT;
@@ -148,6 +149,14 @@ int main(int argc, char **argv)
 		return e.code;
 	}
 	matcher_bind(m, &st);
+	if ((bad_field = matcher_unknown_field(m, &st)) != NULL) {
+		char name[256];
+
+		snprintf(name, sizeof name, "%s", bad_field);
+		stream_abort(&st);
+		matcher_free(m);
+		cli_usage_error("--field: the input has no column '%s'", name);
+	}
 	if (unmatched) {
 		um = writer_open(unmatched, st.out->fmt, opt.excel_safe, &e);
 		if (!um) {

@@ -91,6 +91,7 @@ int main(int argc, char **argv)
 	const char *max_invalid_arg = "", *max_rate_arg = "";
 	uint64_t rows, invalid, malformed;
 	int c, k, filter = 0;
+	const char *bad_field;
 
 	cli_init("cov-validate", argv);
 	v = validator_new();
@@ -174,6 +175,14 @@ int main(int argc, char **argv)
 		return e.code;
 	}
 	validator_bind(v, &st);
+	if ((bad_field = validator_unknown_field(v, &st)) != NULL) {
+		char name[256];
+
+		snprintf(name, sizeof name, "%s", bad_field);
+		stream_abort(&st);
+		validator_free(v);
+		cli_usage_error("--field: the input has no column '%s'", name);
+	}
 	while ((k = stream_next(&st, &rec, &e)) > 0) {
 		int bad = validator_apply(v, &st, &rec);
 		if (bad && filter)

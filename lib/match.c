@@ -271,8 +271,9 @@ struct matcher {
 	double min_score;
 	int explain;
 	char *field[MATCH_NROLES];
-	char **with;     /* --with names */
-	char **with_out; /* account_NAME */
+	unsigned char named[MATCH_NROLES]; /* by --field */
+	char **with;                       /* --with names */
+	char **with_out;                   /* account_NAME */
 	size_t nwith;
 	struct validator *v;
 	/* caches */
@@ -834,8 +835,20 @@ static int field_item(struct matcher *m, const char *s, size_t n,
 		return -1;
 	free(m->field[i]);
 	m->field[i] = xstrndup(name, nn);
+	m->named[i] = 1;
 	m->bound = 0;
 	return 0;
+}
+
+const char *matcher_unknown_field(const struct matcher *m,
+				  const struct stream *st)
+{
+	if (st->in_fmt == FMT_NDJSON || !stream_has_input_field(st))
+		return NULL; /* fields not known yet, or no header */
+	for (int i = 0; i < MATCH_NROLES; i++)
+		if (m->named[i] && m->idx[i] < 0)
+			return m->field[i];
+	return NULL;
 }
 
 int matcher_set_fields(struct matcher *m, const char *spec, struct cov_err *e)

@@ -191,6 +191,12 @@ const char *match_method_name(enum match_method k);
  * input field), account_NAME per --with, match_candidates with --explain. */
 void matcher_bind(struct matcher *m, struct stream *st);
 
+/* After matcher_bind: the first column named by --field that a CSV or TSV
+ * input's header does not have, else NULL; NULL for NDJSON, whose fields
+ * come with its records. */
+const char *matcher_unknown_field(const struct matcher *m,
+				  const struct stream *st);
+
 /* Start loading what a matcher_apply on rec will read (a hint: nothing
  * changes), so that it does not wait for memory when it comes
  * MATCH_AHEAD records later: each call requests the table slots of rec,

@@ -267,6 +267,7 @@ struct validator {
 	int sev[VALIDATE_NCODES];
 	uint32_t err_mask, warn_mask; /* codes of each severity (set_masks) */
 	char *field[VALIDATE_NROLES]; /* names read, owned */
+	unsigned char named[VALIDATE_NROLES]; /* by --field */
 	int idx[VALIDATE_NROLES];
 	/* --require */
 	char **req;
@@ -570,8 +571,20 @@ static int field_item(void *arg, const char *s, size_t n, struct cov_err *e)
 		return -1;
 	free(v->field[i]);
 	v->field[i] = xstrndup(name, nn);
+	v->named[i] = 1;
 	v->bound = 0;
 	return 0;
+}
+
+const char *validator_unknown_field(const struct validator *v,
+				    const struct stream *st)
+{
+	if (st->in_fmt == FMT_NDJSON || !stream_has_input_field(st))
+		return NULL; /* fields not known yet, or no header */
+	for (int i = 0; i < VALIDATE_NROLES; i++)
+		if (v->named[i] && v->idx[i] < 0)
+			return v->field[i];
+	return NULL;
 }
 
 int validator_set_fields(struct validator *v, const char *spec,

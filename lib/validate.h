@@ -144,6 +144,13 @@ int validate_is_role(const char *local, size_t n);
  * CSV when NULL) decides how errors and warnings are written. */
 void validator_bind(struct validator *v, struct stream *st);
 
+/* After validator_bind: the first column named by --field that a CSV or
+ * TSV input's header does not have (a typo would otherwise make every
+ * record miss that field), else NULL; NULL for NDJSON, whose fields come
+ * with its records. */
+const char *validator_unknown_field(const struct validator *v,
+				    const struct stream *st);
+
 /* Check rec (bound to st's schema by validator_bind) into res. */
 void validator_check(struct validator *v, const struct record *rec,
 		     struct validate_result *res);
