@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -505,13 +506,89 @@ struct job {
 	struct out_file *raw; /* csvscan: the output */
 };
 
-static size_t default_budget(void)
+/* The number a control file holds (memory.max: "max" or bytes), or
+ * UINT64_MAX when it cannot be read or is no limit. */
+static uint64_t limit_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	unsigned long long v;
+	int k;
+
+	if (!f)
+		return UINT64_MAX;
+	k = fscanf(f, "%llu", &v);
+	fclose(f);
+	return k == 1 && v < (UINT64_C(1) << 62) ? (uint64_t)v : UINT64_MAX;
+}
+
+/* The memory limit of the process's control group (a container's), v2
+ * or v1, else UINT64_MAX.  Its path in /proc/self/cgroup, under
+ * /sys/fs/cgroup; then the root there, which is the group itself inside
+ * a cgroup namespace. */
+static uint64_t cgroup_limit(void)
+{
+	FILE *f = fopen("/proc/self/cgroup", "r");
+	char line[4096], path[4200];
+	uint64_t lim = UINT64_MAX;
+
+	while (f && fgets(line, sizeof line, f)) {
+		char *p = strchr(line, ':'), *q = p ? strchr(p + 1, ':') : NULL;
+		uint64_t v;
+
+		if (!q)
+			continue;
+		q[strcspn(q, "\n")] = '\0';
+		*q = '\0';
+		if (strcmp(p + 1, "") == 0) /* 0::PATH, v2 */
+			snprintf(path, sizeof path,
+				 "/sys/fs/cgroup%s/memory.max", q + 1);
+		else if (strcmp(p + 1, "memory") == 0)
+			snprintf(
+				path, sizeof path,
+				"/sys/fs/cgroup/memory%s/memory.limit_in_bytes",
+				q + 1);
+		else
+			continue;
+		v = limit_file(path);
+		if (v < lim)
+			lim = v;
+	}
+	if (f)
+		fclose(f);
+	if (lim == UINT64_MAX)
+		lim = limit_file("/sys/fs/cgroup/memory.max");
+	if (lim == UINT64_MAX)
+		lim = limit_file("/sys/fs/cgroup/memory/memory.limit_in_bytes");
+	return lim;
+}
+
+/* An address space limit less what the rest of the process may map:
+ * thread stacks and the C library's per-thread heaps are reserved whole,
+ * not as they are used (192 MiB, or half of a smaller limit). */
+static uint64_t as_room(uint64_t as)
+{
+	uint64_t rest = UINT64_C(192) << 20;
+
+	return as - (as / 2 < rest ? as / 2 : rest);
+}
+
+size_t dedupe_default_budget(void)
 {
 	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+	uint64_t m = pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size
+					   : UINT64_C(2) << 30;
+	uint64_t c = cgroup_limit();
+	struct rlimit rl;
 
-	if (pages <= 0 || size <= 0)
-		return (size_t)1 << 30;
-	return (size_t)pages * (size_t)size / 2;
+	if (c < m)
+		m = c;
+	if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    as_room(rl.rlim_cur) < m)
+		m = as_room(rl.rlim_cur);
+	if (getrlimit(RLIMIT_DATA, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < m)
+		m = rl.rlim_cur;
+	return (size_t)(m / 2);
 }
 
 static int is_empty(const struct record *rec, size_t i)
@@ -1525,7 +1602,7 @@ int dedupe_run(struct stream *st, const struct dedupe_opts *o,
 	j.o = o;
 	j.newest = j.dup_count = j.dup_of = -1;
 	j.w_value = j.w_count = -1;
-	j.budget = o->memory ? o->memory : default_budget();
+	j.budget = o->memory ? o->memory : dedupe_default_budget();
 	j.k = keyer_new(o->key, o->exact, e);
 	if (!j.k)
 		return -1;

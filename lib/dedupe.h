@@ -99,6 +99,13 @@ int dedupe_parse_keep(const char *s, struct dedupe_opts *o, struct cov_err *e);
  * optional trailing B or iB).  0, or -1 when malformed or zero. */
 int dedupe_parse_size(const char *s, size_t *bytes);
 
+/* The table's bound without --memory: half of the memory the process may
+ * have, the least of the physical memory, its control group's limit (a
+ * container's: cgroup v2 memory.max or v1 memory.limit_in_bytes), the data
+ * limit (ulimit -d) and the address space limit (ulimit -v) less 192 MiB
+ * (or half of it) for the rest of the process. */
+size_t dedupe_default_budget(void);
+
 /* The partition (0..n-1) of a key hash, as --partition uses it. */
 unsigned dedupe_partition(const struct key128 *h, unsigned n);
 

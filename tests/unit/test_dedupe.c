@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "dedupe.h"
 #include "testutil.h"
@@ -53,6 +54,42 @@ static int same(const struct key128 *a, const struct key128 *b)
 }
 
 #define CONTACT "email,first_name,last_name,company"
+
+/* The table's default bound follows the limits the process runs under:
+ * half of the data limit, half of the address space limit less 192 MiB
+ * (less half of it when it is small).  Each test runs in a process of its
+ * own, and the limits are put back before it ends.  Not under
+ * AddressSanitizer, whose allocator cannot work within such limits. */
+Test(dedupe_budget, follows_the_process_limits)
+{
+	size_t b0 = dedupe_default_budget(), mib = (size_t)1 << 20;
+
+	cr_assert_gt(b0, 0);
+#ifndef __SANITIZE_ADDRESS__
+	struct rlimit as, data, r;
+	size_t want;
+
+	cr_assert_eq(getrlimit(RLIMIT_AS, &as), 0);
+	cr_assert_eq(getrlimit(RLIMIT_DATA, &data), 0);
+	r = as;
+	r.rlim_cur = 2048 * mib;
+	cr_assert_eq(setrlimit(RLIMIT_AS, &r), 0);
+	want = (2048 - 192) * mib / 2;
+	cr_expect_eq(dedupe_default_budget(), b0 < want ? b0 : want);
+	r.rlim_cur = 256 * mib;
+	cr_assert_eq(setrlimit(RLIMIT_AS, &r), 0);
+	want = (256 - 128) * mib / 2;
+	cr_expect_eq(dedupe_default_budget(), b0 < want ? b0 : want);
+	cr_assert_eq(setrlimit(RLIMIT_AS, &as), 0);
+	r = data;
+	r.rlim_cur = 1024 * mib;
+	cr_assert_eq(setrlimit(RLIMIT_DATA, &r), 0);
+	want = 512 * mib;
+	cr_expect_eq(dedupe_default_budget(), b0 < want ? b0 : want);
+	cr_assert_eq(setrlimit(RLIMIT_DATA, &data), 0);
+	cr_expect_eq(dedupe_default_budget(), b0);
+#endif
+}
 
 Test(dedupe_key, contact_email_canonical)
 {
