@@ -181,15 +181,17 @@ static const struct {
 };
 /* clang-format on */
 
-const char *value_email_status(const char *s, size_t n)
+/* The status of s[0..n): a table entry's, "" for an empty (or all white
+ * space) value, NULL for any other value. */
+static const char *email_status_of(const char *s, size_t n)
 {
 	char f[FORM_MAX], w[FORM_MAX];
 	int k = word_form(s, n, f), j = 0;
 
 	if (k == 0)
-		return NULL;
+		return "";
 	if (k < 0)
-		return "unknown";
+		return NULL;
 	/* punctuation and "_" / "-" count as one space: "hard_bounce" */
 	for (int i = 0; i < k; i++) {
 		char c = f[i];
@@ -204,7 +206,21 @@ const char *value_email_status(const char *s, size_t n)
 	     i++)
 		if (word_is(w, j, email_statuses[i].form))
 			return email_statuses[i].status;
-	return "unknown";
+	return NULL;
+}
+
+const char *value_email_status(const char *s, size_t n)
+{
+	const char *v = email_status_of(s, n);
+
+	return !v ? "unknown" : *v ? v : NULL;
+}
+
+const char *value_email_status_known(const char *s, size_t n)
+{
+	const char *v = email_status_of(s, n);
+
+	return v && *v ? v : NULL;
 }
 
 /* ---- dates --------------------------------------------------------------- */

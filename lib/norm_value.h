@@ -30,4 +30,9 @@ int value_date(const char *s, size_t n, int order, struct buf *out);
  * values are "unknown".  Static strings. */
 const char *value_email_status(const char *s, size_t n);
 
+/* value_email_status for a recognised spelling only: NULL for an empty
+ * value and for one that is no known status (which value_email_status
+ * reads as "unknown"). */
+const char *value_email_status_known(const char *s, size_t n);
+
 #endif

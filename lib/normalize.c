@@ -385,98 +385,134 @@ static void do_bool(struct normalizer *nz, struct stream *st,
 	}
 }
 
-/* What a column like "Email Bounced" says about email_status: "bounced",
- * "invalid", "unknown" (a false indicator), or NULL (empty, or not a
- * boolean: counted; or an NDJSON value that is not a string, other than
- * a boolean column's true, false, 1 or 0: left as it is, not counted). */
-static const char *status_of(struct normalizer *nz, struct stream *st,
-			     const struct record *rec, size_t i)
+/* What a column says about email_status, in the order readings combine:
+ * the higher wins (SPEC §4: the worst news; and a definite "valid" over
+ * "unknown", which a false bounce indicator also gives, so that it does
+ * not hide a verifier's answer). */
+enum { ST_NONE, ST_UNKNOWN, ST_VALID, ST_INVALID, ST_BOUNCED };
+
+static const char *const status_word[] = {NULL, "unknown", "valid", "invalid",
+					  "bounced"};
+
+/* The reading of a status word of the vocabulary (value_email_status). */
+static int status_rank(const char *w)
 {
-	const char *s = rec_val(rec, i);
-	size_t n = rec_len(rec, i);
+	switch (w[0]) {
+	case 'b': return ST_BOUNCED;
+	case 'i': return ST_INVALID;
+	case 'v': return ST_VALID;
+	default: return ST_UNKNOWN;
+	}
+}
+
+/* The reading of field i, a column that maps to email_status: a status
+ * word (value_email_status) for a status column, and for an indicator
+ * column such as "Email Bounced" (see enum header_value) bounced or
+ * invalid when it says so, unknown when it says not (false, empty).  A
+ * value no rule reads gives ST_UNKNOWN and is counted (bool_invalid for
+ * an indicator that is no boolean, email_status_invalid for a word that
+ * is no status).  ST_NONE: nothing to read (absent, empty, or an NDJSON
+ * value that is not a string, but for an indicator's true, false, 1 and
+ * 0). */
+static int status_of(struct normalizer *nz, struct stream *st,
+		     const struct record *rec, size_t i)
+{
+	const char *s = rec_val(rec, i), *v;
+	size_t n = rec_len(rec, i), vn;
+	enum header_value conv =
+		i < nz->bound_n ? nz->conv[i] : HEADER_VALUE_AS_IS;
 	int set;
+	char c;
 
 	if (rec_kind(rec, i) == VAL_ABSENT || n == 0)
-		return NULL;
-	switch (nz->conv[i]) {
+		return ST_NONE;
+	switch (conv) {
 	case HEADER_VALUE_BOUNCED_IF_TRUE:
 	case HEADER_VALUE_INVALID_IF_TRUE:
 		if (rec_kind(rec, i) == VAL_RAW) {
 			if ((set = raw_bool(rec, i)) < 0)
-				return NULL;
+				return ST_NONE;
 			break;
 		}
-		set = value_bool(s, n);
-		if (set < 0) {
+		if ((set = value_bool(s, n)) < 0) {
 			stream_count_reason(st, "bool_invalid", 1);
-			return NULL;
+			return ST_UNKNOWN;
 		}
+		break;
+	case HEADER_VALUE_BOUNCED_IF_SET:
+	case HEADER_VALUE_INVALID_IF_SET:
+		if (rec_kind(rec, i) != VAL_STR)
+			return ST_NONE;
+		set = 1;
 		break;
 	default:
 		if (rec_kind(rec, i) != VAL_STR)
-			return NULL;
-		set = 1;
-		break;
+			return ST_NONE;
+		/* memo value: one byte, the reading as a digit, or 'x' for
+		 * a word that is no status (read as unknown, counted) */
+		if ((v = memo_get(nz->status, s, n, &vn)) != NULL && vn == 1) {
+			c = *v;
+		} else {
+			const char *w = value_email_status_known(s, n);
+			c = w ? (char)('0' + status_rank(w)) : 'x';
+			memo_put(nz->status, s, n, &c, 1);
+		}
+		if (c == 'x') {
+			stream_count_reason(st, "email_status_invalid", 1);
+			return ST_UNKNOWN;
+		}
+		return c - '0';
 	}
 	if (!set)
-		return "unknown";
-	return (nz->conv[i] == HEADER_VALUE_BOUNCED_IF_TRUE ||
-		nz->conv[i] == HEADER_VALUE_BOUNCED_IF_SET)
-		       ? "bounced"
-		       : "invalid";
+		return ST_UNKNOWN;
+	return conv == HEADER_VALUE_BOUNCED_IF_TRUE ||
+			       conv == HEADER_VALUE_BOUNCED_IF_SET
+		       ? ST_BOUNCED
+		       : ST_INVALID;
 }
 
-/* Rank of a status for combining indicators: the worst news wins. */
-static int status_rank(const char *v, size_t n)
+/* email_status: every column that maps to it (the one that took the name
+ * and those standing in for it) is read, and the highest reading wins,
+ * whatever the order of the columns, so every value written is a word of
+ * the vocabulary.  A value of the field itself that no rule reads (an
+ * NDJSON number, object or array) is left as it is. */
+static void do_email_status(struct normalizer *nz, struct stream *st,
+			    struct record *rec)
 {
-	if (!v)
-		return 0;
-	if (n == 7 && !memcmp(v, "bounced", 7))
-		return 3;
-	if (n == 7 && !memcmp(v, "invalid", 7))
-		return 2;
-	return 1;
+	int t = nz->idx[R_EMAIL_STATUS], best = ST_NONE, r;
+	const char *w;
+
+	if (t < 0)
+		return;
+	if (!is_empty(rec, t) &&
+	    (best = status_of(nz, st, rec, (size_t)t)) == ST_NONE)
+		return;
+	if (nz->merging) {
+		size_t n = rec->nf < nz->bound_n ? rec->nf : nz->bound_n;
+		for (size_t i = 0; i < n; i++)
+			if (nz->fallback[i] == t &&
+			    (r = status_of(nz, st, rec, i)) > best)
+				best = r;
+	}
+	if (best == ST_NONE)
+		return;
+	w = status_word[best];
+	if (!unchanged(rec, t, w, strlen(w)))
+		set_safe(rec, t, w, strlen(w));
 }
 
-/* Columns that map to a field another column already has.  First, an
- * indicator column that owns email_status is converted in place.  Then a
- * column standing in for a plain field gives its value when the field is
- * empty (first non-empty wins, in column order), and an indicator standing
- * in for email_status overrides it when its news is worse. */
-static void merge_sources(struct normalizer *nz, struct stream *st,
-			  struct record *rec)
+/* Columns that map to a plain field another column already has give their
+ * value when the field is empty (first non-empty wins, in column order).
+ * Those standing in for email_status are read by do_email_status. */
+static void merge_sources(struct normalizer *nz, struct record *rec)
 {
 	size_t n = rec->nf < nz->bound_n ? rec->nf : nz->bound_n;
 
 	for (size_t i = 0; i < n; i++) {
-		const char *v;
-		if (nz->conv[i] == HEADER_VALUE_AS_IS || nz->fallback[i] >= 0)
-			continue;
-		if ((v = status_of(nz, st, rec, i)) != NULL)
-			rec_set_clean(rec, i, v, strlen(v), VAL_STR);
-	}
-	for (size_t i = 0; i < n; i++) {
 		int t = nz->fallback[i];
-		if (t < 0)
+		if (t < 0 || t == nz->idx[R_EMAIL_STATUS])
 			continue;
-		if (nz->conv[i] != HEADER_VALUE_AS_IS) {
-			const char *v = status_of(nz, st, rec, i), *cur = NULL;
-			size_t curn = 0;
-			if (!v || (!has(rec, t) && !is_empty(rec, t)))
-				continue; /* not text: left as it is */
-			if (has(rec, t) && nz->conv[t] == HEADER_VALUE_AS_IS) {
-				cur = value_email_status(
-					rec_val(rec, (size_t)t),
-					rec_len(rec, (size_t)t));
-				curn = cur ? strlen(cur) : 0;
-			} else if (has(rec, t)) {
-				cur = rec_val(rec, (size_t)t);
-				curn = rec_len(rec, (size_t)t);
-			}
-			if (status_rank(v, strlen(v)) > status_rank(cur, curn))
-				rec_set_clean(rec, (size_t)t, v, strlen(v),
-					      VAL_STR);
-		} else if (is_empty(rec, t) && !is_empty(rec, (int)i)) {
+		if (is_empty(rec, t) && !is_empty(rec, (int)i)) {
 			/* with its kind: a non-string value stays one */
 			rec_set(rec, (size_t)t, rec_val(rec, i),
 				rec_len(rec, i), rec_kind(rec, i));
@@ -556,7 +592,7 @@ void normalizer_apply(struct normalizer *nz, struct stream *st,
 		if (rec->f[i].kind == VAL_STR && rec->f[i].len > 0)
 			clean_field(nz, rec, i);
 	if (nz->merging)
-		merge_sources(nz, st, rec);
+		merge_sources(nz, rec);
 
 	if (has(rec, x[R_EMAIL])) {
 		const char *d;
@@ -658,20 +694,7 @@ void normalizer_apply(struct normalizer *nz, struct stream *st,
 	}
 	do_bool(nz, st, rec, x[R_OPT_OUT]);
 	do_bool(nz, st, rec, x[R_CONSENT]);
-	if (has(rec, x[R_EMAIL_STATUS]) &&
-	    x[R_EMAIL_STATUS] < (int)nz->bound_n &&
-	    nz->conv[x[R_EMAIL_STATUS]] == HEADER_VALUE_AS_IS) {
-		/* a few spellings fill the column: memo value "" for none */
-		const char *s = rec_val(rec, (size_t)x[R_EMAIL_STATUS]), *v;
-		size_t n = rec_len(rec, (size_t)x[R_EMAIL_STATUS]), vn;
-		if ((v = memo_get(nz->status, s, n, &vn)) == NULL) {
-			v = value_email_status(s, n);
-			vn = v ? strlen(v) : 0;
-			memo_put(nz->status, s, n, v ? v : "", vn);
-		}
-		if (vn)
-			set_safe(rec, x[R_EMAIL_STATUS], v, vn);
-	}
+	do_email_status(nz, st, rec);
 	do_date(nz, st, rec, x[R_CREATED]);
 	do_date(nz, st, rec, x[R_UPDATED]);
 	do_date(nz, st, rec, x[R_LAST_ACTIVITY]);

@@ -14,7 +14,10 @@
  * rule.  A value that its rule cannot read is kept, cleaned, and counted
  * under a reason (country_unknown, phone_invalid, date_invalid,
  * bool_invalid, email_invalid, domain_invalid) for --stats: judging it is
- * cov-validate's job.  An NDJSON value that is not a string is read by no
+ * cov-validate's job.  email_status holds only its four words: the
+ * readings of every column that maps to it combine (the worst news wins,
+ * in any column order), and a value read as none of them is "unknown",
+ * counted as email_status_invalid (or bool_invalid for an indicator).  An NDJSON value that is not a string is read by no
  * rule (but a boolean column's true, false, 1 and 0): it is left as it
  * came and gives no derived field, as an empty value.  All work goes
  * through reused buffers.

@@ -415,6 +415,42 @@ Test(value_email_status, empty_and_hostile)
 	cr_assert_str_eq(value_email_status(big, sizeof big), "unknown");
 }
 
+/* value_email_status_known: the same answers for the words of the table,
+ * NULL for the values value_email_status reads as "unknown" only because
+ * it does not know them. */
+Test(value_email_status, known_only)
+{
+	static const char *const known[] = {
+		"valid",       "Deliverable",   "hard_bounce", "Hard Bounce",
+		"BOUNCED",     "undeliverable", "spam trap",   "catch-all",
+		"Soft Bounce", "unknown",       "risky",
+	};
+	static const char *const unknown[] = {
+		"something else", "---", "\xff", "Greylisted", "yes", "550",
+	};
+	char big[300];
+
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+		const char *k =
+			value_email_status_known(known[i], strlen(known[i]));
+		cr_assert(k != NULL, "%s", known[i]);
+		cr_expect_str_eq(
+			k, value_email_status(known[i], strlen(known[i])));
+	}
+	for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
+		cr_expect_null(value_email_status_known(unknown[i],
+							strlen(unknown[i])),
+			       "%s", unknown[i]);
+		cr_expect_str_eq(
+			value_email_status(unknown[i], strlen(unknown[i])),
+			"unknown");
+	}
+	cr_expect_null(value_email_status_known("", 0));
+	cr_expect_null(value_email_status_known("   ", 3));
+	memset(big, 'b', sizeof big);
+	cr_expect_null(value_email_status_known(big, sizeof big));
+}
+
 /* Numeric dates take a fast path (no word form, no cursor); a leading
  * space sends the same date through the general parser, since the word
  * form trims it.  Both must agree on every numeric shape, valid or not:

@@ -291,3 +291,117 @@ Test(normalize, email_status_indicators)
 	cr_expect_eq(reasons(&fx.st), 0);
 	fx_free(&fx);
 }
+
+/* The columns that map to email_status, and values of each with the
+ * reading the rules give them (0 nothing, 1 unknown, 2 valid, 3 invalid,
+ * 4 bounced). */
+/* clang-format off */
+static const char *const status_cols[] = {
+	"Email Status", "Email Bounced", "Email Invalid", "Email Bounced Reason",
+};
+static const struct {
+	const char *v;
+	int rank;
+} status_vals[4][7] = {
+	{{"", 0}, {"bounced", 4}, {"Hard Bounce", 4}, {"deliverable", 2},
+	 {"risky", 1}, {"no idea", 1}},
+	{{"", 0}, {"true", 4}, {"false", 1}, {"maybe", 1}, {NULL, 0}},
+	{{"", 0}, {"yes", 3}, {"No", 1}, {NULL, 0}},
+	{{"", 0}, {"550 mailbox unavailable", 4}, {NULL, 0}},
+};
+/* clang-format on */
+#define NSTATUS 4
+
+/* Every combination of values, with the columns in every order: the same
+ * email_status each time, the highest reading, always a vocabulary word
+ * (or nothing when every column is empty). */
+Test(normalize, email_status_columns_combine_in_any_order)
+{
+	static const char *const word[] = {NULL, "unknown", "valid", "invalid",
+					   "bounced"};
+	int perm[NSTATUS] = {0, 1, 2, 3}, nperm = 0;
+
+	for (;;) {
+		const char *names[NSTATUS];
+		struct fixture fx;
+		int k[NSTATUS] = {0};
+
+		for (int c = 0; c < NSTATUS; c++)
+			names[c] = status_cols[perm[c]];
+		fx_init(&fx, names, NSTATUS);
+		for (;;) {
+			int want = 0, c;
+			rec_clear(&fx.rec, fx.st.schema.n);
+			for (c = 0; c < NSTATUS; c++) {
+				const char *v = status_vals[c][k[c]].v;
+				/* the first column took the name */
+				const char *name = c == perm[0]
+							   ? "email_status"
+							   : status_cols[c];
+				if (status_vals[c][k[c]].rank > want)
+					want = status_vals[c][k[c]].rank;
+				set(&fx, name, v, VAL_STR);
+			}
+			normalizer_apply(fx.nz, &fx.st, &fx.rec);
+			if (want)
+				expect(&fx, "email_status", word[want],
+				       VAL_STR);
+			else
+				expect(&fx, "email_status", "", VAL_STR);
+			for (c = 0; c < NSTATUS; c++) {
+				if (status_vals[c][++k[c]].v)
+					break;
+				k[c] = 0;
+			}
+			if (c == NSTATUS)
+				break;
+		}
+		fx_free(&fx);
+		nperm++;
+		/* next permutation (lexicographic) */
+		{
+			int i = NSTATUS - 2, j = NSTATUS - 1, t;
+			while (i >= 0 && perm[i] > perm[i + 1])
+				i--;
+			if (i < 0)
+				break;
+			while (perm[j] < perm[i])
+				j--;
+			t = perm[i], perm[i] = perm[j], perm[j] = t;
+			for (i++, j = NSTATUS - 1; i < j; i++, j--)
+				t = perm[i], perm[i] = perm[j], perm[j] = t;
+		}
+	}
+	cr_expect_eq(nperm, 24);
+}
+
+/* A value no rule reads becomes unknown and is counted: a status word
+ * that is none, an indicator that is no boolean. */
+Test(normalize, email_status_unreadable_values_are_counted)
+{
+	static const char *const names[] = {"Email Bounced", "Email Status"};
+	struct fixture fx;
+
+	fx_init(&fx, names, 2);
+	set(&fx, "email_status", "maybe", VAL_STR);
+	normalizer_apply(fx.nz, &fx.st, &fx.rec);
+	expect(&fx, "email_status", "unknown", VAL_STR);
+	cr_expect_eq(reasons(&fx.st), 1);
+
+	rec_clear(&fx.rec, fx.st.schema.n);
+	set(&fx, "Email Status", "Greylisted", VAL_STR);
+	normalizer_apply(fx.nz, &fx.st, &fx.rec);
+	expect(&fx, "email_status", "unknown", VAL_STR);
+	expect(&fx, "Email Status", "Greylisted", VAL_STR);
+	cr_expect_eq(reasons(&fx.st), 2);
+	cr_expect_str_eq(fx.st.reason[1].name, "email_status_invalid");
+
+	/* the same value again, from the memo: counted again */
+	rec_clear(&fx.rec, fx.st.schema.n);
+	set(&fx, "Email Status", "Greylisted", VAL_STR);
+	set(&fx, "email_status", "true", VAL_STR);
+	normalizer_apply(fx.nz, &fx.st, &fx.rec);
+	expect(&fx, "email_status", "bounced", VAL_STR);
+	cr_expect_eq(reasons(&fx.st), 3);
+	fx_free(&fx);
+}
