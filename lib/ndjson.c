@@ -269,6 +269,55 @@ int json_valid_value(const char *s, size_t n)
 	return j.s == j.end;
 }
 
+/* Make r->by_alias cover field i, new entries 0. */
+static void by_alias_grow(struct reader *r, size_t i)
+{
+	size_t cap = r->by_alias_cap;
+
+	if (i < cap)
+		return;
+	r->by_alias_cap = (i + 1) * 2;
+	r->by_alias =
+		xrealloc(r->by_alias, r->by_alias_cap * sizeof *r->by_alias);
+	memset(r->by_alias + cap, 0,
+	       (r->by_alias_cap - cap) * sizeof *r->by_alias);
+}
+
+/* The field of key k[0..n) in rec, added to the schema when new.  A
+ * field a tool renamed (schema_rename) is found by its new name and by
+ * its old one (an alias).  When one record holds both keys, or two old
+ * names of one field, each keeps its value: the alias that would land on
+ * a field another key has filled becomes a field of its own under its
+ * own name (schema_unalias), as when the record came first, and later
+ * records find it so.  Nothing is lost whatever the order in which the
+ * keys first appear. */
+static int key_field(struct reader *r, struct record *rec, const char *k,
+		     size_t n)
+{
+	struct schema *s = r->schema;
+	int a, i, j;
+
+	if (!s->nalias || (i = schema_find_alias(s, k, n, &a)) < 0)
+		return schema_add(s, k, n);
+	by_alias_grow(r, (size_t)i);
+	if (a >= 0) {
+		if ((size_t)i < rec->nf && rec->f[i].kind != VAL_ABSENT &&
+		    r->by_alias[i] != a + 1)
+			return schema_unalias(s, a);
+		r->by_alias[i] = a + 1;
+		return i;
+	}
+	if (r->by_alias[i] > 0) {
+		/* the value already there came by an old name: it moves to
+		 * that name's own field */
+		j = schema_unalias(s, r->by_alias[i] - 1);
+		r->by_alias[i] = 0;
+		rec_resize(rec, (size_t)j + 1);
+		rec->f[j] = rec->f[i];
+	}
+	return i;
+}
+
 /* Parse one object line into rec.  -1 with j->err on error. */
 static int parse_object(struct reader *r, struct record *rec, struct jp *j)
 {
@@ -280,6 +329,8 @@ static int parse_object(struct reader *r, struct record *rec, struct jp *j)
 		return -1;
 	}
 	j->s++;
+	if (r->schema->nalias && r->by_alias_cap)
+		memset(r->by_alias, 0, r->by_alias_cap * sizeof *r->by_alias);
 	skip_ws(j);
 	if (j->s < j->end && *j->s == '}') {
 		j->s++;
@@ -302,7 +353,7 @@ static int parse_object(struct reader *r, struct record *rec, struct jp *j)
 		}
 		j->s++;
 		skip_ws(j);
-		idx = schema_add(r->schema, key->p ? key->p : "", key->len);
+		idx = key_field(r, rec, key->p ? key->p : "", key->len);
 		rec_resize(rec, (size_t)idx + 1);
 		if (j->s < j->end && *j->s == '"') {
 			size_t off = rec->data.len;

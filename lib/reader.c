@@ -265,5 +265,6 @@ void reader_close(struct reader *r)
 	in_close(r->in);
 	buf_release(&r->raw);
 	buf_release(&r->scratch);
+	free(r->by_alias);
 	free(r);
 }

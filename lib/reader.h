@@ -53,7 +53,10 @@ struct reader {
 	char bad_msg[160];
 	int rejected;    /* the last error was one malformed record */
 	long lines_seen; /* NDJSON: non-blank lines read */
-	size_t ncols;    /* CSV/TSV: fields in the header */
+	int *by_alias;   /* NDJSON: per field, 1 + the alias that gave its
+			  * value in this record, 0 none (see ndjson.c) */
+	size_t by_alias_cap;
+	size_t ncols; /* CSV/TSV: fields in the header */
 };
 
 /* Open path ("-" = stdin) as fmt (FMT_AUTO detects).  Field names go into

@@ -32,7 +32,10 @@ static void reindex(struct schema *s)
 		s->index[k] = (int)i + 1;
 	}
 	for (size_t i = 0; i < s->nalias; i++) {
-		size_t k = slot_of(s, s->alias[i], s->alias_len[i]);
+		size_t k;
+		if (s->alias_of[i] < 0)
+			continue;
+		k = slot_of(s, s->alias[i], s->alias_len[i]);
 		while (s->index[k])
 			k = (k + 1) & (s->nslots - 1);
 		s->index[k] = -(int)i - 1;
@@ -41,8 +44,17 @@ static void reindex(struct schema *s)
 
 int schema_find(const struct schema *s, const char *name, size_t n)
 {
+	int a;
+
+	return schema_find_alias(s, name, n, &a);
+}
+
+int schema_find_alias(const struct schema *s, const char *name, size_t n,
+		      int *alias)
+{
 	size_t k;
 
+	*alias = -1;
 	if (s->nslots == 0)
 		return -1;
 	k = slot_of(s, name, n);
@@ -56,8 +68,10 @@ int schema_find(const struct schema *s, const char *name, size_t n)
 		} else {
 			int a = -v - 1;
 			if (s->alias_len[a] == n &&
-			    memcmp(s->alias[a], name, n) == 0)
+			    memcmp(s->alias[a], name, n) == 0) {
+				*alias = a;
 				return s->alias_of[a];
+			}
 		}
 		k = (k + 1) & (s->nslots - 1);
 	}
@@ -106,6 +120,13 @@ int schema_rename(struct schema *s, int i, const char *name, size_t n)
 	s->lens[i] = n;
 	reindex(s);
 	return 0;
+}
+
+int schema_unalias(struct schema *s, int alias)
+{
+	s->alias_of[alias] = -1;
+	reindex(s);
+	return schema_add(s, s->alias[alias], s->alias_len[alias]);
 }
 
 int schema_equal(const struct schema *a, const struct schema *b)

@@ -50,7 +50,7 @@ struct schema {
 	size_t nslots;
 	char **alias; /* old names of renamed fields */
 	size_t *alias_len;
-	int *alias_of; /* the field each alias finds */
+	int *alias_of; /* the field each alias finds; -1: none (unaliased) */
 	size_t nalias;
 };
 
@@ -67,8 +67,20 @@ int schema_add(struct schema *s, const char *name, size_t n);
 /* Replace the name of field i (the new name must not be in s already:
  * returns -1 and changes nothing when it is).  The old name stays an alias:
  * schema_find and schema_add still find field i by it, so later NDJSON
- * lines that use the old key land in the renamed field. */
+ * lines that use the old key land in the renamed field (but for a line
+ * that holds both keys: the NDJSON reader then unaliases the old one). */
 int schema_rename(struct schema *s, int i, const char *name, size_t n);
+
+/* schema_find, and *alias set to the number of the alias name was found
+ * by (an old name of a renamed field), or -1 when it is the field's own
+ * name or not in s. */
+int schema_find_alias(const struct schema *s, const char *name, size_t n,
+		      int *alias);
+
+/* Make the alias numbered alias (of schema_find_alias) a field of its
+ * own: appended under that name, which no longer finds the renamed
+ * field.  Returns the new field's index. */
+int schema_unalias(struct schema *s, int alias);
 
 /* 1 when a and b hold the same names in the same order. */
 int schema_equal(const struct schema *a, const struct schema *b);

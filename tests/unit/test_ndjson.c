@@ -409,3 +409,84 @@ Test(json_helpers, buf_string_escapes_and_reads_back)
 	cr_assert(b.len == 2 && memcmp(b.p, "\"\"", 2) == 0);
 	buf_release(&b);
 }
+
+/* The value of key name in rec ("-" when absent). */
+static void value_of(struct buf *t, const struct schema *s,
+		     const struct record *rec, const char *name)
+{
+	int i = schema_find(s, name, strlen(name));
+
+	if (i < 0 || rec_kind(rec, (size_t)i) == VAL_ABSENT)
+		buf_add(t, "-", 1);
+	else
+		buf_add(t, rec_val(rec, (size_t)i), rec_len(rec, (size_t)i));
+}
+
+/* A field renamed after the first record (as cov-normalize renames
+ * "Job Title" to "title"): records holding both the old and the new name,
+ * in either order, or two old names, keep every value, each under its own
+ * key; the old name becomes a field of its own, as it is when both keys
+ * come in the first record. */
+Test(ndjson_read, renamed_field_and_its_old_name_both_kept)
+{
+	static const struct {
+		const char *lines, *want;
+	} c[] = {
+		{"{\"Job Title\":\"CEO\"}\n"
+		 "{\"Job Title\":\"CTO\",\"title\":\"CFO\"}\n"
+		 "{\"Job Title\":\"VP\"}\n",
+		 "title=CEO Job Title=-;title=CFO Job Title=CTO;"
+		 "title=- Job Title=VP;"},
+		{"{\"Job Title\":\"CEO\"}\n"
+		 "{\"title\":\"CFO\",\"Job Title\":\"CTO\"}\n"
+		 "{\"title\":\"COO\"}\n",
+		 "title=CEO Job Title=-;title=CFO Job Title=CTO;"
+		 "title=COO Job Title=-;"},
+		{"{\"Job Title\":\"CEO\"}\n{\"title\":\"CFO\"}\n"
+		 "{\"a\":\"1\",\"Job Title\":\"CTO\",\"b\":\"2\","
+		 "\"title\":\"CIO\",\"c\":\"3\"}\n",
+		 "title=CEO Job Title=-;title=CFO Job Title=-;"
+		 "title=CIO Job Title=CTO;"},
+		/* the same key twice is one key: the last value wins */
+		{"{\"Job Title\":\"CEO\"}\n"
+		 "{\"Job Title\":\"CTO\",\"Job Title\":\"CFO\"}\n",
+		 "title=CEO Job Title=-;title=CFO Job Title=-;"},
+		{"{\"Job Title\":\"CEO\"}\n"
+		 "{\"title\":\"CTO\",\"title\":\"CFO\"}\n",
+		 "title=CEO Job Title=-;title=CFO Job Title=-;"},
+	};
+
+	for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
+		struct schema s = SCHEMA_INIT;
+		struct record rec = RECORD_INIT;
+		struct cov_err e;
+		struct buf t = BUF_INIT;
+		char *path = tmp_write(c[k].lines, strlen(c[k].lines));
+		struct reader *r = reader_open(path, FMT_NDJSON, &s, &e);
+		int n = 0;
+
+		cr_assert_not_null(r);
+		while (reader_next(r, &rec, &e) > 0) {
+			if (n++ == 0)
+				cr_assert_eq(schema_rename(&s, 0, "title", 5),
+					     0);
+			cr_assert_eq(rec.nf, s.n);
+			buf_add(&t, "title=", 6);
+			value_of(&t, &s, &rec, "title");
+			buf_add(&t, " Job Title=", 11);
+			/* by its own field only, never the alias */
+			if (schema_find(&s, "Job Title", 9) == 0)
+				buf_add(&t, "-", 1);
+			else
+				value_of(&t, &s, &rec, "Job Title");
+			buf_addc(&t, ';');
+		}
+		buf_addc(&t, '\0');
+		cr_expect_str_eq(t.p, c[k].want, "case %zu", k);
+		reader_close(r);
+		tmp_remove(path);
+		rec_release(&rec);
+		schema_release(&s);
+		buf_release(&t);
+	}
+}

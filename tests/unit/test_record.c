@@ -134,6 +134,40 @@ Test(schema, rename)
 	schema_release(&s);
 }
 
+Test(schema, find_alias_and_unalias)
+{
+	struct schema s = SCHEMA_INIT;
+	int a;
+
+	add(&s, "Job Title");
+	add(&s, "x");
+	cr_assert_eq(schema_rename(&s, 0, "title", 5), 0);
+	cr_assert_eq(schema_find_alias(&s, "title", 5, &a), 0);
+	cr_assert_eq(a, -1, "found by its own name");
+	cr_assert_eq(schema_find_alias(&s, "Job Title", 9, &a), 0);
+	cr_assert_eq(a, 0, "found by alias 0");
+	cr_assert_eq(schema_find_alias(&s, "y", 1, &a), -1);
+	cr_assert_eq(a, -1);
+	/* the old name becomes a field of its own, at the end */
+	cr_assert_eq(schema_unalias(&s, 0), 2);
+	cr_assert_eq(s.n, 3);
+	cr_assert_str_eq(s.names[2], "Job Title");
+	cr_assert_eq(schema_find_alias(&s, "Job Title", 9, &a), 2);
+	cr_assert_eq(a, -1);
+	cr_assert_eq(find(&s, "title"), 0);
+	cr_assert_eq(add(&s, "Job Title"), 2, "not added twice");
+	/* the index still finds everything as it grows */
+	for (int i = 0; i < 50; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "f%d", i);
+		cr_assert_eq(add(&s, name), 3 + i);
+	}
+	cr_assert_eq(find(&s, "Job Title"), 2);
+	cr_assert_eq(find(&s, "title"), 0);
+	cr_assert_eq(find(&s, "x"), 1);
+	schema_release(&s);
+}
+
 Test(schema, equal_and_copy)
 {
 	struct schema a = SCHEMA_INIT, b = SCHEMA_INIT, c = SCHEMA_INIT;
