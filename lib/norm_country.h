@@ -14,7 +14,9 @@
 /* Resolve s[0..n) to an alpha-2 code written upper case and NUL-terminated
  * into out.  Case, accents, punctuation and the word "the" are ignored;
  * "Korea, Republic of" and "Bolivia (Plurinational State of)" also match
- * their inverted forms.  Returns 1, or 0 when s names no known country. */
+ * their inverted forms.  Returns 1, or 0 when s names no known country,
+ * as a placeholder does ("N/A", "#N/A", "n.a.", "none", "-": see
+ * value_is_placeholder), but for an exact code ("NA" is Namibia). */
 int country_code(const char *s, size_t n, char out[3]);
 
 /* 1 when s[0..n) is exactly an ISO 3166-1 alpha-2 or alpha-3 code (any

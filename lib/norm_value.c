@@ -151,32 +151,99 @@ int value_bool(const char *s, size_t n)
 	return -1;
 }
 
+/* ---- placeholders -------------------------------------------------------- */
+
+int value_is_placeholder(const char *s, size_t n)
+{
+	/* clang-format off */
+	static const char *const words[] = {
+		"na", "none", "null", "nil", "nan", "unknown", "undefined", "tbd",
+		"missing", "empty", "notavailable", "notapplicable",
+		"notprovided", "noemail", NULL};
+	static const char *const errors[] = {
+		"#ref!", "#value!", "#name?", "#div/0!", "#num!", NULL};
+	/* clang-format on */
+	char w[16], low[16];
+	size_t k = 0;
+	int filler = 1; /* only dashes, dots, '?' and the like so far */
+
+	if (n == 0 || n > 64)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		/* an '@' makes an attempt at an address ("n/a@") */
+		if (c >= 0x80 || (c < 0x20 && c != '\t') || c == 0x7f ||
+		    c == '@')
+			return 0;
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + 32);
+		if (i < sizeof low)
+			low[i] = (char)c;
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			if (k == sizeof w)
+				return 0;
+			w[k++] = (char)c;
+		}
+		if (!strchr("-_.?*/#~ \t", c))
+			filler = 0;
+	}
+	if (k == 0)
+		return filler;
+	if (n < sizeof low && low[0] == '#' && form_in(low, (int)n, errors))
+		return 1;
+	return form_in(w, (int)k, words);
+}
+
 /* ---- e-mail status ------------------------------------------------------- */
 
 static const struct {
 	const char *form, *status;
 } email_statuses[] = {
-	{"valid", "valid"}, {"deliverable", "valid"}, {"verified", "valid"},
-	{"ok", "valid"}, {"safe", "valid"}, {"active", "valid"},
-	{"good", "valid"}, {"valid email", "valid"}, {"email valid", "valid"},
-	{"invalid", "invalid"}, {"undeliverable", "invalid"},
-	{"bad", "invalid"}, {"syntax error", "invalid"},
-	{"invalid syntax", "invalid"}, {"rejected", "invalid"},
-	{"do not mail", "invalid"}, {"donotmail", "invalid"},
-	{"spamtrap", "invalid"}, {"spam trap", "invalid"},
-	{"invalid email", "invalid"}, {"email invalid", "invalid"},
-	{"mailbox not found", "invalid"}, {"no mailbox", "invalid"},
-	{"bounced", "bounced"}, {"bounce", "bounced"},
-	{"hard bounce", "bounced"}, {"hard bounced", "bounced"},
-	{"hardbounce", "bounced"}, {"email bounced", "bounced"},
+	{"valid", "valid"},
+	{"deliverable", "valid"},
+	{"verified", "valid"},
+	{"ok", "valid"},
+	{"safe", "valid"},
+	{"active", "valid"},
+	{"good", "valid"},
+	{"valid email", "valid"},
+	{"email valid", "valid"},
+	{"invalid", "invalid"},
+	{"undeliverable", "invalid"},
+	{"bad", "invalid"},
+	{"syntax error", "invalid"},
+	{"invalid syntax", "invalid"},
+	{"rejected", "invalid"},
+	{"do not mail", "invalid"},
+	{"donotmail", "invalid"},
+	{"spamtrap", "invalid"},
+	{"spam trap", "invalid"},
+	{"invalid email", "invalid"},
+	{"email invalid", "invalid"},
+	{"mailbox not found", "invalid"},
+	{"no mailbox", "invalid"},
+	{"bounced", "bounced"},
+	{"bounce", "bounced"},
+	{"hard bounce", "bounced"},
+	{"hard bounced", "bounced"},
+	{"hardbounce", "bounced"},
+	{"email bounced", "bounced"},
 	{"bounced hard", "bounced"},
-	{"unknown", "unknown"}, {"risky", "unknown"}, {"catch all", "unknown"},
-	{"catchall", "unknown"}, {"accept all", "unknown"},
-	{"acceptall", "unknown"}, {"unverified", "unknown"},
-	{"pending", "unknown"}, {"soft bounce", "unknown"},
-	{"soft bounced", "unknown"}, {"softbounce", "unknown"},
-	{"email suspended", "unknown"}, {"marketing suspended", "unknown"},
-	{"disposable", "unknown"}, {"role", "unknown"},
+	{"unknown", "unknown"},
+	{"risky", "unknown"},
+	{"catch all", "unknown"},
+	{"catchall", "unknown"},
+	{"accept all", "unknown"},
+	{"acceptall", "unknown"},
+	{"unverified", "unknown"},
+	{"pending", "unknown"},
+	{"soft bounce", "unknown"},
+	{"soft bounced", "unknown"},
+	{"softbounce", "unknown"},
+	{"email suspended", "unknown"},
+	{"marketing suspended", "unknown"},
+	{"disposable", "unknown"},
+	{"role", "unknown"},
 	{"unchecked", "unknown"},
 };
 /* clang-format on */

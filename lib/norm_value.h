@@ -25,6 +25,18 @@ int value_bool(const char *s, size_t n);
  * -1 (out empty) when s is not a valid date between 1900 and 2199. */
 int value_date(const char *s, size_t n, int order, struct buf *out);
 
+/* 1 for a value that stands for "nothing here" (any case): one made only
+ * of - _ . ? * / # ~, spaces and TABs ("-", "?", "---"); one whose ASCII
+ * letters and digits alone spell n/a, none, null, nil, nan, unknown,
+ * undefined, tbd, missing, empty, not available, not applicable, not
+ * provided or no email ("N/A", "#N/A", "n.a.", "--None--", "<null>"); a
+ * spreadsheet error (#REF!, #VALUE!, #NAME?, #DIV/0!, #NUM!).  Else 0: the
+ * empty value, a value with an '@' (an attempt at an address), a byte
+ * beyond ASCII or a control character.  The one test of the tools: a
+ * placeholder is no e-mail address, no required value, no country and no
+ * company. */
+int value_is_placeholder(const char *s, size_t n);
+
 /* "valid", "invalid", "bounced" or "unknown" for an e-mail verification
  * status; NULL for an empty (or all white space) value.  Unrecognised
  * values are "unknown".  Static strings. */

@@ -4,7 +4,8 @@
  * The rules, one reason code each (default severity in brackets):
  *
  *   email_missing     [error] the email field is absent, empty or a
- *                     placeholder (n/a, none, null, -, ...: is_placeholder)
+ *                     placeholder (n/a, none, null, -, ...:
+ *                     value_is_placeholder of norm_value.h)
  *   email_syntax      [error] email_syntax_check (email_syntax.h) refuses
  *                     it, after ASCII white space around it is trimmed
  *   email_role        [warn]  a valid address whose local part (lower-cased,
@@ -1074,29 +1075,6 @@ static inline int is_nested(const struct record *rec, int i)
 	return i >= 0 && rec_nested(rec, (size_t)i);
 }
 
-/* 1 for a value that stands for "nothing here": n/a, none, null, -, ...
- * (any case).  Such an email or required field counts as missing. */
-static int is_placeholder(const char *s, size_t n)
-{
-	/* clang-format off */
-	static const char *const words[] = {
-		"-", "--", "---", "?", ".", "n/a", "n.a.", "na", "none", "null",
-		"nil", "nan", "unknown", "tbd", "no email", "noemail", "no-email",
-		"not available", "not provided", "missing", "empty", "#n/a",
-	};
-	/* clang-format on */
-	char low[16];
-
-	if (n >= sizeof low)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
-	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-		if (strlen(words[i]) == n && memcmp(words[i], low, n) == 0)
-			return 1;
-	return 0;
-}
-
 /* 1 true, 0 false, -1 neither; the spellings cov-normalize writes first. */
 static int bool_of(const char *s, size_t n)
 {
@@ -1244,15 +1222,15 @@ void validator_check(struct validator *v, const struct record *rec,
 
 	/* the email's domain is looked up last: its slot is prefetched.  No
 	 * placeholder holds an '@', so only a value that fails the syntax
-	 * check can be one: the common address skips is_placeholder. */
+	 * check can be one: the common address skips value_is_placeholder. */
 	if (!value_of(rec, v->idx[VALIDATE_F_EMAIL], &s, &n))
 		f |= BIT(VALIDATE_EMAIL_MISSING);
 	else if (is_nested(rec, v->idx[VALIDATE_F_EMAIL]))
 		f |= BIT(VALIDATE_EMAIL_SYNTAX);
 	else if ((plain = email_syntax_plain(s, n, &at)) == 0 &&
 		 email_syntax_local(s, n, &at) != EMAIL_SYNTAX_OK)
-		f |= is_placeholder(s, n) ? BIT(VALIDATE_EMAIL_MISSING)
-					  : BIT(VALIDATE_EMAIL_SYNTAX);
+		f |= value_is_placeholder(s, n) ? BIT(VALIDATE_EMAIL_MISSING)
+						: BIT(VALIDATE_EMAIL_SYNTAX);
 	else if (domain_key(v, s + at + 1, n - at - 1, plain, &dk) < 0)
 		f |= BIT(VALIDATE_EMAIL_SYNTAX);
 	else
@@ -1283,7 +1261,7 @@ void validator_check(struct validator *v, const struct record *rec,
 	}
 	for (size_t i = 0; i < v->nreq; i++) {
 		v->missing[i] = !value_of(rec, v->req_idx[i], &s, &n) ||
-				is_placeholder(s, n);
+				value_is_placeholder(s, n);
 		nmissing += v->missing[i];
 	}
 	for (int r = VALIDATE_F_CREATED_AT; r <= VALIDATE_F_LAST_ACTIVITY_AT;

@@ -139,6 +139,31 @@ Test(country, ambiguous_and_unknown)
 	cr_assert_str_eq(cc("1234"), "");
 }
 
+/* Placeholders name no country, but an exact code is one: NA is
+ * Namibia, whatever its case and the spaces around it. */
+Test(country, placeholders_are_no_country)
+{
+	static const char *const ph[] = {
+		"N/A",   "n/a",     "#N/A", "N.A.",     "n.a.", "N A",
+		"(n/a)", "none",    "None", "null",     "NULL", "-",
+		"--",    "unknown", "?",    "--None--", "tbd",  "not available",
+	};
+	char out[3];
+
+	for (size_t i = 0; i < sizeof ph / sizeof ph[0]; i++) {
+		cr_expect_eq(country_code(ph[i], strlen(ph[i]), out), 0, "%s",
+			     ph[i]);
+		cr_expect_str_eq(out, "", "%s", ph[i]);
+	}
+	cr_expect_str_eq(cc("NA"), "NA");
+	cr_expect_str_eq(cc("na"), "NA");
+	cr_expect_str_eq(cc(" NA "), "NA");
+	cr_expect_str_eq(cc("\tNa"), "NA");
+	cr_expect_str_eq(cc("NAM"), "NA");
+	cr_expect_str_eq(cc("Namibia"), "NA");
+	cr_expect_str_eq(cc("NIL"), "");
+}
+
 Test(country, hostile_input)
 {
 	char out[3] = "??";

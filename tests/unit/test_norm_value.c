@@ -536,3 +536,95 @@ Test(value_bool, digit_fast_path)
 	cr_assert_eq(vb("01"), -1);
 	cr_assert_eq(value_bool("1", 0), -1, "the length is honoured");
 }
+
+static int ph(const char *s) { return value_is_placeholder(s, strlen(s)); }
+
+Test(value_is_placeholder, words_punctuation_and_errors)
+{
+	static const char *const yes[] = {
+		"n/a",
+		"N/A",
+		"n.a.",
+		"N.A.",
+		"#N/A",
+		"NA",
+		"na",
+		"N A",
+		"n-a",
+		"(n/a)",
+		"none",
+		"None",
+		"--None--",
+		"NULL",
+		"<null>",
+		"nil",
+		"NaN",
+		"unknown",
+		"Unknown",
+		"undefined",
+		"TBD",
+		"missing",
+		"empty",
+		"Not Available",
+		"not-applicable",
+		"not provided",
+		"no email",
+		"noemail",
+		"no-email",
+		"-",
+		"--",
+		"---",
+		"?",
+		".",
+		"...",
+		"*",
+		" - ",
+		"\t-",
+		"_",
+		"/",
+		"#",
+		"~",
+		"#REF!",
+		"#ref!",
+		"#VALUE!",
+		"#NAME?",
+		"#DIV/0!",
+		"#NUM!",
+		"#NULL!",
+	};
+	static const char *const no[] = {
+		"",
+		"Namibia",
+		"nab",
+		"Nan Goldin",
+		"none of the above x",
+		"n/a@",
+		"n/a@acme.com",
+		"@",
+		"\"",
+		"()",
+		"+",
+		"Acme",
+		"0",
+		"x",
+		"self employed",
+		"#REF",
+		"ref",
+		"N/Ä",
+		"n\x01/a",
+		"\xe2\x80\x94",
+		"unknownunknownunknown",
+	};
+
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+		cr_expect(ph(yes[i]), "'%s' is a placeholder", yes[i]);
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+		cr_expect_not(ph(no[i]), "'%s' is no placeholder", no[i]);
+	/* long values are never placeholders; n counts, not a NUL */
+	cr_expect_not(value_is_placeholder(
+		"----------------------------------------------------------"
+		"----------",
+		68));
+	cr_expect(value_is_placeholder("n/a\0zzz", 3));
+	cr_expect_not(value_is_placeholder("n/a\0zzz", 7));
+}
