@@ -248,7 +248,8 @@ static void add_part(struct buf *key, const char *s, size_t n)
 /* The contact key: 'e' and the e-mail key, else 'n', the folded first and
  * last names and the company key (the field, else made from the company:
  * its memo set is fetched while the names are folded).  0 when there is
- * no e-mail key, no company key, or neither name. */
+ * no e-mail key, no company key (a placeholder company such as "N/A" has
+ * none), or neither name. */
 static int contact_key(struct keyer *k, const struct kvals *rec)
 {
 	size_t n, fn, ln, cn = 0;
@@ -261,9 +262,10 @@ static int contact_key(struct keyer *k, const struct kvals *rec)
 		return 1;
 	buf_reset(&k->key);
 	buf_addc(&k->key, 'n');
-	/* company key: the field when present, else derived from company */
+	/* company key: the field when present, else derived from company;
+	 * a placeholder ("n/a", "none") is none (company_key makes it empty) */
 	v = value(rec, k->ckey, &n);
-	if (n) {
+	if (n && !value_is_placeholder(v, n)) {
 		fold(k, v, n, &k->v2);
 	} else {
 		buf_reset(&k->v2);

@@ -117,6 +117,7 @@
 #include "norm_domain.h"
 #include "norm_header.h"
 #include "norm_text.h"
+#include "norm_value.h"
 #include "validate.h"
 
 #define NONE UINT32_MAX
@@ -354,29 +355,20 @@ static int in_words(const char *s, size_t n, const struct word *w, size_t nw)
 	return 0;
 }
 
-/* Values CRM exports put in an id column to mean "none". */
+/* Values CRM exports put in an id column to mean "none": placeholders
+ * (value_is_placeholder) and a zero. */
 static int id_placeholder(const char *s, size_t n)
 {
-	/* clang-format off */
-	static const struct word ph[] = {
-		W("0"), W("#n/a"), W("n/a"), W("na"), W("null"), W("none"),
-		W("nil"), W("-"), W("--"), W("#ref!"), W("#value!"),
-		W("undefined"), W("unknown"),
-	};
-	/* clang-format on */
-
-	return n == 0 ||
-	       (n <= 9 && in_words(s, n, ph, sizeof ph / sizeof ph[0]));
+	return n == 0 || (n == 1 && s[0] == '0') || value_is_placeholder(s, n);
 }
 
-/* Company keys that name no company: placeholders and the words people
- * type when they work for none. */
+/* Company keys that name no company: placeholders (value_is_placeholder,
+ * which company_key already makes empty, but a company_key field may hold
+ * one) and the words people type when they work for none. */
 static int key_placeholder(const char *s, size_t n)
 {
 	/* clang-format off */
 	static const struct word ph[] = {
-		W("n a"), W("na"), W("none"), W("null"), W("nil"),
-		W("unknown"), W("not applicable"), W("not available"), W("tbd"),
 		W("test"), W("self"), W("self employed"), W("freelance"),
 		W("freelancer"), W("independent"), W("independent consultant"),
 		W("consultant"), W("retired"), W("student"), W("private"),
@@ -391,7 +383,7 @@ static int key_placeholder(const char *s, size_t n)
 		x++;
 	if (n && x == n && n <= 3)
 		return 1;
-	return n == 0 ||
+	return n == 0 || value_is_placeholder(s, n) ||
 	       (n <= 22 && in_words(s, n, ph, sizeof ph / sizeof ph[0]));
 }
 

@@ -1,7 +1,9 @@
 /*
  * norm_company: see norm_company.h.
  *
- * Three passes over a name.  (1) text_fold gives lower-case, accent-free
+ * A placeholder ("N/A", "none", "-": value_is_placeholder) names no
+ * company and has an empty key.  Otherwise, three passes over a name.
+ * (1) text_fold gives lower-case, accent-free
  * NFKC-ish text.  (2) A tokenizer splits it into words, stored end to end in
  * a static byte buffer with an array of (offset, length, part) entries, where
  * a "part" is the stretch between commas, semicolons, brackets, en or em
@@ -37,6 +39,7 @@
 
 #include "err.h"
 #include "norm_text.h"
+#include "norm_value.h"
 
 /* clang-format off */
 static const char *const legal_forms[] = {
@@ -304,6 +307,8 @@ int company_key(const char *s, size_t n, struct buf *out)
 	pthread_once(&forms_once, forms_init);
 	if (text_fold(&folded, s, n) < 0)
 		return -1;
+	if (value_is_placeholder(s, n))
+		return 0; /* "N/A", "none", "-": no company */
 	tokenize(folded.p, folded.len);
 	if (wv_len == 0)
 		return 0;

@@ -22,7 +22,9 @@
  * leading "The" dropped, legal-form suffixes dropped from the end of each
  * part separated by commas, brackets or " - " (table in norm_company.c), but
  * never the last word left ("AG" stays "ag").  Words are joined by one
- * space.  Returns 0, or -1 on invalid UTF-8 (out then empty). */
+ * space.  A placeholder ("N/A", "none", "-": value_is_placeholder of
+ * norm_value.h) gives the empty key.  Returns 0, or -1 on invalid UTF-8
+ * (out then empty). */
 int company_key(const char *s, size_t n, struct buf *out);
 
 /* Free the calling thread's buffers (one set per thread); for a thread

@@ -128,6 +128,35 @@ Test(dedupe_key, contact_fallback_name_company)
 	cr_assert(!same(&a, &b));
 }
 
+/* A placeholder company ("N/A", "n/a", "none", "-") is no company: no
+ * fallback key, so two John Smiths at "n/a" are not one person; a
+ * company_key field holding one is passed over for the company. */
+Test(dedupe_key, placeholder_company_is_none)
+{
+	static const char *const ph[] = {"N/A",  "n/a",  "none",   "-",
+					 "#N/A", "NULL", "unknown"};
+	struct key128 a, b;
+
+	for (size_t i = 0; i < sizeof ph / sizeof ph[0]; i++) {
+		char vals[64];
+		snprintf(vals, sizeof vals, "|John|Smith|%s", ph[i]);
+		cr_expect_eq(key_of(NULL, 0, CONTACT, vals, &a), 0, "%s",
+			     ph[i]);
+		snprintf(vals, sizeof vals, "|John|Smith|-|%s", ph[i]);
+		cr_expect_eq(key_of(NULL, 0,
+				    "email,first_name,last_name,company,"
+				    "company_key",
+				    vals, &a),
+			     0, "company_key %s", ph[i]);
+	}
+	cr_expect_eq(key_of(NULL, 0,
+			    "email,first_name,last_name,company,company_key",
+			    "|John|Smith|Acme Inc|n a", &a),
+		     1);
+	key_of(NULL, 0, CONTACT, "|John|Smith|ACME", &b);
+	cr_expect(same(&a, &b), "a placeholder company_key: the company's");
+}
+
 Test(dedupe_key, company_key_field_preferred)
 {
 	struct key128 a, b;

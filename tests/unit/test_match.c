@@ -234,6 +234,10 @@ Test(match, name_method)
 	/* placeholders name no company */
 	r = run(m, NULL, NULL, "N/A", NULL);
 	EXPECT(m, r, "", MATCH_NONE);
+	r = run(m, NULL, NULL, "--None--", NULL);
+	EXPECT(m, r, "", MATCH_NONE);
+	r = run(m, NULL, NULL, "#N/A", NULL);
+	EXPECT(m, r, "", MATCH_NONE);
 	r = run(m, NULL, NULL, "Self-employed", NULL);
 	EXPECT(m, r, "", MATCH_NONE);
 	/* company_key is used as given when present */

@@ -204,6 +204,42 @@ Test(company, empty_and_punctuation_only)
 	cr_assert_str_eq(ck(",,,"), "");
 }
 
+/* A placeholder names no company: the empty key, as for an empty name
+ * (value_is_placeholder, the test cov-validate and cov-match use). */
+Test(company, placeholders_have_no_key)
+{
+	static const char *const ph[] = {
+		"N/A",
+		"n/a",
+		"#N/A",
+		"N.A.",
+		"na",
+		"none",
+		"None",
+		"NULL",
+		"null",
+		"nil",
+		"-",
+		"--",
+		"?",
+		"unknown",
+		"Unknown",
+		"--None--",
+		"not applicable",
+		"TBD",
+		" n/a ",
+		"#REF!",
+	};
+
+	for (size_t i = 0; i < sizeof ph / sizeof ph[0]; i++)
+		cr_expect_str_eq(ck(ph[i]), "", "%s", ph[i]);
+	/* a name that only holds such a word is a name */
+	cr_expect_str_eq(ck("None Such Ltd"), "none such");
+	cr_expect_str_eq(ck("Unknown Worlds Inc."), "unknown worlds");
+	cr_expect_str_eq(ck("NA Holdings"), "na holdings");
+	cr_expect_str_eq(ck("Nada"), "nada");
+}
+
 Test(company, invalid_utf8)
 {
 	cr_assert_eq(company_key("Acme\xff GmbH", 10, &out), -1);
