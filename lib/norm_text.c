@@ -406,6 +406,65 @@ static int is_clean_general(const unsigned char *u, size_t n)
 
 static int text_map(struct buf *out, const char *s, size_t n, int fold);
 
+/* The base letters of the Latin letters that Unicode does not decompose
+ * (a stroke, a bar, a ligature, a dotless i), lower case as case folding
+ * leaves them: ł -> l, ø -> o, đ -> d, ħ -> h, ŧ -> t, ð -> d, ı -> i,
+ * ƀ -> b, ƶ -> z, ǥ -> g, ɨ -> i, æ -> ae, œ -> oe, þ -> th.  (ß
+ * case-folds to ss; ŀ decomposes to l and a middle dot.)  base[1] is 0
+ * for a single letter. */
+/* clang-format off */
+static const struct {
+	utf8proc_int32_t cp;
+	char base[3];
+} latin_bases[] = {
+	{0x00E6, "ae"}, {0x00F0, "d"}, {0x00F8, "o"}, {0x00FE, "th"},
+	{0x0111, "d"}, {0x0127, "h"}, {0x0131, "i"}, {0x0142, "l"},
+	{0x0153, "oe"}, {0x0167, "t"}, {0x0180, "b"}, {0x01B6, "z"},
+	{0x01E5, "g"}, {0x0268, "i"},
+};
+/* clang-format on */
+
+/* The latin_bases entry of c, or NULL. */
+static const char *latin_base(utf8proc_int32_t c)
+{
+	if (c < 0xE6 || c > 0x268)
+		return NULL;
+	for (size_t i = 0; i < sizeof latin_bases / sizeof latin_bases[0]; i++)
+		if (latin_bases[i].cp == c)
+			return latin_bases[i].base;
+	return NULL;
+}
+
+/* Replace the r code points of cp_buf by their latin_bases (some become
+ * two), growing cp_buf as needed; returns the new count. */
+static utf8proc_ssize_t fold_latin_bases(utf8proc_ssize_t r)
+{
+	utf8proc_ssize_t extra = 0, i, j;
+	const char *b;
+
+	for (i = 0; i < r; i++)
+		if ((b = latin_base(cp_buf[i])) != NULL && b[1])
+			extra++;
+	if ((size_t)(r + extra) >= cp_cap) {
+		/* reencode writes a terminator after them: room for one more */
+		cp_cap = (size_t)(r + extra) * 2 + 8;
+		cp_buf = xrealloc(cp_buf, cp_cap * sizeof *cp_buf);
+	}
+	/* from the end, so nothing is overwritten before it is read */
+	for (i = r - 1, j = r + extra - 1; i >= 0; i--) {
+		utf8proc_int32_t c = cp_buf[i];
+		if ((b = latin_base(c)) == NULL) {
+			cp_buf[j--] = c;
+		} else if (b[1]) {
+			cp_buf[j--] = (unsigned char)b[1];
+			cp_buf[j--] = (unsigned char)b[0];
+		} else {
+			cp_buf[j--] = (unsigned char)b[0];
+		}
+	}
+	return r + extra;
+}
+
 int text_clean(struct buf *out, const char *s, size_t n)
 {
 	return text_map(out, s, n, 0);
@@ -434,10 +493,17 @@ static int text_map(struct buf *out, const char *s, size_t n, int fold)
 		buf_add(out, s, n);
 		return -1;
 	}
-	if (fold)
+	if (fold) {
+		utf8proc_ssize_t r;
 		opts |= UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
 			UTF8PROC_STRIPMARK | UTF8PROC_IGNORE;
-	m = uni_map(s, n, opts);
+		r = uni_decompose(s, n, opts);
+		m = r < 0 ? -1
+			  : utf8proc_reencode(cp_buf, fold_latin_bases(r),
+					      opts);
+	} else {
+		m = uni_map(s, n, opts);
+	}
 	if (m < 0) {
 		buf_add(out, s, n);
 		return -1;

@@ -7,7 +7,10 @@
  *          characters) collapsed to one ASCII space, zero-width spaces and
  *          BOMs dropped.  Case is never changed.
  *   fold   for keys: clean, then compatibility-decomposed, case-folded and
- *          stripped of combining marks ("Müller" -> "muller", "ﬁ" -> "fi").
+ *          stripped of combining marks ("Müller" -> "muller", "ﬁ" -> "fi"),
+ *          and the Latin letters Unicode does not decompose reduced to
+ *          their base letters: ł -> l, ø -> o, đ -> d, ħ -> h, ŧ -> t,
+ *          ð -> d, ı -> i, æ -> ae, œ -> oe, þ -> th (ß folds to ss).
  * Both write into a caller's buf (reset first) and never allocate per call
  * once the buffers have grown: a static code-point buffer is reused, so these
  * functions are not thread-safe.  ASCII input takes a fast path that never

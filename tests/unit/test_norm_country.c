@@ -164,6 +164,20 @@ Test(country, placeholders_are_no_country)
 	cr_expect_str_eq(cc("NIL"), "");
 }
 
+/* Names with letters that have no decomposition (ø, ł, æ) are found by
+ * their own spelling and by the one with base letters. */
+Test(country, letters_without_decomposition)
+{
+	cr_expect_str_eq(cc("\xc3\x98strig"), "AT");
+	cr_expect_str_eq(cc("Ostrig"), "AT");
+	cr_expect_str_eq(cc("\xc5\x81otwa"), "LV");
+	cr_expect_str_eq(cc("Lotwa"), "LV");
+	cr_expect_str_eq(cc("F\xc3\xa6r\xc3\xb8"
+			    "erne"),
+			 "FO");
+	cr_expect_str_eq(cc("Faeroerne"), "FO");
+}
+
 Test(country, hostile_input)
 {
 	char out[3] = "??";

@@ -149,6 +149,55 @@ Test(text_fold, keys)
 			 "ab");
 }
 
+/* Latin letters with no decomposition (strokes, bars, ligatures, the
+ * dotless i) fold to their base letters, upper and lower case alike, as
+ * accented letters do; every other letter keeps its own. */
+Test(text_fold, letters_without_decomposition)
+{
+	/* clang-format off */
+	static const struct {
+		const char *in, *out;
+	} c[] = {
+		{"\xc5\x81\xc3\xb3" "d\xc5\xba", "lodz"},         /* Łódź */
+		{"\xc5\x82\xc3\xb3" "d\xc5\xba", "lodz"},         /* łódź */
+		{"\xc3\x98rsted", "orsted"},                    /* Ørsted */
+		{"\xc3\xb8", "o"}, {"\xc4\x90", "d"}, {"\xc4\x91", "d"},
+		{"\xc4\xa6", "h"}, {"\xc4\xa7", "h"}, {"\xc5\xa6", "t"},
+		{"\xc5\xa7", "t"}, {"\xc4\xb1", "i"}, {"\xc4\xb0", "i"},
+		{"\xc3\x90", "d"}, {"\xc3\xb0", "d"},
+		{"\xc3\x86", "ae"}, {"\xc3\xa6", "ae"},
+		{"\xc5\x92", "oe"}, {"\xc5\x93", "oe"},
+		{"\xc3\x9e", "th"}, {"\xc3\xbe", "th"},
+		{"\xc3\x9f", "ss"}, {"\xe1\xba\x9e", "ss"},
+		{"\xc6\x80\xc6\xb6\xc7\xa5\xc9\xa8", "bzgi"},
+		/* several in a row, expanding, among other letters */
+		{"\xc3\x86\xc3\x86\xc3\x9e\xc5\x92x \xc3\xa6\xc3\xbe",
+		 "aeaethoex aeth"},
+		{"S\xc3\xb8ren \xc3\x86rl\xc3\xb8 \xc3\x9e\xc3\xb3r",
+		 "soren aerlo thor"},
+		/* other scripts and letters keep theirs */
+		{"\xc5\x8b", "\xc5\x8b"},                       /* ŋ */
+		{"\xd0\x93\xd0\xb0\xd0\xb7", "\xd0\xb3\xd0\xb0\xd0\xb7"},
+	};
+	/* clang-format on */
+
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
+		cr_expect_str_eq(fold(c[i].in), c[i].out, "%s", c[i].in);
+}
+
+/* Many expanding letters: the code-point buffer grows to hold them. */
+Test(text_fold, expansion_grows_the_buffer)
+{
+	static char in[2 * 5000 + 1], want[2 * 5000 + 1];
+
+	for (size_t i = 0; i < 5000; i++) {
+		memcpy(in + 2 * i, "\xc3\xa6", 2);
+		memcpy(want + 2 * i, "ae", 2);
+	}
+	cr_assert_str_eq(fold(in), want);
+	cr_assert_str_eq(fold("\xc3\xa6"), "ae", "and again, small");
+}
+
 Test(text_map, invalid_input)
 {
 	static const char *bad[] = {"\xff", "ab\xc3", "\xed\xa0\x80",
