@@ -305,10 +305,10 @@ int company_key(const char *s, size_t n, struct buf *out)
 
 	buf_reset(out);
 	pthread_once(&forms_once, forms_init);
-	if (text_fold(&folded, s, n) < 0)
-		return -1;
 	if (value_is_placeholder(s, n))
 		return 0; /* "N/A", "none", "-": no company */
+	if (text_fold(&folded, s, n) < 0)
+		return -1;
 	tokenize(folded.p, folded.len);
 	if (wv_len == 0)
 		return 0;

@@ -520,17 +520,11 @@ int country_code(const char *s, size_t n, char out[3])
 	if (n == 0 || n > INPUT_MAX || memchr(s, '\0', n) ||
 	    text_fold(&fold_buf, s, n) < 0)
 		return 0;
-	/* "N/A", "#N/A", "n.a." are no Namibia; a bare code ("NA") is */
-	if (value_is_placeholder(s, n)) {
-		const char *p = s;
-		size_t k = n;
-		while (k && (*p == ' ' || *p == '\t'))
-			p++, k--;
-		while (k && (p[k - 1] == ' ' || p[k - 1] == '\t'))
-			k--;
-		if (!country_is_code(p, k))
-			return 0;
-	}
+	/* "N/A", "#N/A", "n.a." are no Namibia; a bare code ("NA", folded
+	 * and trimmed) is */
+	if (value_is_placeholder(s, n) &&
+	    !country_is_code(fold_buf.p, fold_buf.len))
+		return 0;
 	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
 		const struct centry *c;
 		if (!key_form(&key_buf, fold_buf.p, fold_buf.len, forms[i]))
