@@ -10,14 +10,9 @@
 # MiB each, one at a time) and removed at exit.
 # Run by tests/e2e/run.sh (exit 0 = pass); prints one line per check.
 set -u
-BIN=${COV_BIN:?COV_BIN must name the folder holding the tools}
-PATH="$BIN:$PATH"
-LC_ALL=C
-export LC_ALL
-T=$(mktemp -d "${TMPDIR:-/tmp}/cov-long-record.XXXXXX") || exit 1
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib/ways.sh"
+ways_setup long-record
 cd "$T" || exit 1
-fail=0
 LINE='line longer than 64 MiB'
 RECORD='record longer than 64 MiB (unterminated quote?)'
 ALL="cov-cat cov-dedupe cov-normalize cov-validate"

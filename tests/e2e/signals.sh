@@ -10,11 +10,8 @@
 # (the test would prove nothing).
 # Run by tests/e2e/run.sh (exit 0 = pass); prints one line per check.
 set -u
-BIN=${COV_BIN:?COV_BIN must name the folder holding the tools}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-PATH="$BIN:$PATH"
-fail=0
+. "$(dirname "$0")/lib/ways.sh"
+ways_setup signals
 printf 'account_id,name,domain\nA1,Acme,acme.com\n' >"$T/acc.csv"
 
 # check NAME SIGNAL NUMBER COMMAND...: run COMMAND in $T/w on the FIFO
