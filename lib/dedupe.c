@@ -607,11 +607,6 @@ static int is_empty(const struct record *rec, size_t i)
 	return 1;
 }
 
-static int is_added(const struct stream *st, size_t i)
-{
-	return i < st->added_cap && st->added[i];
-}
-
 /* The policy value of rec: higher wins, ties go to the earlier row. */
 static uint64_t policy_value(struct job *j, const struct record *rec)
 {
@@ -619,7 +614,7 @@ static uint64_t policy_value(struct job *j, const struct record *rec)
 
 	if (j->o->keep == DEDUPE_MOST_COMPLETE) {
 		for (size_t i = 0; i < rec->nf; i++)
-			if (!is_added(j->st, i) && !is_empty(rec, i))
+			if (!stream_is_added(j->st, i) && !is_empty(rec, i))
 				v++;
 	} else if (j->o->keep == DEDUPE_NEWEST) {
 		size_t n;
@@ -692,7 +687,7 @@ static void dupes_map(struct job *j)
 	j->dmap = xrealloc(j->dmap, (s->n + 1) * sizeof *j->dmap);
 	for (size_t i = j->dorder ? j->dmap_for : 0; i < s->n; i++)
 		j->dmap[i] =
-			is_added(j->st, i)
+			stream_is_added(j->st, i)
 				? -1
 				: schema_add(&j->ds, s->names[i], s->lens[i]);
 	/* an input field named dup_of is reused, as stream_add_field does */
@@ -935,7 +930,7 @@ static void group_add(struct job *j, struct group *g, uint64_t row,
 		rec_resize(&g->rec, rec->nf);
 	}
 	for (size_t i = 0; i < rec->nf; i++) {
-		if (is_added(j->st, i) || is_empty(rec, i))
+		if (stream_is_added(j->st, i) || is_empty(rec, i))
 			continue;
 		if (r[0] < g->rank[i][0] ||
 		    (r[0] == g->rank[i][0] && r[1] < g->rank[i][1])) {

@@ -528,11 +528,11 @@ static int open_input(struct stream *st, int i, struct cov_err *e)
 		/* the input fields of the first file, without the tool's */
 		size_t n0 = 0;
 		for (size_t k = 0; k < st->schema.n; k++)
-			if (!(k < st->added_cap && st->added[k]))
+			if (!stream_is_added(st, k))
 				n0++;
 		int same = (n0 == st->tmp.n);
 		for (size_t k = 0, j = 0; same && k < st->schema.n; k++) {
-			if (k < st->added_cap && st->added[k])
+			if (stream_is_added(st, k))
 				continue;
 			/* by schema_find, so a field the tool renamed (an
 			 * export header cov-normalize made canonical) is still
@@ -574,11 +574,8 @@ int stream_open_flags(struct stream *st, struct cli_common *opt, int nfiles,
 		goto fail;
 	/* an empty input has no header to give: the next one that does */
 	while (input_empty(st, &st->schema) && st->cur + 1 < st->nfiles) {
-		st->bytes_done += st->r->in->bytes_in;
-		reader_close(st->r);
-		st->r = NULL;
-		st->base = ++st->cur;
-		if (open_input(st, st->cur, e) < 0)
+		st->base = st->cur + 1;
+		if (stream_next_input(st, e) < 0)
 			goto fail;
 	}
 	st->pf_pending = 1;
@@ -639,7 +636,7 @@ static void update_order(struct stream *st)
 
 	st->order = xrealloc(st->order, (n ? n : 1) * sizeof *st->order);
 	for (size_t i = 0; i < n; i++)
-		if (!(i < st->added_cap && st->added[i]))
+		if (!stream_is_added(st, i))
 			st->order[k++] = (int)i;
 	for (size_t i = 0; i < n && i < st->added_cap; i++)
 		if (st->added[i])
@@ -1072,7 +1069,7 @@ static void stream_free(struct stream *st)
 int stream_has_input_field(const struct stream *st)
 {
 	for (size_t i = 0; i < st->schema.n; i++)
-		if (!(i < st->added_cap && st->added[i]))
+		if (!stream_is_added(st, i))
 			return 1;
 	return 0;
 }

@@ -121,6 +121,13 @@ int stream_open_flags(struct stream *st, struct cli_common *opt, int nfiles,
  * input field of that name is reused instead). */
 int stream_add_field(struct stream *st, const char *name);
 
+/* 1 when field i of the schema is one the tool added (stream_add_field),
+ * not one of the input's. */
+static inline int stream_is_added(const struct stream *st, size_t i)
+{
+	return i < st->added_cap && st->added[i];
+}
+
 /* 1 when the inputs gave a field (a header, or an NDJSON key).  When
  * every input was empty, they gave none, and the outputs that mirror them
  * get no header either (stream_close), not one of the tool's fields
