@@ -150,12 +150,9 @@ int main(int argc, char **argv)
 	}
 	matcher_bind(m, &st);
 	if ((bad_field = matcher_unknown_field(m, &st)) != NULL) {
-		char name[256];
-
-		snprintf(name, sizeof name, "%s", bad_field);
-		stream_abort(&st);
-		matcher_free(m);
-		cli_usage_error("--field: the input has no column '%s'", name);
+		stream_abort(&st); /* its temporaries; the rest ends here */
+		cli_usage_error("--field: the input has no column '%s'",
+				bad_field);
 	}
 	if (unmatched) {
 		um = writer_open(unmatched, st.out->fmt, opt.excel_safe, &e);

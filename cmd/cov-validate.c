@@ -176,12 +176,9 @@ int main(int argc, char **argv)
 	}
 	validator_bind(v, &st);
 	if ((bad_field = validator_unknown_field(v, &st)) != NULL) {
-		char name[256];
-
-		snprintf(name, sizeof name, "%s", bad_field);
-		stream_abort(&st);
-		validator_free(v);
-		cli_usage_error("--field: the input has no column '%s'", name);
+		stream_abort(&st); /* its temporaries; the rest ends here */
+		cli_usage_error("--field: the input has no column '%s'",
+				bad_field);
 	}
 	while ((k = stream_next(&st, &rec, &e)) > 0) {
 		int bad = validator_apply(v, &st, &rec);

@@ -356,10 +356,8 @@ static void track(struct out_file *o, int on)
 
 static void on_signal(int sig)
 {
-	for (struct out_file *o = open_outs; o; o = o->next)
-		if (o->tmp)
-			unlink(o->tmp);
-	raise(sig); /* SA_RESETHAND: now as if never caught */
+	out_abort_all(); /* unlink only: safe in a handler */
+	raise(sig);      /* SA_RESETHAND: now as if never caught */
 }
 
 void out_catch_signals(void)

@@ -835,12 +835,8 @@ static int field_item(struct matcher *m, const char *s, size_t n,
 const char *matcher_unknown_field(const struct matcher *m,
 				  const struct stream *st)
 {
-	if (st->in_fmt == FMT_NDJSON || !stream_has_input_field(st))
-		return NULL; /* fields not known yet, or no header */
-	for (int i = 0; i < MATCH_NROLES; i++)
-		if (m->named[i] && m->idx[i] < 0)
-			return m->field[i];
-	return NULL;
+	return stream_unknown_field(st, m->field, m->named, m->idx,
+				    MATCH_NROLES);
 }
 
 int matcher_set_fields(struct matcher *m, const char *spec, struct cov_err *e)
@@ -1550,12 +1546,6 @@ static void rec_value_any(const struct record *rec, int i, const char **s,
 		*n = 0;
 }
 
-/* 1 when field i of rec holds an NDJSON object or array. */
-static int is_nested(const struct record *rec, int i)
-{
-	return i >= 0 && rec_nested(rec, (size_t)i);
-}
-
 /* Field i of rec as a key to match on: rec_value_any, with an NDJSON
  * object or array as empty too.  Nested values pass through verbatim
  * (SPEC §3), never read as an id, a name, a domain or a country. */
@@ -1563,7 +1553,7 @@ static void rec_value(const struct record *rec, int i, const char **s,
 		      size_t *n)
 {
 	rec_value_any(rec, i, s, n);
-	if (is_nested(rec, i))
+	if (rec_nested(rec, i))
 		*n = 0;
 }
 
@@ -1620,15 +1610,15 @@ int matcher_load_accounts(struct matcher *m, const char *path,
 		for (size_t i = 0; i < rec.nf && i < cm.mapped; i++) {
 			if (cm.role[i] == AC_NONE)
 				continue;
-			if (cm.role[i] == AC_ID && is_nested(&rec, (int)i)) {
+			if (cm.role[i] == AC_ID && rec_nested(&rec, (int)i)) {
 				err_set(e, COV_EXIT_DATA, r->in->name, rec.line,
 					"account_id_empty",
 					"account_id is an object or array, not an id");
 				goto out;
 			}
 			if (cm.role[i] == AC_DOMAIN &&
-			    rec.f[i].kind == VAL_RAW && rec.f[i].len &&
-			    rec.data.p[rec.f[i].off] == '[')
+			    rec_nested(&rec, (int)i) &&
+			    rec_val(&rec, i)[0] == '[')
 				/* a list of domains: is_domain_sep splits it */
 				rec_value_any(&rec, (int)i, &v, &vn);
 			else

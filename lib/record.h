@@ -121,13 +121,14 @@ static inline int rec_kind(const struct record *r, size_t i)
 	return i < r->nf ? r->f[i].kind : VAL_ABSENT;
 }
 
-/* 1 when field i holds an NDJSON object or array (a raw value opening
- * with '{' or '['): a value, but never text a rule reads (SPEC §3: nested
- * values pass through verbatim). */
-static inline int rec_nested(const struct record *r, size_t i)
+/* 1 when field i (a field index, -1 for none: 0) holds an NDJSON object
+ * or array (a raw value opening with '{' or '['): a value, but never text
+ * a rule reads (SPEC §3: nested values pass through verbatim). */
+static inline int rec_nested(const struct record *r, int i)
 {
-	return rec_kind(r, i) == VAL_RAW && r->f[i].len > 0 &&
-	       (rec_val(r, i)[0] == '{' || rec_val(r, i)[0] == '[');
+	return i >= 0 && rec_kind(r, (size_t)i) == VAL_RAW && r->f[i].len > 0 &&
+	       (rec_val(r, (size_t)i)[0] == '{' ||
+		rec_val(r, (size_t)i)[0] == '[');
 }
 
 /* Deep copy src into dst (dst keeps and reuses its memory). */

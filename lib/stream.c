@@ -1074,6 +1074,18 @@ int stream_has_input_field(const struct stream *st)
 	return 0;
 }
 
+const char *stream_unknown_field(const struct stream *st, char *const *names,
+				 const unsigned char *named, const int *idx,
+				 size_t n)
+{
+	if (st->in_fmt == FMT_NDJSON || !stream_has_input_field(st))
+		return NULL;
+	for (size_t k = 0; k < n; k++)
+		if (named[k] && idx[k] < 0)
+			return names[k];
+	return NULL;
+}
+
 int stream_close(struct stream *st, struct cov_err *e)
 {
 	int r = 0;

@@ -134,6 +134,14 @@ static inline int stream_is_added(const struct stream *st, size_t i)
  * alone. */
 int stream_has_input_field(const struct stream *st);
 
+/* For a tool's --field ROLE=NAME: the first names[k] of n that the user
+ * gave (named[k]) and whose field (idx[k], -1 when none) a CSV or TSV
+ * input's header lacks, else NULL.  NULL too for NDJSON, whose fields
+ * come with its records, and for an input with no header. */
+const char *stream_unknown_field(const struct stream *st, char *const *names,
+				 const unsigned char *named, const int *idx,
+				 size_t n);
+
 /* Next well-formed record.  Malformed ones go to --rejects when given;
  * otherwise they end the run.  1, 0 at end, -1 with e filled. */
 int stream_next(struct stream *st, struct record *rec, struct cov_err *e);

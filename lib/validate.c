@@ -30,7 +30,7 @@
  *
  * An NDJSON object or array is a value (not missing) but never read as
  * text: it is no valid address, status, boolean, country, date or phone
- * (is_nested), so its JSON text cannot pass for one.
+ * (rec_nested), so its JSON text cannot pass for one.
  *
  * Domain lists.  The free-mail and disposable domains of npm freemail
  * (data/freemail/, embedded through data/freemail.embed) are loaded on
@@ -580,12 +580,8 @@ static int field_item(void *arg, const char *s, size_t n, struct cov_err *e)
 const char *validator_unknown_field(const struct validator *v,
 				    const struct stream *st)
 {
-	if (st->in_fmt == FMT_NDJSON || !stream_has_input_field(st))
-		return NULL; /* fields not known yet, or no header */
-	for (int i = 0; i < VALIDATE_NROLES; i++)
-		if (v->named[i] && v->idx[i] < 0)
-			return v->field[i];
-	return NULL;
+	return stream_unknown_field(st, v->field, v->named, v->idx,
+				    VALIDATE_NROLES);
 }
 
 int validator_set_fields(struct validator *v, const char *spec,
@@ -1066,15 +1062,6 @@ static inline int value_of(const struct record *rec, int i, const char **s,
 	return 1;
 }
 
-/* 1 when field i holds an NDJSON object or array: a value (present for
- * --require), but never text a rule reads (SPEC §3: nested values pass
- * through verbatim), so it reads as no valid address, status, boolean,
- * country, date or phone. */
-static inline int is_nested(const struct record *rec, int i)
-{
-	return i >= 0 && rec_nested(rec, (size_t)i);
-}
-
 /* 1 true, 0 false, -1 neither; the spellings cov-normalize writes first. */
 static int bool_of(const char *s, size_t n)
 {
@@ -1225,7 +1212,7 @@ void validator_check(struct validator *v, const struct record *rec,
 	 * check can be one: the common address skips value_is_placeholder. */
 	if (!value_of(rec, v->idx[VALIDATE_F_EMAIL], &s, &n))
 		f |= BIT(VALIDATE_EMAIL_MISSING);
-	else if (is_nested(rec, v->idx[VALIDATE_F_EMAIL]))
+	else if (rec_nested(rec, v->idx[VALIDATE_F_EMAIL]))
 		f |= BIT(VALIDATE_EMAIL_SYNTAX);
 	else if ((plain = email_syntax_plain(s, n, &at)) == 0 &&
 		 email_syntax_local(s, n, &at) != EMAIL_SYNTAX_OK)
@@ -1236,26 +1223,26 @@ void validator_check(struct validator *v, const struct record *rec,
 	else
 		email = s;
 	if (value_of(rec, v->idx[VALIDATE_F_EMAIL_STATUS], &s, &n) &&
-	    !is_nested(rec, v->idx[VALIDATE_F_EMAIL_STATUS])) {
+	    !rec_nested(rec, v->idx[VALIDATE_F_EMAIL_STATUS])) {
 		int st = status_of(s, n);
 		if (st >= 0)
 			f |= BIT(st);
 	}
 	if (value_of(rec, v->idx[VALIDATE_F_OPT_OUT], &s, &n) &&
-	    (is_nested(rec, v->idx[VALIDATE_F_OPT_OUT]) ||
+	    (rec_nested(rec, v->idx[VALIDATE_F_OPT_OUT]) ||
 	     bool_of(s, n) != 0)) {
 		opted = 1;
 		f |= BIT(VALIDATE_OPTED_OUT);
 	}
 	if (value_of(rec, v->idx[VALIDATE_F_COUNTRY], &s, &n)) {
-		known = !is_nested(rec, v->idx[VALIDATE_F_COUNTRY]) &&
+		known = !rec_nested(rec, v->idx[VALIDATE_F_COUNTRY]) &&
 			country_of(v, s, n, cc);
 		if (!known)
 			f |= BIT(VALIDATE_COUNTRY_UNKNOWN);
 	}
 	if (v->consent_all || (known && validator_consent_required(v, cc))) {
 		if (!value_of(rec, v->idx[VALIDATE_F_CONSENT], &s, &n) ||
-		    is_nested(rec, v->idx[VALIDATE_F_CONSENT]) ||
+		    rec_nested(rec, v->idx[VALIDATE_F_CONSENT]) ||
 		    bool_of(s, n) != 1)
 			f |= BIT(VALIDATE_NO_CONSENT);
 	}
@@ -1267,12 +1254,12 @@ void validator_check(struct validator *v, const struct record *rec,
 	for (int r = VALIDATE_F_CREATED_AT; r <= VALIDATE_F_LAST_ACTIVITY_AT;
 	     r++)
 		if (value_of(rec, v->idx[r], &s, &n) &&
-		    (is_nested(rec, v->idx[r]) || !date_ok(v, s, n))) {
+		    (rec_nested(rec, v->idx[r]) || !date_ok(v, s, n))) {
 			f |= BIT(VALIDATE_DATE_INVALID);
 			break;
 		}
 	if (value_of(rec, v->idx[VALIDATE_F_PHONE], &s, &n) &&
-	    (is_nested(rec, v->idx[VALIDATE_F_PHONE]) ||
+	    (rec_nested(rec, v->idx[VALIDATE_F_PHONE]) ||
 	     phone_e164(s, n,
 			known            ? cc
 			: v->phone_cc[0] ? v->phone_cc
