@@ -183,11 +183,23 @@ void normalizer_bind(struct normalizer *nz, struct stream *st)
 		nz->conv[i] = HEADER_VALUE_AS_IS;
 		nz->fallback[i] = -1;
 	}
-	/* the user's --map first, over every new column */
+	/* the user's --map first, over every new column; a column whose new
+	 * name another column has already (named so in the input, or by an
+	 * earlier pair) stands in for that one, as an alias would */
 	for (size_t i = n0; i < n_in; i++) {
 		const char *to = mapped_name(nz, s->names[i], s->lens[i]);
-		if (to)
-			schema_rename(s, (int)i, to, strlen(to));
+		int t;
+
+		if (!to || schema_rename(s, (int)i, to, strlen(to)) == 0)
+			continue;
+		t = schema_find(s, to, strlen(to));
+		if (t == (int)i)
+			continue; /* --map 'email=email' */
+		nz->fallback[i] = t;
+		cov_warnx("--map '%.*s=%s': a column is named %s already; "
+			  "%.*s stands in for it where it is empty",
+			  (int)s->lens[i], s->names[i], to, to, (int)s->lens[i],
+			  s->names[i]);
 	}
 	/* then the built-in aliases; a column whose field is taken already
 	 * becomes that field's fallback (see normalizer_apply) */
