@@ -182,6 +182,52 @@ Test(header, marketo_lead_export)
 	check_row(row, sizeof row / sizeof row[0]);
 }
 
+Test(header, pipedrive_dynamics_zoho_apollo_exports)
+{
+	/* clang-format off */
+	static const char *const row[][2] = {
+		/* Pipedrive people */
+		{"Person - ID", "contact_id"}, {"Person - Name", "full_name"},
+		{"Person - First name", "first_name"},
+		{"Person - Last name", "last_name"},
+		{"Person - Email - Work", "email"},
+		{"Person - Email - Home", "email"},
+		{"Person - Job title", "title"},
+		{"Person - Organization", "company"},
+		{"Organization - ID", "account_id"},
+		{"Person - Phone - Work", "phone"},
+		{"Person - Owner", "owner_id"},
+		{"Person - Person created", "created_at"},
+		{"Person - Update time", "updated_at"},
+		{"Person - Last activity date", "last_activity_at"},
+		{"Person - Phone - Mobile", "<none>"},
+		/* Dynamics 365 contacts */
+		{"Parent Customer", "company"},
+		{"Address 1: Country/Region", "country"},
+		{"Do not allow Emails", "opt_out"},
+		{"Modified On", "updated_at"},
+		/* Zoho CRM */
+		{"Created Time", "created_at"}, {"Modified Time", "updated_at"},
+		{"Last Activity Time", "last_activity_at"},
+		/* Apollo, ZoomInfo */
+		{"Company Name for Emails", "company"},
+		{"Corporate Phone", "phone"}, {"Work Direct Phone", "phone"},
+		{"Direct Phone Number", "phone"},
+		{"Email Verification Status", "email_status"},
+		{"Mobile Phone", "<none>"},
+		/* HubSpot, and a few more labels */
+		{"Associated Company", "company"}, {"Owner Name", "owner_id"},
+		{"Designation", "title"}, {"Courriel", "email"},
+		{"Funktion", "title"}, {"Nome da empresa", "company"},
+	};
+	/* clang-format on */
+	check_row(row, sizeof row / sizeof row[0]);
+	/* a company export's owner and id, not a contact's */
+	cr_expect_str_eq(ha("Organization - Owner"), "owner_id");
+	cr_expect_str_eq(hc("Organization - Owner"), "<none>");
+	cr_expect_str_eq(ha("Person - Name"), "<none>");
+}
+
 Test(header, localised_labels)
 {
 	/* clang-format off */
