@@ -338,14 +338,39 @@ static int csv_record(struct reader *r, struct record *rec, struct cov_err *e)
 	return 1;
 }
 
+/* 1 when s[0..n) holds a CR that no LF follows. */
+static int bare_cr(const char *s, size_t n)
+{
+	const char *c = s;
+
+	while ((c = memchr(c, '\r', n - (size_t)(c - s)))) {
+		if (++c == s + n || *c != '\n')
+			return 1;
+	}
+	return 0;
+}
+
 /* Take the names of a header record hdr (k: what reading it returned) into
- * the schema; duplicate names are an error.  Returns 0 or -1. */
+ * the schema; duplicate names are an error, and so is a name holding a
+ * bare CR: the file's lines end in CR alone (classic Mac OS), which would
+ * read as one header line of mangled names and no records.  Returns 0 or
+ * -1. */
 static int take_header(struct reader *r, struct record *hdr, int k,
 		       struct cov_err *e)
 {
 	for (size_t i = 0; k > 0 && i < hdr->nf; i++) {
 		const char *name = rec_val(hdr, i);
 		size_t len = rec_len(hdr, i);
+		if (bare_cr(name, len)) {
+			err_set(e, COV_EXIT_DATA, r->in->name, hdr->line,
+				"header_cr",
+				"the header holds a CR with no LF after it: "
+				"lines that end in CR alone (classic Mac OS) "
+				"are not read; convert them with tr '\\r' "
+				"'\\n'");
+			k = -1;
+			break;
+		}
 		if (schema_find(r->schema, name, len) >= 0) {
 			err_set(e, COV_EXIT_DATA, r->in->name, hdr->line,
 				"duplicate_field",
