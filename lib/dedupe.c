@@ -53,6 +53,7 @@ struct keyer {
 	int *idx;
 	size_t bound_for; /* schema size when the fields were looked up */
 	int email, first, last, ckey, company;
+	struct header_roles roles; /* the fields' export names, looked up */
 	struct buf key, v1, v2, tmp;
 	struct memo_hashed *ckeys; /* company -> company key: names repeat;
 				    * by hash, no key bytes kept */
@@ -102,11 +103,11 @@ int keyer_bind(struct keyer *k, const struct schema *s, int ndjson,
 {
 	k->bound_for = s->n;
 	if (k->contact) {
-		k->email = header_find_role(s, "email");
-		k->first = header_find_role(s, "first_name");
-		k->last = header_find_role(s, "last_name");
+		k->email = header_roles_find(&k->roles, s, "email");
+		k->first = header_roles_find(&k->roles, s, "first_name");
+		k->last = header_roles_find(&k->roles, s, "last_name");
 		k->ckey = find(s, "company_key");
-		k->company = header_find_role(s, "company");
+		k->company = header_roles_find(&k->roles, s, "company");
 		if (ndjson || !s->n) /* NDJSON fields come later; no input */
 			return 0;
 		if (k->contact == 2 && k->email < 0) {

@@ -287,6 +287,7 @@ struct matcher {
 	int bound, bind_done, input_id_on;
 	size_t bound_n;
 	int idx[MATCH_NROLES];
+	struct header_roles roles; /* the fields' export names, looked up */
 	int f_account_id, f_method, f_score, f_input_id, f_explain;
 	int *f_with;
 	int *order;
@@ -2658,7 +2659,7 @@ void matcher_bind(struct matcher *m, struct stream *st)
 	/* a contact export as it is: "Email", "Account ID", "Mailing
 	 * Country" found as cov-normalize would name them */
 	for (int i = 0; i < MATCH_NROLES; i++)
-		m->idx[i] = header_find_role(s, m->field[i]);
+		m->idx[i] = header_roles_find(&m->roles, s, m->field[i]);
 	if (!m->bind_done) {
 		/* account_id is rewritten: keep the value it came with.  An
 		 * NDJSON input shows its fields only in its records, none yet

@@ -11,9 +11,13 @@
 #include "norm_text.h"
 #include "reader.h"
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 struct jp {
 	const char *s, *end;
 	const char *err;
+	const char *reason; /* of err: NULL for bad_json */
 	int depth;
 };
 
@@ -260,7 +264,7 @@ static int skip_value(struct jp *j)
 
 int json_valid_value(const char *s, size_t n)
 {
-	struct jp j = {s, s + n, NULL, 0};
+	struct jp j = {s, s + n, NULL, NULL, 0};
 
 	skip_ws(&j);
 	if (skip_value(&j) < 0)
@@ -297,19 +301,25 @@ static int key_field(struct reader *r, struct record *rec, const char *k,
 	struct schema *s = r->schema;
 	int a, i, j;
 
-	if (!s->nalias || (i = schema_find_alias(s, k, n, &a)) < 0)
+	if (!s->nalias || (i = schema_find_alias(s, k, n, &a)) < 0) {
+		if (s->n >= NDJSON_MAX_FIELDS && schema_find(s, k, n) < 0)
+			return -1; /* a new key past the limit */
 		return schema_add(s, k, n);
+	}
 	by_alias_grow(r, (size_t)i);
 	if (a >= 0) {
 		if ((size_t)i < rec->nf && rec->f[i].kind != VAL_ABSENT &&
 		    r->by_alias[i] != a + 1)
-			return schema_unalias(s, a);
+			return s->n >= NDJSON_MAX_FIELDS ? -1
+							 : schema_unalias(s, a);
 		r->by_alias[i] = a + 1;
 		return i;
 	}
 	if (r->by_alias[i] > 0) {
 		/* the value already there came by an old name: it moves to
 		 * that name's own field */
+		if (s->n >= NDJSON_MAX_FIELDS)
+			return -1;
 		j = schema_unalias(s, r->by_alias[i] - 1);
 		r->by_alias[i] = 0;
 		rec_resize(rec, (size_t)j + 1);
@@ -354,6 +364,13 @@ static int parse_object(struct reader *r, struct record *rec, struct jp *j)
 		j->s++;
 		skip_ws(j);
 		idx = key_field(r, rec, key->p ? key->p : "", key->len);
+		if (idx < 0) {
+			j->err = "the input has " STR(
+				NDJSON_MAX_FIELDS) " distinct keys already, the most cov reads, "
+						   "and this line brings one more";
+			j->reason = "too_many_fields";
+			return -1;
+		}
 		rec_resize(rec, (size_t)idx + 1);
 		if (j->s < j->end && *j->s == '"') {
 			size_t off = rec->data.len;
@@ -434,11 +451,15 @@ int ndjson_next(struct reader *r, struct record *rec, struct cov_err *e)
 	j.s = s;
 	j.end = s + n;
 	j.err = NULL;
+	j.reason = NULL;
 	j.depth = 0;
 	if (parse_object(r, rec, &j) < 0) {
-		reader_reject(r, e, r->line, "bad_json",
-			      "invalid JSON: %s at byte %ld", j.err,
-			      (long)(j.s - s) + 1);
+		if (j.reason)
+			reader_reject(r, e, r->line, j.reason, "%s", j.err);
+		else
+			reader_reject(r, e, r->line, "bad_json",
+				      "invalid JSON: %s at byte %ld", j.err,
+				      (long)(j.s - s) + 1);
 		return -1;
 	}
 	rec_resize(rec, r->schema->n);

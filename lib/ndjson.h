@@ -7,7 +7,11 @@
  * error); numbers, true, false, null, nested objects and arrays are kept
  * verbatim as RAW fields after full validation, nesting at most
  * JSON_MAX_DEPTH deep.  Keys seen for the first time are appended to the
- * schema; a key given twice keeps its last value.
+ * schema; a key given twice keeps its last value.  The schema holds at
+ * most NDJSON_MAX_FIELDS fields: every record costs time in proportion to
+ * the fields seen so far, so a line that would bring one more is rejected
+ * (too_many_fields), and a file of ever new keys stays linear, not
+ * quadratic.
  */
 #ifndef COV_NDJSON_H
 #define COV_NDJSON_H
@@ -18,6 +22,7 @@
 #include "io.h"
 
 #define JSON_MAX_DEPTH 512
+#define NDJSON_MAX_FIELDS 16384 /* as many columns as a spreadsheet has */
 
 /* Write s[0..n) as a JSON string, quotes included. */
 void json_write_string(struct out_file *o, const char *s, size_t n);

@@ -302,6 +302,9 @@ static const struct alias aliases[] = {
 /* clang-format on */
 
 #define NCANON (sizeof canonical_names / sizeof canonical_names[0])
+_Static_assert(NCANON <= sizeof((struct header_roles *)0)->first /
+				 sizeof((struct header_roles *)0)->first[0],
+	       "header_roles holds a first field for every canonical name");
 #define NALIAS (sizeof aliases / sizeof aliases[0])
 
 struct entry {
@@ -424,17 +427,41 @@ int header_is_canonical(const char *s, size_t n)
 	return 0;
 }
 
-int header_find_role(const struct schema *s, const char *name)
+int header_roles_find(struct header_roles *c, const struct schema *s,
+		      const char *name)
 {
 	int i = schema_find(s, name, strlen(name));
 
-	for (size_t k = 0; i < 0 && k < s->n; k++) {
+	if (c->nalias != s->nalias || c->scanned > s->n) {
+		c->scanned = c->n = 0; /* renamed: look again */
+		c->nalias = s->nalias;
+	}
+	for (; c->scanned < s->n; c->scanned++) {
+		size_t k = c->scanned, j;
 		const struct header_match *h =
 			header_lookup(s->names[k], s->lens[k], HEADER_CONTACTS);
 
-		if (h && h->value == HEADER_VALUE_AS_IS &&
-		    strcmp(h->canonical, name) == 0)
-			i = (int)k;
+		if (!h || h->value != HEADER_VALUE_AS_IS)
+			continue;
+		for (j = 0;
+		     j < c->n && strcmp(c->first[j].canonical, h->canonical);
+		     j++)
+			;
+		if (j == c->n) {
+			c->first[j].canonical = h->canonical;
+			c->first[j].field = (int)k;
+			c->n++;
+		}
 	}
+	for (size_t j = 0; i < 0 && j < c->n; j++)
+		if (strcmp(c->first[j].canonical, name) == 0)
+			i = c->first[j].field;
 	return i;
+}
+
+int header_find_role(const struct schema *s, const char *name)
+{
+	struct header_roles c = {0};
+
+	return header_roles_find(&c, s, name);
 }

@@ -66,4 +66,22 @@ struct schema;
  * booleans); -1 when none is.  For tools that read exports as they are. */
 int header_find_role(const struct schema *s, const char *name);
 
+/* What header_find_role learnt of a schema's fields, for one that grows
+ * (NDJSON keys appear line by line, and the tool binds again at each new
+ * one): each field's name is looked up once, not at every bind, so a file
+ * of n new keys costs n lookups, not n^2.  Start it zeroed; a schema
+ * whose fields were renamed since is looked at afresh. */
+struct header_roles {
+	size_t scanned, nalias; /* fields looked up; s->nalias then */
+	size_t n;
+	struct {
+		const char *canonical; /* a static name, e.g. "email" */
+		int field;             /* the first field that maps to it */
+	} first[32];
+};
+
+/* header_find_role, through c. */
+int header_roles_find(struct header_roles *c, const struct schema *s,
+		      const char *name);
+
 #endif

@@ -105,11 +105,24 @@ static void write_header(struct writer *w, const struct schema *s,
 	w->header_n = s->n;
 }
 
+/* The escaped keys of s's fields: those of fields added since the last
+ * call (NDJSON keys appear line by line: a file of n new keys must not
+ * cost n^2), or all of them when a field was renamed since. */
 static void ndjson_keys(struct writer *w, const struct schema *s)
 {
-	buf_reset(&w->keys);
-	w->key_off = xrealloc(w->key_off, (s->n + 1) * sizeof *w->key_off);
-	for (size_t i = 0; i < s->n; i++) {
+	size_t from = w->keys_n;
+
+	if (s->nalias != w->keys_nalias || s->n < w->keys_n) {
+		from = 0;
+		buf_reset(&w->keys);
+		w->keys_nalias = s->nalias;
+	}
+	if (s->n + 1 > w->keys_cap) {
+		w->keys_cap = (s->n + 1) * 2;
+		w->key_off =
+			xrealloc(w->key_off, w->keys_cap * sizeof *w->key_off);
+	}
+	for (size_t i = from; i < s->n; i++) {
 		w->key_off[i] = w->keys.len;
 		json_buf_string(&w->keys, s->names[i], s->lens[i]);
 		buf_addc(&w->keys, ':');

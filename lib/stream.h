@@ -31,7 +31,8 @@ struct writer {
 	size_t header_n; /* fields in the written header */
 	struct buf keys; /* NDJSON: escaped "name": strings */
 	size_t *key_off;
-	size_t keys_n;
+	size_t keys_n, keys_cap;
+	size_t keys_nalias; /* the schema's renames when keys were made */
 };
 
 /* Open path ("-"/NULL = stdout) for fmt.  NULL and e filled on failure. */

@@ -270,6 +270,7 @@ struct validator {
 	char *field[VALIDATE_NROLES]; /* names read, owned */
 	unsigned char named[VALIDATE_NROLES]; /* by --field */
 	int idx[VALIDATE_NROLES];
+	struct header_roles roles; /* the fields' export names, looked up */
 	/* --require */
 	char **req;
 	int *req_idx;
@@ -1015,7 +1016,7 @@ void validator_bind(struct validator *v, struct stream *st)
 	/* an export as it is: "Email", "Mailing Country" found as
 	 * cov-normalize would name them */
 	for (int i = 0; i < VALIDATE_NROLES; i++)
-		v->idx[i] = header_find_role(s, v->field[i]);
+		v->idx[i] = header_roles_find(&v->roles, s, v->field[i]);
 	for (size_t i = 0; i < v->nreq; i++)
 		v->req_idx[i] = schema_find(s, v->req[i], strlen(v->req[i]));
 	v->f_reachable = stream_add_field(st, "reachable");

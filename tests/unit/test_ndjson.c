@@ -258,6 +258,48 @@ Test(ndjson_read, depth_limit)
 	rec_release(&rec);
 }
 
+Test(ndjson_read, field_limit)
+{
+	/* one new key a line: past NDJSON_MAX_FIELDS a line with a new key
+	 * is rejected (too_many_fields) and the schema stops growing; lines
+	 * with known keys still read, as does an alias of a known field */
+	struct buf in = BUF_INIT;
+	struct schema s = SCHEMA_INIT;
+	struct record rec = RECORD_INIT;
+	struct cov_err e;
+	struct reader *r;
+	char *path, line[64];
+	int k, ok = 0, bad = 0;
+
+	for (int i = 0; i < NDJSON_MAX_FIELDS + 2; i++) {
+		snprintf(line, sizeof line, "{\"k%d\":\"v\"}\n", i);
+		buf_adds(&in, line);
+	}
+	buf_adds(&in, "{\"k0\":\"x\",\"k7\":1}\n");
+	path = tmp_write(in.p, in.len);
+	r = reader_open(path, FMT_NDJSON, &s, &e);
+	cr_assert_not_null(r);
+	while ((k = reader_next(r, &rec, &e)) != 0) {
+		if (k > 0) {
+			ok++;
+			continue;
+		}
+		cr_assert(r->rejected);
+		cr_assert_str_eq(e.reason, "too_many_fields");
+		cr_assert_eq(e.line, NDJSON_MAX_FIELDS + 1 + bad);
+		bad++;
+	}
+	cr_assert_eq(ok, NDJSON_MAX_FIELDS + 1);
+	cr_assert_eq(bad, 2);
+	cr_assert_eq(s.n, NDJSON_MAX_FIELDS);
+	cr_assert_eq(rec_kind(&rec, 7), VAL_RAW);
+	reader_close(r);
+	schema_release(&s);
+	tmp_remove(path);
+	buf_release(&in);
+	rec_release(&rec);
+}
+
 Test(ndjson_read, empty_input_said_once)
 {
 	struct schema s = SCHEMA_INIT;

@@ -76,6 +76,30 @@ Test(header, find_role)
 	schema_release(&s);
 }
 
+Test(header, roles_as_the_schema_grows)
+{
+	/* the same answers as header_find_role at every size, each name
+	 * looked up once; a rename makes it look again */
+	struct schema s = {0};
+	struct header_roles c = {0};
+	const char *names[] = {"x",     "E-mail Address",  "Email Bounced",
+			       "Email", "Mailing Country", "email"};
+	const char *roles[] = {"email", "country", "email_status", "title"};
+
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		schema_add(&s, names[i], strlen(names[i]));
+		for (size_t j = 0; j < sizeof roles / sizeof *roles; j++)
+			cr_expect_eq(header_roles_find(&c, &s, roles[j]),
+				     header_find_role(&s, roles[j]),
+				     "%s with %zu fields", roles[j], i + 1);
+	}
+	cr_assert_eq(header_roles_find(&c, &s, "email"), 5, "the name first");
+	cr_assert_eq(c.scanned, s.n);
+	cr_assert_eq(schema_rename(&s, 0, "Job Title", 9), 0);
+	cr_assert_eq(header_roles_find(&c, &s, "title"), 0);
+	schema_release(&s);
+}
+
 Test(header, is_canonical_is_exact)
 {
 	cr_assert(!header_is_canonical("Email", 5));
