@@ -293,7 +293,7 @@ static int is_prep(const struct tx_tok *k)
 	static const char *const preps[] = {
 		"of", "for", "at", "de", "des", "du", "d", "da", "do", "das",
 		"dos", "del", "di", "en", "em", "fur", "der", "dem", "vom",
-		"von", "im", "bei", "pour", "para", "no", "na", NULL
+		"von", "im", "in", "bei", "pour", "para", "no", "na", NULL
 	};
 	/* clang-format on */
 	if (k->len > 4)
@@ -302,6 +302,15 @@ static int is_prep(const struct tx_tok *k)
 		if (tok_is(k, preps[i]))
 			return 1;
 	return 0;
+}
+
+/* "with" and its kin, after which a title lists skills or conditions,
+ * not the role ("Administrativo con SAP", "Entwickler mit Java"): like
+ * "to", nothing after it counts (not at the start: "MIT Sloan"). */
+static int is_with(const struct tx_tok *k)
+{
+	return tok_is(k, "with") || tok_is(k, "con") || tok_is(k, "mit") ||
+	       tok_is(k, "avec");
 }
 
 static void match_add(struct tx_tok *k, int32_t w, size_t end, size_t len)
@@ -506,7 +515,8 @@ static int sig_beats(const struct tx_sig *a, const struct tx_sig *b,
 
 /*
  * Resolution of the signals:
- * - nothing after a "to" counts ("Assistant to the CEO");
+ * - nothing after a "to" counts ("Assistant to the CEO"), nor after a
+ *   "with" (is_with) but the first word;
  * - in one token, see sig_beats ("Geschäftsführungsassistenz" is an
  *   assistant, "Teamleiter" a manager, not a "*leiter" director);
  * - an assistant word followed, before the next preposition, by a level
@@ -531,7 +541,7 @@ static void title_resolve(struct tx_sig *sig, size_t ns,
 	int best_head = 0;
 
 	for (size_t i = 0; i < nt; i++)
-		if (tok_is(&tok[i], "to")) {
+		if (tok_is(&tok[i], "to") || (i > 0 && is_with(&tok[i]))) {
 			cut = i;
 			break;
 		}
