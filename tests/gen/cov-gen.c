@@ -6,10 +6,18 @@
  * Every entity is a pure function of (seed, kind, index).  Account j's name,
  * domain, country, owner and parent come from hashing (seed, j); contact row
  * i's person from (seed, the row where that person first appeared).  Nothing
- * is kept per row or per account, so memory is constant whatever --rows and
- * --accounts are, and kinds generated separately agree: contacts point at
- * accounts that `cov-gen accounts` prints with the same --seed, --accounts
- * and --style, and activities at contacts of the same --seed and --contacts.
+ * is kept per account, and kinds generated separately agree: contacts point
+ * at accounts that `cov-gen accounts` prints with the same --seed,
+ * --accounts and --style, and activities at contacts of the same --seed and
+ * --contacts.
+ *
+ * One thing is kept per person: the key (as cov-dedupe computes it) of the
+ * address the person first gets, 8 bytes, so that no two people share an
+ * address (a mailbox is one person's), as two Sarahs at one company whose
+ * addresses are first names would otherwise: the second gets "sarah2@".  A
+ * role address (info@) is shared, as it is in a real CRM.  A person who
+ * needed a number keeps it in a small table, for the rows that re-enter
+ * them.
  *
  * Duplicates: whether row i re-enters an earlier person is itself a hash of
  * (seed, i) (probability --dup-rate); its source is a row at most LOOKBACK
@@ -34,8 +42,11 @@
 #include <sys/stat.h>
 #include <utf8proc.h>
 
+#include <xxhash.h>
+
 #include "buf.h"
 #include "err.h"
+#include "norm_email.h"
 #include "norm_text.h"
 
 #define LOOKBACK 5000           /* rows a duplicate may reach back */
@@ -1602,7 +1613,118 @@ static void email_invalid(struct rng *r, const struct fld *good,
 	}
 }
 
-static void person_make(uint64_t orig, struct person *p)
+/* ---- one address a person ------------------------------------------------ */
+
+/* A set of 64-bit hashes (0 never stored: 1 stands for it) and a map of
+ * person row + 1 -> the number its address took; open addressing, at most
+ * half full. */
+static struct addr_set {
+	uint64_t *k, *v;
+	size_t cap, n;
+} taken, numbered;
+
+static size_t addr_slot(const struct addr_set *s, uint64_t k)
+{
+	size_t i = (size_t)(k * UINT64_C(0x9e3779b97f4a7c15) >> 20) & (s->cap - 1);
+
+	while (s->k[i] && s->k[i] != k)
+		i = (i + 1) & (s->cap - 1);
+	return i;
+}
+
+static void addr_put(struct addr_set *s, uint64_t k, uint64_t v);
+
+static void addr_grow(struct addr_set *s, int with_values)
+{
+	struct addr_set old = *s;
+
+	s->cap = s->cap ? s->cap * 2 : 1024;
+	s->n = 0;
+	s->k = xcalloc(s->cap, sizeof *s->k);
+	s->v = with_values ? xcalloc(s->cap, sizeof *s->v) : NULL;
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.k[i])
+			addr_put(s, old.k[i], old.v ? old.v[i] : 0);
+	free(old.k);
+	free(old.v);
+}
+
+static void addr_put(struct addr_set *s, uint64_t k, uint64_t v)
+{
+	size_t i;
+
+	if (2 * (s->n + 1) > s->cap)
+		addr_grow(s, s == &numbered);
+	i = addr_slot(s, k);
+	if (!s->k[i])
+		s->n++;
+	s->k[i] = k;
+	if (s->v)
+		s->v[i] = v;
+}
+
+/* The value of k, 0 when absent. */
+static uint64_t addr_get(const struct addr_set *s, uint64_t k)
+{
+	size_t i;
+
+	if (!s->cap)
+		return 0;
+	i = addr_slot(s, k);
+	return s->k[i] ? (s->v ? s->v[i] : 1) : 0;
+}
+
+/* The hash of the address e's key, 0 when it has none (a broken one). */
+static uint64_t addr_hash(const struct fld *e)
+{
+	static struct buf key;
+	uint64_t h;
+
+	if (email_key(e->s, e->n, &key) < 0)
+		return 0;
+	h = XXH3_64bits(key.p, key.len);
+	return h ? h : 1;
+}
+
+/* Number n put into the local part of e, before a tag that the key drops
+ * ("+news" at live.com, "-" at yahoo.com) or else before the '@'. */
+static void addr_number(struct fld *e, uint64_t n)
+{
+	size_t at = strcspn(e->s, "+-@");
+	char d[24];
+
+	snprintf(d, sizeof d, "%llu", (unsigned long long)n);
+	fld_insert(e, at, d);
+}
+
+/* Make e, the address of the person first seen at row orig, that person's
+ * own: at the person's first row (row == orig) the first of e, e with 2,
+ * e with 3, ... that no one has yet, taken from then on; at a later row
+ * the one taken then. */
+static void addr_own(uint64_t orig, uint64_t row, struct fld *e)
+{
+	struct fld base = *e;
+	uint64_t n, h;
+
+	if (row != orig) {
+		if ((n = addr_get(&numbered, orig + 1)))
+			addr_number(e, n);
+		return;
+	}
+	if (!(h = addr_hash(e)))
+		return;
+	for (n = 1; addr_get(&taken, h) && n < 1000; n++) {
+		*e = base;
+		addr_number(e, n + 1);
+		if (!(h = addr_hash(e)))
+			return;
+	}
+	addr_put(&taken, h, 0);
+	if (n > 1)
+		addr_put(&numbered, orig + 1, n);
+}
+
+static void person_make(uint64_t orig, uint64_t row, struct person *p)
 {
 	struct rng r = rng_for(T_PERSON, orig);
 	static const unsigned ek_work[] = {720, 140, 20, 10, 30, 80};
@@ -1646,7 +1768,7 @@ static void person_make(uint64_t orig, struct person *p)
 	case EK_FREE:
 		email_free(&r, p, &p->email);
 		break;
-	case EK_ROLE:
+	case EK_ROLE: /* shared: not made anyone's own */
 		fld_add(&p->email, PICK(&r, ROLE));
 		fld_addc(&p->email, '@');
 		fld_add(&p->email, p->a.domain.s);
@@ -1669,6 +1791,8 @@ static void person_make(uint64_t orig, struct person *p)
 	default:
 		break;
 	}
+	if (p->ek == EK_WORK || p->ek == EK_FREE || p->ek == EK_DISPOSABLE)
+		addr_own(orig, row, &p->email);
 	p->title_seed = rng_next(&r);
 	p->phone_style = rng_pm(&r, 220) ? -1 : (int)rng_below(&r, 1000);
 	{
@@ -1971,7 +2095,7 @@ static void contact_make(uint64_t i, uint64_t *truth_acc, uint64_t *dup_of,
 	int dup = orig != i, c;
 	long created, age;
 
-	person_make(orig, &p);
+	person_make(orig, i, &p);
 	*truth_acc = p.has_account ? p.acc : UINT64_MAX;
 	*dup_of = dup ? orig : UINT64_MAX;
 	*person = orig;
@@ -2065,6 +2189,9 @@ static void contact_make(uint64_t i, uint64_t *truth_acc, uint64_t *dup_of,
 				fld_addc(&F[CF_EMAIL], '@');
 				fld_add(&F[CF_EMAIL], p.a.domain.s);
 			}
+			/* this person's too, first given at this row */
+			if (addr_hash(&F[CF_EMAIL]) != addr_hash(&p.email))
+				addr_own(i, i, &F[CF_EMAIL]);
 			break;
 		case 11: fld_clear(&F[CF_EMAIL]); break;
 		default: break;
