@@ -192,7 +192,7 @@ void normalizer_bind(struct normalizer *nz, struct stream *st)
 
 		if (!to || schema_rename(s, (int)i, to, strlen(to)) == 0)
 			continue;
-		t = schema_find(s, to, strlen(to));
+		t = schema_find_name(s, to, strlen(to));
 		if (t == (int)i)
 			continue; /* --map 'email=email' */
 		nz->fallback[i] = t;
@@ -214,12 +214,14 @@ void normalizer_bind(struct normalizer *nz, struct stream *st)
 		nz->conv[i] = m->value;
 		if (schema_rename(s, (int)i, m->canonical,
 				  strlen(m->canonical)) != 0)
-			nz->fallback[i] = schema_find(s, m->canonical,
-						      strlen(m->canonical));
+			nz->fallback[i] = schema_find_name(
+				s, m->canonical, strlen(m->canonical));
 	}
-	/* source roles */
+	/* source roles: the fields named so now, not those renamed from
+	 * such a name (--map 'title=notes' takes a column out of its role) */
 	for (int r = R_EMAIL; r <= R_TIER; r++)
-		nz->idx[r] = schema_find(s, role_name[r], strlen(role_name[r]));
+		nz->idx[r] =
+			schema_find_name(s, role_name[r], strlen(role_name[r]));
 	/* derived fields, added in their documented order */
 	if (nz->idx[R_EMAIL] >= 0)
 		nz->idx[R_EMAIL_DOMAIN] = stream_add_field(st, "email_domain");

@@ -18,6 +18,10 @@ static size_t slot_of(const struct schema *s, const char *name, size_t n)
 	return (size_t)XXH3_64bits(name, n) & (s->nslots - 1);
 }
 
+/* Aliases go in first, so that a name that is both an old name of one
+ * field and the own name of another finds the old one (schema_find);
+ * append keeps that, as it puts a name past every alias on its probe
+ * sequence. */
 static void reindex(struct schema *s)
 {
 	free(s->index);
@@ -25,12 +29,6 @@ static void reindex(struct schema *s)
 	while (s->nslots < (s->n + s->nalias) * 2 + 2)
 		s->nslots *= 2;
 	s->index = xcalloc(s->nslots, sizeof *s->index);
-	for (size_t i = 0; i < s->n; i++) {
-		size_t k = slot_of(s, s->names[i], s->lens[i]);
-		while (s->index[k])
-			k = (k + 1) & (s->nslots - 1);
-		s->index[k] = (int)i + 1;
-	}
 	for (size_t i = 0; i < s->nalias; i++) {
 		size_t k;
 		if (s->alias_of[i] < 0)
@@ -39,6 +37,12 @@ static void reindex(struct schema *s)
 		while (s->index[k])
 			k = (k + 1) & (s->nslots - 1);
 		s->index[k] = -(int)i - 1;
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		size_t k = slot_of(s, s->names[i], s->lens[i]);
+		while (s->index[k])
+			k = (k + 1) & (s->nslots - 1);
+		s->index[k] = (int)i + 1;
 	}
 }
 
@@ -78,12 +82,25 @@ int schema_find_alias(const struct schema *s, const char *name, size_t n,
 	return -1;
 }
 
-int schema_add(struct schema *s, const char *name, size_t n)
+int schema_find_name(const struct schema *s, const char *name, size_t n)
 {
-	int i = schema_find(s, name, n);
+	size_t k;
 
-	if (i >= 0)
-		return i;
+	if (s->nslots == 0)
+		return -1;
+	for (k = slot_of(s, name, n); s->index[k];
+	     k = (k + 1) & (s->nslots - 1)) {
+		int i = s->index[k] - 1;
+		if (i >= 0 && s->lens[i] == n &&
+		    memcmp(s->names[i], name, n) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* Append a field named name[0..n), which no field has as its own name. */
+static int append(struct schema *s, const char *name, size_t n)
+{
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 16;
 		s->names = xrealloc(s->names, s->cap * sizeof *s->names);
@@ -103,9 +120,23 @@ int schema_add(struct schema *s, const char *name, size_t n)
 	return (int)s->n - 1;
 }
 
+int schema_add(struct schema *s, const char *name, size_t n)
+{
+	int i = schema_find(s, name, n);
+
+	return i >= 0 ? i : append(s, name, n);
+}
+
+int schema_add_name(struct schema *s, const char *name, size_t n)
+{
+	int i = schema_find_name(s, name, n);
+
+	return i >= 0 ? i : append(s, name, n);
+}
+
 int schema_rename(struct schema *s, int i, const char *name, size_t n)
 {
-	if (schema_find(s, name, n) >= 0)
+	if (schema_find_name(s, name, n) >= 0)
 		return -1;
 	s->alias = xrealloc(s->alias, (s->nalias + 1) * sizeof *s->alias);
 	s->alias_len =

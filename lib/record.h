@@ -58,16 +58,27 @@ struct schema {
 #define SCHEMA_INIT {NULL, NULL, 0, 0, NULL, 0, NULL, NULL, NULL, 0}
 /* clang-format on */
 
-/* Index of name in s, or -1. */
+/* Index of name in s, or -1: a name as the input gives it, so an old
+ * name of a renamed field finds that field (see schema_rename), even
+ * when another field has the name as its own by now. */
 int schema_find(const struct schema *s, const char *name, size_t n);
 
-/* Index of name, appending it when absent. */
+/* Index of name, appending it when absent (schema_find). */
 int schema_add(struct schema *s, const char *name, size_t n);
 
-/* Replace the name of field i (the new name must not be in s already:
- * returns -1 and changes nothing when it is).  The old name stays an alias:
- * schema_find and schema_add still find field i by it, so later NDJSON
- * lines that use the old key land in the renamed field (but for a line
+/* Index of the field whose own name is name, or -1: the name a tool
+ * gives, never an old name of a renamed field. */
+int schema_find_name(const struct schema *s, const char *name, size_t n);
+
+/* Index of the field whose own name is name (schema_find_name), appending
+ * it when none has, even when name is an old name of another field. */
+int schema_add_name(struct schema *s, const char *name, size_t n);
+
+/* Replace the name of field i (no field may have the new name as its own
+ * already: returns -1 and changes nothing when one has).  The old name
+ * stays an alias: schema_find and schema_add still find field i by it,
+ * even once another field is given that name, so later NDJSON lines and
+ * files that use the old name land in the renamed field (but for a line
  * that holds both keys: the NDJSON reader then unaliases the old one). */
 int schema_rename(struct schema *s, int i, const char *name, size_t n);
 
@@ -79,7 +90,8 @@ int schema_find_alias(const struct schema *s, const char *name, size_t n,
 
 /* Make the alias numbered alias (of schema_find_alias) a field of its
  * own: appended under that name, which no longer finds the renamed
- * field.  Returns the new field's index. */
+ * field (but a field that has the name as its own already is that
+ * field).  Returns the field's index. */
 int schema_unalias(struct schema *s, int alias);
 
 /* 1 when a and b hold the same names in the same order. */

@@ -634,11 +634,11 @@ static void mark_added(struct stream *st, int idx)
 
 int stream_add_field(struct stream *st, const char *name)
 {
-	int idx = schema_find(&st->schema, name, strlen(name));
+	int idx = schema_find_name(&st->schema, name, strlen(name));
 
 	if (idx >= 0)
 		return idx;
-	idx = schema_add(&st->schema, name, strlen(name));
+	idx = schema_add_name(&st->schema, name, strlen(name));
 	mark_added(st, idx);
 	return idx;
 }

@@ -119,7 +119,8 @@ int stream_open_flags(struct stream *st, struct cli_common *opt, int nfiles,
 		      char **files, unsigned flags, struct cov_err *e);
 
 /* Index of a field the tool adds (appended after the input's fields; an
- * input field of that name is reused instead). */
+ * input field of that name is reused instead, but not one renamed from
+ * it: see schema_add_name). */
 int stream_add_field(struct stream *st, const char *name);
 
 /* 1 when field i of the schema is one the tool added (stream_add_field),

@@ -4,7 +4,8 @@
  * for byte as they came, give no derived field and count under no reason,
  * as an empty value; the booleans of opt_out and consent are still read;
  * null is an empty value that a domain from the e-mail or a stand-in
- * column fills; the same fields as text are still normalised.
+ * column fills; the same fields as text are still normalised; a column
+ * --map renames away from a canonical name leaves its role.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -40,7 +41,10 @@ struct fixture {
 	struct record rec;
 };
 
-static void fx_init(struct fixture *fx, const char *const *names, size_t n)
+/* A normalizer bound to a stream with fields names[0..n) and --map map
+ * (NULL: none). */
+static void fx_init_map(struct fixture *fx, const char *const *names, size_t n,
+			const char *map)
 {
 	struct normalize_opts o = {0};
 	struct cov_err e = {0};
@@ -51,11 +55,17 @@ static void fx_init(struct fixture *fx, const char *const *names, size_t n)
 	fx->w.fmt = FMT_NDJSON;
 	fx->st.out = &fx->w;
 	o.default_country = "US";
+	o.map = map;
 	fx->nz = normalizer_new(&o, &e);
 	cr_assert(fx->nz != NULL, "%s", e.msg);
 	normalizer_bind(fx->nz, &fx->st);
 	fx->rec = (struct record)RECORD_INIT;
 	rec_clear(&fx->rec, fx->st.schema.n);
+}
+
+static void fx_init(struct fixture *fx, const char *const *names, size_t n)
+{
+	fx_init_map(fx, names, n, NULL);
 }
 
 static void fx_free(struct fixture *fx)
@@ -403,5 +413,51 @@ Test(normalize, email_status_unreadable_values_are_counted)
 	normalizer_apply(fx.nz, &fx.st, &fx.rec);
 	expect(&fx, "email_status", "bounced", VAL_STR);
 	cr_expect_eq(reasons(&fx.st), 3);
+	fx_free(&fx);
+}
+
+/* The field whose own name is name (not one renamed from it), or -1. */
+static int own(const struct fixture *fx, const char *name)
+{
+	for (size_t i = 0; i < fx->st.schema.n; i++)
+		if (strcmp(fx->st.schema.names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* A column --map renames away from a canonical name leaves that role: an
+ * alias may give the name to another column, and a derived field the
+ * column stood for is derived again (not written over the column). */
+Test(normalize, renamed_away_leaves_its_role)
+{
+	static const char *const names[] = {"title", "Job Title", "email",
+					    "domain"};
+	struct fixture fx;
+	int title, site, domain;
+
+	fx_init_map(&fx, names, 4, "title=notes,domain=site");
+	title = own(&fx, "title");
+	site = own(&fx, "site");
+	domain = own(&fx, "domain");
+	cr_assert_eq(own(&fx, "notes"), 0);
+	cr_assert_eq(title, 1, "Job Title is the title now");
+	cr_assert_eq(site, 3);
+	cr_assert_gt(domain, 3, "domain from the e-mail, added");
+	cr_assert(stream_is_added(&fx.st, (size_t)domain));
+	rec_set(&fx.rec, 0, "Mr", 2, VAL_STR);
+	rec_set(&fx.rec, 1, "CEO", 3, VAL_STR);
+	set(&fx, "email", "Ann@Acme.com", VAL_STR);
+	rec_set(&fx.rec, 3, "https://www.other.org/x", 23, VAL_STR);
+	normalizer_apply(fx.nz, &fx.st, &fx.rec);
+	expect(&fx, "notes", "Mr", VAL_STR);
+	expect(&fx, "persona", "economic_buyer", VAL_STR);
+	expect(&fx, "seniority", "c_level", VAL_STR);
+	expect(&fx, "site", "https://www.other.org/x", VAL_STR);
+	expect(&fx, "email_domain", "acme.com", VAL_STR);
+	cr_expect(rec_len(&fx.rec, (size_t)domain) == 8 &&
+			  memcmp(rec_val(&fx.rec, (size_t)domain), "acme.com",
+				 8) == 0,
+		  "domain: '%.*s'", (int)rec_len(&fx.rec, (size_t)domain),
+		  rec_val(&fx.rec, (size_t)domain));
 	fx_free(&fx);
 }

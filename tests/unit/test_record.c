@@ -1,9 +1,10 @@
 /*
- * Tests for record: the schema (add, find, rename, equal, copy, growth of
- * its hash index past many names, names holding NUL bytes) and records
- * (rec_set from the record's own buffer while it grows, every value length
- * on both of rec_set's paths, rec_copy, and rec_clear keeping its memory so
- * that reading rows costs no malloc).
+ * Tests for record: the schema (add, find, rename, own names beside old
+ * names, equal, copy, growth of its hash index past many names, names
+ * holding NUL bytes) and records (rec_set from the record's own buffer
+ * while it grows, every value length on both of rec_set's paths,
+ * rec_copy, and rec_clear keeping its memory so that reading rows costs no
+ * malloc).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -165,6 +166,48 @@ Test(schema, find_alias_and_unalias)
 	cr_assert_eq(find(&s, "Job Title"), 2);
 	cr_assert_eq(find(&s, "title"), 0);
 	cr_assert_eq(find(&s, "x"), 1);
+	schema_release(&s);
+}
+
+/* A name can be a field's own name and another field's old name at once
+ * (--map 'title=notes,Job Title=title'): the input's name finds the old
+ * one (schema_find), the tool's the own one (schema_find_name). */
+Test(schema, own_names_and_old_names)
+{
+	struct schema s = SCHEMA_INIT;
+
+	add(&s, "title");
+	add(&s, "Job Title");
+	cr_assert_eq(schema_rename(&s, 0, "notes", 5), 0);
+	cr_assert_eq(find(&s, "title"), 0, "the old name");
+	cr_assert_eq(schema_find_name(&s, "title", 5), -1, "no own name");
+	cr_assert_eq(schema_find_name(&s, "notes", 5), 0);
+	cr_assert_eq(schema_rename(&s, 1, "title", 5), 0,
+		     "an old name is free");
+	cr_assert_eq(schema_find_name(&s, "title", 5), 1);
+	cr_assert_eq(find(&s, "title"), 0, "the input's title is notes still");
+	cr_assert_eq(find(&s, "Job Title"), 1);
+	cr_assert_eq(schema_rename(&s, 0, "title", 5), -1,
+		     "an own name is not");
+	cr_assert_eq(schema_add_name(&s, "title", 5), 1);
+	cr_assert_eq(s.n, 2);
+	/* a field the tool adds under an old name of another */
+	cr_assert_eq(schema_add_name(&s, "Job Title", 9), 2);
+	cr_assert_eq(s.n, 3);
+	cr_assert_eq(find(&s, "Job Title"), 1, "the old name first");
+	cr_assert_eq(add(&s, "Job Title"), 1);
+	cr_assert_eq(schema_find_name(&s, "Job Title", 9), 2);
+	/* the same answers once the index has been rebuilt as it grows */
+	for (int i = 0; i < 100; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "f%d", i);
+		cr_assert_eq(add(&s, name), 3 + i);
+	}
+	cr_assert_eq(find(&s, "title"), 0);
+	cr_assert_eq(find(&s, "Job Title"), 1);
+	cr_assert_eq(schema_find_name(&s, "title", 5), 1);
+	cr_assert_eq(schema_find_name(&s, "Job Title", 9), 2);
+	cr_assert_eq(schema_find_name(&s, "f99", 3), 102);
 	schema_release(&s);
 }
 
