@@ -113,6 +113,13 @@ static int parse_map(struct normalizer *nz, const char *spec, struct cov_err *e)
 				(int)(len > 80 ? 80 : len), p);
 			return -1;
 		}
+		/* a name becomes a header or a key, which every reader
+		 * refuses unless it is UTF-8 */
+		if (!text_utf8_valid(p, len)) {
+			err_set(e, COV_EXIT_USAGE, NULL, 0, "usage",
+				"--map: pair %zu is not UTF-8", nz->nmap + 1);
+			return -1;
+		}
 		nz->map = xrealloc(nz->map, (nz->nmap + 1) * sizeof *nz->map);
 		nz->map[nz->nmap].from = trim_dup(p, (size_t)(eq - p));
 		nz->map[nz->nmap].to = trim_dup(eq + 1, (size_t)(end - eq - 1));

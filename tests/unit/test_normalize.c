@@ -5,7 +5,8 @@
  * as an empty value; the booleans of opt_out and consent are still read;
  * null is an empty value that a domain from the e-mail or a stand-in
  * column fills; the same fields as text are still normalised; a column
- * --map renames away from a canonical name leaves its role.
+ * --map renames away from a canonical name leaves its role; --map names
+ * are UTF-8.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -460,4 +461,26 @@ Test(normalize, renamed_away_leaves_its_role)
 		  "domain: '%.*s'", (int)rec_len(&fx.rec, (size_t)domain),
 		  rec_val(&fx.rec, (size_t)domain));
 	fx_free(&fx);
+}
+
+/* A --map name becomes a header or an NDJSON key, which no reader takes
+ * unless it is UTF-8: a pair that is not is a usage error. */
+Test(normalize, map_names_are_utf8)
+{
+	static const char *const bad[] = {"b=\xcf", "\xcf=b", "a=b,c=\xff\xfe",
+					  "a=\xc0\xaf"};
+	struct normalize_opts o = {0};
+	struct normalizer *nz;
+	struct cov_err e = {0};
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		o.map = bad[i];
+		cr_expect_null(normalizer_new(&o, &e), "%zu", i);
+		cr_expect_eq(e.code, COV_EXIT_USAGE);
+		cr_expect(strstr(e.msg, "not UTF-8") != NULL, "%s", e.msg);
+	}
+	o.map = "Pr\xc3\xa9nom=first_name,Soci\xc3\xa9t\xc3\xa9=company";
+	nz = normalizer_new(&o, &e);
+	cr_expect_not_null(nz, "%s", e.msg);
+	normalizer_free(nz);
 }
