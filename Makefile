@@ -145,6 +145,12 @@ tsan:
 	  LDFLAGS='-fsanitize=thread' e2e
 
 # ---- fuzzing ----------------------------------------------------------------
+# One target per tests/fuzz/fuzz_*.c, each on all of lib/: fuzz_csv and
+# fuzz_ndjson (the readers), fuzz_csvscan (cov-dedupe's chunked scan),
+# fuzz_email (address syntax and keys), fuzz_normalize (cov-normalize's
+# header mapping and value rules, with the books checked).  The seeds in
+# tests/fuzz/seeds are shared; all but fuzz_email read their first bytes as
+# options.
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(EMBED_H) | deps-fuzz
