@@ -287,6 +287,20 @@ static void by_alias_grow(struct reader *r, size_t i)
 	       (r->by_alias_cap - cap) * sizeof *r->by_alias);
 }
 
+/* schema_unalias(s, alias), alias being one of field, noted so that a
+ * malformed line can undo it (see ndjson_next). */
+static int unalias(struct reader *r, int alias, int field)
+{
+	if (r->nunaliased + 2 > r->unaliased_cap) {
+		r->unaliased_cap = r->unaliased_cap ? r->unaliased_cap * 2 : 8;
+		r->unaliased = xrealloc(
+			r->unaliased, r->unaliased_cap * sizeof *r->unaliased);
+	}
+	r->unaliased[r->nunaliased++] = alias;
+	r->unaliased[r->nunaliased++] = field;
+	return schema_unalias(r->schema, alias);
+}
+
 /* The field of key k[0..n) in rec, added to the schema when new.  A
  * field a tool renamed (schema_rename) is found by its new name and by
  * its old one (an alias).  When one record holds both keys, or two old
@@ -311,7 +325,7 @@ static int key_field(struct reader *r, struct record *rec, const char *k,
 		if ((size_t)i < rec->nf && rec->f[i].kind != VAL_ABSENT &&
 		    r->by_alias[i] != a + 1)
 			return s->n >= NDJSON_MAX_FIELDS ? -1
-							 : schema_unalias(s, a);
+							 : unalias(r, a, i);
 		r->by_alias[i] = a + 1;
 		return i;
 	}
@@ -320,7 +334,7 @@ static int key_field(struct reader *r, struct record *rec, const char *k,
 		 * that name's own field */
 		if (s->n >= NDJSON_MAX_FIELDS)
 			return -1;
-		j = schema_unalias(s, r->by_alias[i] - 1);
+		j = unalias(r, r->by_alias[i] - 1, i);
 		r->by_alias[i] = 0;
 		rec_resize(rec, (size_t)j + 1);
 		rec->f[j] = rec->f[i];
@@ -411,7 +425,7 @@ tail:
 int ndjson_next(struct reader *r, struct record *rec, struct cov_err *e)
 {
 	const char *s;
-	size_t n, i;
+	size_t n, i, n0;
 	int k;
 	struct jp j;
 
@@ -453,7 +467,18 @@ int ndjson_next(struct reader *r, struct record *rec, struct cov_err *e)
 	j.err = NULL;
 	j.reason = NULL;
 	j.depth = 0;
+	n0 = r->schema->n;
+	r->nunaliased = 0;
 	if (parse_object(r, rec, &j) < 0) {
+		/* a malformed line leaves the schema as it found it: its
+		 * keys are no fields, and the old names it made fields of
+		 * their own find their renamed fields again */
+		while (r->nunaliased > 0) {
+			r->nunaliased -= 2;
+			schema_realias(r->schema, r->unaliased[r->nunaliased],
+				       r->unaliased[r->nunaliased + 1]);
+		}
+		schema_truncate(r->schema, n0);
 		if (j.reason)
 			reader_reject(r, e, r->line, j.reason, "%s", j.err);
 		else

@@ -7,9 +7,12 @@
  * error); numbers, true, false, null, nested objects and arrays are kept
  * verbatim as RAW fields after full validation, nesting at most
  * JSON_MAX_DEPTH deep.  Keys seen for the first time are appended to the
- * schema; a key given twice keeps its last value.  The schema holds at
- * most NDJSON_MAX_FIELDS fields: every record costs time in proportion to
- * the fields seen so far, so a line that would bring one more is rejected
+ * schema; a key given twice keeps its last value.  A malformed line
+ * leaves the schema as it was: its keys are not fields (nor do they
+ * change which field a renamed field's old name finds), whatever the
+ * point at which it turns out malformed.  The schema holds at most
+ * NDJSON_MAX_FIELDS fields: every record costs time in proportion to the
+ * fields seen so far, so a line that would bring one more is rejected
  * (too_many_fields), and a file of ever new keys stays linear, not
  * quadratic.
  */

@@ -266,5 +266,6 @@ void reader_close(struct reader *r)
 	buf_release(&r->raw);
 	buf_release(&r->scratch);
 	free(r->by_alias);
+	free(r->unaliased);
 	free(r);
 }

@@ -56,6 +56,9 @@ struct reader {
 	int *by_alias;   /* NDJSON: per field, 1 + the alias that gave its
 			  * value in this record, 0 none (see ndjson.c) */
 	size_t by_alias_cap;
+	int *unaliased; /* NDJSON: (alias, field) pairs the line being read
+			 * unaliased, undone when it is malformed */
+	size_t nunaliased, unaliased_cap;
 	size_t ncols; /* CSV/TSV: fields in the header */
 };
 

@@ -160,6 +160,21 @@ int schema_unalias(struct schema *s, int alias)
 	return schema_add(s, s->alias[alias], s->alias_len[alias]);
 }
 
+void schema_realias(struct schema *s, int alias, int field)
+{
+	s->alias_of[alias] = field;
+	reindex(s);
+}
+
+void schema_truncate(struct schema *s, size_t n)
+{
+	if (n >= s->n)
+		return;
+	while (s->n > n)
+		free(s->names[--s->n]);
+	reindex(s);
+}
+
 int schema_equal(const struct schema *a, const struct schema *b)
 {
 	if (a->n != b->n)

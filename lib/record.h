@@ -13,7 +13,8 @@
  *
  * A schema is an ordered list of unique names with a hash index for lookup
  * (open addressing, linear probing, load factor under 1/2, doubled when
- * exceeded).  Names are never removed; tools append the fields they add.
+ * exceeded).  Names are never removed (but those a malformed record
+ * brought, by schema_truncate); tools append the fields they add.
  */
 #ifndef COV_RECORD_H
 #define COV_RECORD_H
@@ -93,6 +94,15 @@ int schema_find_alias(const struct schema *s, const char *name, size_t n,
  * field (but a field that has the name as its own already is that
  * field).  Returns the field's index. */
 int schema_unalias(struct schema *s, int alias);
+
+/* Undo schema_unalias(s, alias) for an alias of field: it finds field
+ * again.  With schema_truncate, for a reader that drops what a malformed
+ * record did to the schema. */
+void schema_realias(struct schema *s, int alias, int field);
+
+/* Drop the fields from n on (n <= s->n), names freed: the fields reading
+ * a malformed record appended (schema_add, schema_unalias). */
+void schema_truncate(struct schema *s, size_t n);
 
 /* 1 when a and b hold the same names in the same order. */
 int schema_equal(const struct schema *a, const struct schema *b);

@@ -29,7 +29,9 @@
  *     schema's field count, under the header written (CSV), or is an
  *     empty file (NDJSON without a record: the NDJSON reader calls that
  *     input "empty"); the rejects file holds as many records as were
- *     rejected.
+ *     rejected;
+ *   - malformed records change nothing but the rejects: the file without
+ *     their lines gives the same output, byte for byte.
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -53,7 +55,7 @@
 #include "stream.h"
 #include "fuzzutil.h"
 
-static char rej_path[128], stats_path[128];
+static char rej_path[128], stats_path[128], out2_path[128];
 
 /* clang-format off */
 static const char *const countries[8] = {
@@ -120,6 +122,7 @@ static const char *const regions[] = {"NA", "EMEA", "APAC", "LATAM", NULL};
 
 static void remove_files(void)
 {
+	unlink(out2_path);
 	unlink(rej_path);
 	unlink(stats_path);
 	remove_out_dir();
@@ -382,10 +385,13 @@ static void check_record(const struct stream *st, const struct record *rec)
 	}
 }
 
-/* The counts of one file, read by the reader alone. */
+/* The counts of one file, read by the reader alone, and the lines its
+ * malformed records took (bad_line[i]: line i + 1 did). */
+#define TALLY_LINES 4200
 struct tally {
 	uint64_t good, bad;
 	int failed; /* an error that ended the reading */
+	unsigned char bad_line[TALLY_LINES];
 };
 
 /* Read every record of path as fmt, counting into t; each good one must
@@ -410,6 +416,18 @@ static void tally(const char *path, enum rec_format fmt, struct schema *s,
 				     NULL, 0);
 			t->good++;
 		} else if (r->rejected) {
+			const char *raw;
+			size_t n;
+			long line;
+			long last;
+			reader_raw(r, &raw, &n, &line);
+			/* its first line, and one more a line end inside */
+			last = line;
+			for (size_t i = 0; i + 1 < n; i++)
+				last += raw[i] == '\n';
+			for (; line <= last && line <= TALLY_LINES; line++)
+				if (line > 0)
+					t->bad_line[line - 1] = 1;
 			t->bad++;
 		} else {
 			t->failed = 1;
@@ -555,6 +573,79 @@ static void check_outputs(const struct stream *st, enum rec_format fmt,
 	schema_release(&s_rej);
 }
 
+/* The file p[0..n) without the lines in->bad_line marks into fd. */
+static void put_good_lines(int fd, const uint8_t *p, size_t n,
+			   const struct tally *in)
+{
+	uint8_t *good = malloc(n + 1);
+	size_t len = 0, line = 1;
+
+	if (!good)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		if (line > TALLY_LINES || !in->bad_line[line - 1])
+			good[len++] = p[i];
+		line += p[i] == '\n';
+	}
+	put_file(fd, good, len);
+	free(good);
+}
+
+/* A malformed record changes nothing in the output (SPEC section 3: it
+ * goes to --rejects): the tool on the file without the lines of its
+ * malformed records (in) must write the same bytes as it wrote on the
+ * whole of it (in out_path).  The second run goes to out2_path. */
+static void check_without_rejects(const struct normalize_opts *nopt,
+				  struct cli_common *opt, const uint8_t *p,
+				  size_t n, const struct tally *in)
+{
+	static int fd = -1;
+	static char path[64];
+	struct cli_common opt2 = *opt;
+	struct normalizer *nz;
+	struct stream st;
+	struct schema header = SCHEMA_INIT;
+	struct cov_err e = {0};
+	struct stat a, b;
+	FILE *fa, *fb;
+	int c1, c2;
+
+	if (fd < 0) {
+		fd = memfd_create("fuzz_normalize_good", 0);
+		if (fd < 0)
+			abort();
+		snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	}
+	put_good_lines(fd, p, n, in);
+	opt2.output = out2_path;
+	opt2.rejects = NULL;
+	opt2.stats = NULL;
+	if (!(nz = normalizer_new(nopt, &e)))
+		fail("normalizer_new failed the second time", NULL, 0);
+	if (run(nz, &opt2, path, &st, &header) < 0)
+		fail("the tool stopped on the file without its rejects", NULL,
+		     0);
+	if (st.rows_rejected != 0 || st.rows_out != in->good)
+		fail("the file without its rejects is read otherwise", NULL, 0);
+	schema_release(&header);
+	if (stat(out_path, &a) != 0 || stat(out2_path, &b) != 0 ||
+	    a.st_size != b.st_size)
+		fail("malformed records change the output", NULL, 0);
+	fa = fopen(out_path, "rb");
+	fb = fopen(out2_path, "rb");
+	if (!fa || !fb)
+		abort();
+	do {
+		c1 = getc(fa);
+		c2 = getc(fb);
+	} while (c1 == c2 && c1 != EOF);
+	fclose(fa);
+	fclose(fb);
+	if (c1 != c2)
+		fail("malformed records change the output", NULL, 0);
+	unlink(out2_path);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int fd = -1;
@@ -579,6 +670,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		snprintf(rej_path, sizeof rej_path, "%s/rej.csv", out_dir);
 		snprintf(stats_path, sizeof stats_path, "%s/stats.json",
 			 out_dir);
+		snprintf(out2_path, sizeof out2_path, "%s/out2", out_dir);
 		snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
 		atexit(remove_files);
 	}
@@ -623,6 +715,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		in_chunk_limit = 0;
 		check_books(&st, &in);
 		check_outputs(&st, fmt, &header);
+		/* not for gzip, whose lines are not the file's; not when
+		 * every record is malformed: NDJSON without a line is
+		 * "empty" */
+		in_chunk_limit = chunks[data[1] >> 5];
+		if (in.bad > 0 && in.good > 0 &&
+		    !(size >= 4 && data[2] == 0x1f && data[3] == 0x8b))
+			check_without_rejects(&nopt, &opt, data + 2, size - 2,
+					      &in);
 	}
 	unlink(out_path);
 	unlink(rej_path);

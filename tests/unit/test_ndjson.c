@@ -131,6 +131,10 @@ static const struct nd_case cases[] = {
 	C("bad line between good ones",
 	  "{\"a\":\"1\"}\n\n{\"a\":}\n{\"a\":\"2\"}\n",
 	  "L1:a=s1\n!bad_json@3[{\"a\":}\\x0a]\nL4:a=s2\n"),
+	C("a malformed line adds no field",
+	  "{\"b\":\"0\",x}\n{\"a\":\"1\",\"b\":\"2\"}\n{\"c\":1,\"d\":}\n{\"a\":\"3\"}\n",
+	  "!bad_json@1[{\"b\":\"0\",x}\\x0a]\nL2:a=s1|b=s2\n"
+	  "!bad_json@3[{\"c\":1,\"d\":}\\x0a]\nL4:a=s3|b=-\n"),
 	C("trailing text", "{\"a\":1} x\n{\"a\":1}{}\n{\"a\":2}\n",
 	  "!bad_json@1[{\"a\":1} x\\x0a]\n!bad_json@2[{\"a\":1}{}\\x0a]\nL3:a=r2\n"),
 	C("trailing comma", "{\"a\":1,}\n{\"a\":[1,]}\n",
@@ -468,7 +472,7 @@ static void value_of(struct buf *t, const struct schema *s,
  * "Job Title" to "title"): records holding both the old and the new name,
  * in either order, or two old names, keep every value, each under its own
  * key; the old name becomes a field of its own, as it is when both keys
- * come in the first record. */
+ * come in the first record, but not when the record is malformed. */
 Test(ndjson_read, renamed_field_and_its_old_name_both_kept)
 {
 	static const struct {
@@ -489,6 +493,12 @@ Test(ndjson_read, renamed_field_and_its_old_name_both_kept)
 		 "\"title\":\"CIO\",\"c\":\"3\"}\n",
 		 "title=CEO Job Title=-;title=CFO Job Title=-;"
 		 "title=CIO Job Title=CTO;"},
+		/* a malformed line makes no old name a field of its own */
+		{"{\"Job Title\":\"CEO\"}\n"
+		 "{\"title\":\"x\",\"Job Title\":\"y\",BAD\n"
+		 "{\"Job Title\":\"y\",\"title\":\"x\",\"z\":}\n"
+		 "{\"Job Title\":\"CFO\"}\n",
+		 "title=CEO Job Title=-;title=CFO Job Title=-;"},
 		/* the same key twice is one key: the last value wins */
 		{"{\"Job Title\":\"CEO\"}\n"
 		 "{\"Job Title\":\"CTO\",\"Job Title\":\"CFO\"}\n",
@@ -505,10 +515,14 @@ Test(ndjson_read, renamed_field_and_its_old_name_both_kept)
 		struct buf t = BUF_INIT;
 		char *path = tmp_write(c[k].lines, strlen(c[k].lines));
 		struct reader *r = reader_open(path, FMT_NDJSON, &s, &e);
-		int n = 0;
+		int n = 0, got;
 
 		cr_assert_not_null(r);
-		while (reader_next(r, &rec, &e) > 0) {
+		while ((got = reader_next(r, &rec, &e)) != 0) {
+			if (got < 0) {
+				cr_assert(r->rejected, "%s", e.msg);
+				continue;
+			}
 			if (n++ == 0)
 				cr_assert_eq(schema_rename(&s, 0, "title", 5),
 					     0);

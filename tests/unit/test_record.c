@@ -1,10 +1,10 @@
 /*
  * Tests for record: the schema (add, find, rename, own names beside old
- * names, equal, copy, growth of its hash index past many names, names
- * holding NUL bytes) and records (rec_set from the record's own buffer
- * while it grows, every value length on both of rec_set's paths,
- * rec_copy, and rec_clear keeping its memory so that reading rows costs no
- * malloc).
+ * names, truncate and realias, equal, copy, growth of its hash index past
+ * many names, names holding NUL bytes) and records (rec_set from the
+ * record's own buffer while it grows, every value length on both of
+ * rec_set's paths, rec_copy, and rec_clear keeping its memory so that
+ * reading rows costs no malloc).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -208,6 +208,30 @@ Test(schema, own_names_and_old_names)
 	cr_assert_eq(schema_find_name(&s, "title", 5), 1);
 	cr_assert_eq(schema_find_name(&s, "Job Title", 9), 2);
 	cr_assert_eq(schema_find_name(&s, "f99", 3), 102);
+	schema_release(&s);
+}
+
+/* What reading a malformed record did, undone: the fields it appended
+ * and the old names it made fields of their own. */
+Test(schema, truncate_and_realias)
+{
+	struct schema s = SCHEMA_INIT;
+	int a;
+
+	add(&s, "Job Title");
+	add(&s, "x");
+	cr_assert_eq(schema_rename(&s, 0, "title", 5), 0);
+	cr_assert_eq(add(&s, "y"), 2);
+	cr_assert_eq(schema_unalias(&s, 0), 3);
+	schema_realias(&s, 0, 0);
+	schema_truncate(&s, 2);
+	cr_assert_eq(s.n, 2);
+	cr_assert_eq(schema_find_alias(&s, "Job Title", 9, &a), 0);
+	cr_assert_eq(a, 0, "an old name again");
+	cr_assert_eq(find(&s, "y"), -1);
+	cr_assert_eq(add(&s, "z"), 2);
+	schema_truncate(&s, 5);
+	cr_assert_eq(s.n, 3, "nothing past the end");
 	schema_release(&s);
 }
 
