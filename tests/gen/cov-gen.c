@@ -46,6 +46,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "keytab.h"
 #include "norm_email.h"
 #include "norm_text.h"
 
@@ -1615,75 +1616,30 @@ static void email_invalid(struct rng *r, const struct fld *good,
 
 /* ---- one address a person ------------------------------------------------ */
 
-/* A set of 64-bit hashes (0 never stored: 1 stands for it) and a map of
- * person row + 1 -> the number its address took; open addressing, at most
- * half full. */
-static struct addr_set {
-	uint64_t *k, *v;
-	size_t cap, n;
-} taken, numbered;
+/* The addresses taken (XXH3-128 of their keys) and the people whose
+ * address took a number (hash of the person's row -> the number): the
+ * project's key table (lib/keytab.h), which stores hashes, not keys. */
+static struct keytab *taken, *numbered;
 
-static size_t addr_slot(const struct addr_set *s, uint64_t k)
-{
-	size_t i = (size_t)(k * UINT64_C(0x9e3779b97f4a7c15) >> 20) & (s->cap - 1);
-
-	while (s->k[i] && s->k[i] != k)
-		i = (i + 1) & (s->cap - 1);
-	return i;
-}
-
-static void addr_put(struct addr_set *s, uint64_t k, uint64_t v);
-
-static void addr_grow(struct addr_set *s, int with_values)
-{
-	struct addr_set old = *s;
-
-	s->cap = s->cap ? s->cap * 2 : 1024;
-	s->n = 0;
-	s->k = xcalloc(s->cap, sizeof *s->k);
-	s->v = with_values ? xcalloc(s->cap, sizeof *s->v) : NULL;
-	for (size_t i = 0; i < old.cap; i++)
-		if (old.k[i])
-			addr_put(s, old.k[i], old.v ? old.v[i] : 0);
-	free(old.k);
-	free(old.v);
-}
-
-static void addr_put(struct addr_set *s, uint64_t k, uint64_t v)
-{
-	size_t i;
-
-	if (2 * (s->n + 1) > s->cap)
-		addr_grow(s, s == &numbered);
-	i = addr_slot(s, k);
-	if (!s->k[i])
-		s->n++;
-	s->k[i] = k;
-	if (s->v)
-		s->v[i] = v;
-}
-
-/* The value of k, 0 when absent. */
-static uint64_t addr_get(const struct addr_set *s, uint64_t k)
-{
-	size_t i;
-
-	if (!s->cap)
-		return 0;
-	i = addr_slot(s, k);
-	return s->k[i] ? (s->v ? s->v[i] : 1) : 0;
-}
-
-/* The hash of the address e's key, 0 when it has none (a broken one). */
-static uint64_t addr_hash(const struct fld *e)
+/* The hash of the address e's key; 0 when it has none (a broken one). */
+static int addr_hash(const struct fld *e, struct key128 *h)
 {
 	static struct buf key;
-	uint64_t h;
+	XXH128_hash_t x;
 
 	if (email_key(e->s, e->n, &key) < 0)
 		return 0;
-	h = XXH3_64bits(key.p, key.len);
-	return h ? h : 1;
+	x = XXH3_128bits(key.p, key.len);
+	h->lo = x.low64;
+	h->hi = x.high64;
+	return 1;
+}
+
+static struct key128 row_hash(uint64_t row)
+{
+	XXH128_hash_t x = XXH3_128bits(&row, sizeof row);
+
+	return (struct key128){x.low64, x.high64};
 }
 
 /* Number n put into the local part of e, before a tag that the key drops
@@ -1704,24 +1660,29 @@ static void addr_number(struct fld *e, uint64_t n)
 static void addr_own(uint64_t orig, uint64_t row, struct fld *e)
 {
 	struct fld base = *e;
-	uint64_t n, h;
+	struct key128 h, o = row_hash(orig);
+	uint64_t n, *num;
 
+	if (!taken) {
+		taken = keytab_new(0);
+		numbered = keytab_new(1);
+	}
 	if (row != orig) {
-		if ((n = addr_get(&numbered, orig + 1)))
-			addr_number(e, n);
+		if ((num = keytab_get(numbered, &o)))
+			addr_number(e, *num);
 		return;
 	}
-	if (!(h = addr_hash(e)))
+	if (!addr_hash(e, &h))
 		return;
-	for (n = 1; addr_get(&taken, h) && n < 1000; n++) {
+	for (n = 1; keytab_get(taken, &h) && n < 1000; n++) {
 		*e = base;
 		addr_number(e, n + 1);
-		if (!(h = addr_hash(e)))
+		if (!addr_hash(e, &h))
 			return;
 	}
-	addr_put(&taken, h, 0);
-	if (n > 1)
-		addr_put(&numbered, orig + 1, n);
+	keytab_put(taken, &h, &num);
+	if (n > 1 && keytab_put(numbered, &o, &num) >= 0)
+		*num = n;
 }
 
 static void person_make(uint64_t orig, uint64_t row, struct person *p)
@@ -2094,6 +2055,7 @@ static void contact_make(uint64_t i, uint64_t *truth_acc, uint64_t *dup_of,
 	uint64_t orig = row_orig(i);
 	int dup = orig != i, c;
 	long created, age;
+	struct key128 h1, h2;
 
 	person_make(orig, i, &p);
 	*truth_acc = p.has_account ? p.acc : UINT64_MAX;
@@ -2190,7 +2152,9 @@ static void contact_make(uint64_t i, uint64_t *truth_acc, uint64_t *dup_of,
 				fld_add(&F[CF_EMAIL], p.a.domain.s);
 			}
 			/* this person's too, first given at this row */
-			if (addr_hash(&F[CF_EMAIL]) != addr_hash(&p.email))
+			if (!addr_hash(&F[CF_EMAIL], &h1) ||
+			    !addr_hash(&p.email, &h2) || h1.lo != h2.lo ||
+			    h1.hi != h2.hi)
 				addr_own(i, i, &F[CF_EMAIL]);
 			break;
 		case 11: fld_clear(&F[CF_EMAIL]); break;
