@@ -432,9 +432,9 @@ int header_roles_find(struct header_roles *c, const struct schema *s,
 {
 	int i = schema_find(s, name, strlen(name));
 
-	if (c->nalias != s->nalias || c->scanned > s->n) {
+	if (c->changes != s->changes) {
 		c->scanned = c->n = 0; /* renamed: look again */
-		c->nalias = s->nalias;
+		c->changes = s->changes;
 	}
 	for (; c->scanned < s->n; c->scanned++) {
 		size_t k = c->scanned, j;

@@ -72,7 +72,8 @@ int header_find_role(const struct schema *s, const char *name);
  * of n new keys costs n lookups, not n^2.  Start it zeroed; a schema
  * whose fields were renamed since is looked at afresh. */
 struct header_roles {
-	size_t scanned, nalias; /* fields looked up; s->nalias then */
+	size_t scanned;        /* fields looked up */
+	unsigned long changes; /* the schema's changes then */
 	size_t n;
 	struct {
 		const char *canonical; /* a static name, e.g. "email" */

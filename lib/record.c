@@ -149,6 +149,7 @@ int schema_rename(struct schema *s, int i, const char *name, size_t n)
 	s->nalias++;
 	s->names[i] = xstrndup(name, n);
 	s->lens[i] = n;
+	s->changes++;
 	reindex(s);
 	return 0;
 }
@@ -172,6 +173,7 @@ void schema_truncate(struct schema *s, size_t n)
 		return;
 	while (s->n > n)
 		free(s->names[--s->n]);
+	s->changes++;
 	reindex(s);
 }
 
@@ -195,6 +197,8 @@ void schema_copy(struct schema *dst, const struct schema *src)
 
 void schema_release(struct schema *s)
 {
+	unsigned long changes = s->changes + 1; /* a change too */
+
 	for (size_t i = 0; i < s->n; i++)
 		free(s->names[i]);
 	for (size_t i = 0; i < s->nalias; i++)
@@ -206,6 +210,7 @@ void schema_release(struct schema *s)
 	free(s->lens);
 	free(s->index);
 	memset(s, 0, sizeof *s);
+	s->changes = changes;
 }
 
 void rec_resize(struct record *r, size_t n)

@@ -53,10 +53,13 @@ struct schema {
 	size_t *alias_len;
 	int *alias_of; /* the field each alias finds; -1: none (unaliased) */
 	size_t nalias;
+	unsigned long changes; /* renames and truncations so far: what was
+				* learnt of fields 0..n-1 holds while this
+				* stays the same (appends do not count) */
 };
 
 /* clang-format off */
-#define SCHEMA_INIT {NULL, NULL, 0, 0, NULL, 0, NULL, NULL, NULL, 0}
+#define SCHEMA_INIT {NULL, NULL, 0, 0, NULL, 0, NULL, NULL, NULL, 0, 0}
 /* clang-format on */
 
 /* Index of name in s, or -1: a name as the input gives it, so an old

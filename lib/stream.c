@@ -112,10 +112,10 @@ static void ndjson_keys(struct writer *w, const struct schema *s)
 {
 	size_t from = w->keys_n;
 
-	if (s->nalias != w->keys_nalias || s->n < w->keys_n) {
+	if (s->changes != w->keys_changes) {
 		from = 0;
 		buf_reset(&w->keys);
-		w->keys_nalias = s->nalias;
+		w->keys_changes = s->changes;
 	}
 	if (s->n + 1 > w->keys_cap) {
 		w->keys_cap = (s->n + 1) * 2;

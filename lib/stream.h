@@ -32,7 +32,7 @@ struct writer {
 	struct buf keys; /* NDJSON: escaped "name": strings */
 	size_t *key_off;
 	size_t keys_n, keys_cap;
-	size_t keys_nalias; /* the schema's renames when keys were made */
+	unsigned long keys_changes; /* the schema's changes when made */
 };
 
 /* Open path ("-"/NULL = stdout) for fmt.  NULL and e filled on failure. */

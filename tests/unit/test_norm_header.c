@@ -97,6 +97,10 @@ Test(header, roles_as_the_schema_grows)
 	cr_assert_eq(c.scanned, s.n);
 	cr_assert_eq(schema_rename(&s, 0, "Job Title", 9), 0);
 	cr_assert_eq(header_roles_find(&c, &s, "title"), 0);
+	schema_truncate(&s, 1); /* a malformed NDJSON line undone */
+	cr_assert_eq(header_roles_find(&c, &s, "email"), -1);
+	schema_add(&s, "Work Email", 10);
+	cr_assert_eq(header_roles_find(&c, &s, "email"), 1);
 	schema_release(&s);
 }
 
