@@ -161,7 +161,13 @@ static long fill_gz(struct in_file *f, char *dst, size_t room,
 			err_set(e, COV_EXIT_DATA, f->name, 0, "gzip",
 				"corrupt gzip data: %s",
 				zs->msg ? zs->msg : "inflate failed");
-			return -1;
+			if (zs->avail_out == room)
+				return -1;
+			/* the bytes inflated first, then the error: the
+			 * reader then knows the line it reached */
+			f->err = *e;
+			f->err_pending = 1;
+			break;
 		}
 	}
 	return (long)(room - zs->avail_out);
@@ -171,6 +177,10 @@ long in_read(struct in_file *f, char *dst, size_t room, struct cov_err *e)
 {
 	long n;
 
+	if (f->err_pending) {
+		*e = f->err;
+		return -1;
+	}
 	if (f->eof)
 		return 0;
 	n = f->gz ? fill_gz(f, dst, room, e) : fill_plain(f, dst, room, e);

@@ -90,7 +90,8 @@ int reader_line(struct reader *r, const char **p, size_t *n, struct cov_err *e)
 				else if (e->code == COV_EXIT_DATA &&
 					 e->line == 0)
 					e->line = r->rec_line ? r->rec_line
-							      : r->line;
+						  : r->line   ? r->line
+							      : 1;
 				return -1;
 			}
 			r->pos -= keep;
@@ -169,6 +170,8 @@ static enum rec_format detect(struct reader *r, struct cov_err *e)
 		if (in_fill(in, r->pos, e) < 0) {
 			if (strcmp(e->reason, "record_too_long") == 0)
 				say_too_long(r, e, line, 0);
+			else if (e->code == COV_EXIT_DATA && e->line == 0)
+				e->line = line; /* a bad gzip stream */
 			return -1;
 		}
 		r->pos = 0;
@@ -188,8 +191,12 @@ struct reader *reader_open(const char *path, enum rec_format fmt,
 	r->in = in;
 	r->schema = schema;
 	while (in->end < 3 && !in->eof)
-		if (in_fill(in, 0, e) < 0)
+		if (in_fill(in, 0, e) < 0) {
+			if (e->code == COV_EXIT_DATA && e->line == 0)
+				/* a bad gzip stream: the line it reached */
+				e->line = 1 + count_lines(in->buf, in->end);
 			goto fail;
+		}
 	if (in->end >= 3 && memcmp(in->buf, "\xEF\xBB\xBF", 3) == 0)
 		r->pos = 3;
 	if (fmt == FMT_AUTO) {

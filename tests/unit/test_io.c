@@ -327,6 +327,37 @@ Test(io_in, gzip_corrupt_is_a_clean_error)
 	buf_release(&got);
 }
 
+/* A stream whose check (CRC-32) fails is known to be bad only at its end:
+ * every byte inflated comes first, then the error, so the reader knows the
+ * line it reached; the same in one read or in many. */
+Test(io_in, gzip_bad_check_gives_its_bytes_first)
+{
+	struct buf text = BUF_INIT, gz = BUF_INIT, got = BUF_INIT;
+	struct cov_err e;
+
+	make_dir();
+	make_text(&text, 100000);
+	write_gz(in_dir("full.gz"), "wb", text.p, text.len);
+	read_all(in_dir("full.gz"), &gz);
+	gz.p[gz.len - 7] ^= 0x01; /* the trailer's CRC-32 */
+	write_file(in_dir("bad.gz"), gz.p, gz.len);
+	for (size_t c = 0; c < 3; c++) {
+		memset(&e, 0, sizeof e);
+		cr_assert_eq(slurp(in_dir("bad.gz"), c * 4093, &got, &e), -1);
+		cr_assert_eq(e.code, COV_EXIT_DATA);
+		cr_assert_str_eq(e.reason, "gzip");
+		cr_assert_eq(got.len, text.len, "chunk %zu: %zu of %zu bytes",
+			     c * 4093, got.len, text.len);
+		cr_assert(memcmp(got.p, text.p, text.len) == 0);
+	}
+	unlink(in_dir("full.gz"));
+	unlink(in_dir("bad.gz"));
+	check_and_remove_dir(NULL);
+	buf_release(&text);
+	buf_release(&gz);
+	buf_release(&got);
+}
+
 Test(io_in, plain_from_stdin_pipe)
 {
 	/* stdin replaced by a pipe: gzip detection must not lose the bytes
