@@ -473,10 +473,21 @@ unsigned dedupe_partition(const struct key128 *h, unsigned n)
 
 enum { F_KEY = 1, F_DUPE = 2 };
 
+/* A field of a merged group: the best value seen, and its rank. */
+struct gfield {
+	uint64_t rank[2];
+	size_t off;      /* in the group's data */
+	uint32_t i, len; /* field number, bytes */
+	unsigned char kind;
+};
+
+/* The merged record of a key with duplicates: only the fields some member
+ * fills (sorted by number), so that a group costs what its members hold,
+ * not the schema's width. */
 struct group {
-	struct record rec;
-	uint64_t (*rank)[2]; /* per field: the rank its value came from */
-	size_t nrank;
+	struct gfield *f;
+	size_t n, cap;
+	struct buf data;
 	uint64_t dups;
 };
 
@@ -499,6 +510,7 @@ struct job {
 	size_t dn;
 	int dup_of;
 	struct record drec;
+	struct record mrec; /* --merge: the survivor as written */
 	/* spill: partitions of the records not yet decided, and for first
 	 * the keys seen before (NULL until the table passes --memory) */
 	struct spool *S, *K;
@@ -614,9 +626,11 @@ static uint64_t policy_value(struct job *j, const struct record *rec)
 	uint64_t v = 0;
 
 	if (j->o->keep == DEDUPE_MOST_COMPLETE) {
-		for (size_t i = 0; i < rec->nf; i++)
+		for (size_t k = 0, n = rec_visit_n(rec); k < n; k++) {
+			size_t i = rec_visit(rec, k);
 			if (!stream_is_added(j->st, i) && !is_empty(rec, i))
 				v++;
+		}
 	} else if (j->o->keep == DEDUPE_NEWEST) {
 		size_t n;
 		const char *s;
@@ -724,8 +738,10 @@ static int write_dupe(struct job *j, const struct record *rec, uint64_t dup_of,
 		return -1;
 	dupes_map(j);
 	rec_clear(&j->drec, j->ds.n);
-	for (size_t i = 0; i < rec->nf && i < j->dmap_for; i++)
-		if (j->dmap[i] >= 0 && rec->f[i].kind != VAL_ABSENT) {
+	for (size_t k = 0, n = rec_visit_n(rec); k < n; k++) {
+		size_t i = rec_visit(rec, k);
+		if (i < j->dmap_for && j->dmap[i] >= 0 &&
+		    rec->f[i].kind != VAL_ABSENT) {
 			if (rec->f[i].clean)
 				rec_set_clean(&j->drec, (size_t)j->dmap[i],
 					      rec_val(rec, i), rec->f[i].len,
@@ -735,6 +751,7 @@ static int write_dupe(struct job *j, const struct record *rec, uint64_t dup_of,
 					rec_val(rec, i), rec->f[i].len,
 					rec->f[i].kind);
 		}
+	}
 	set_number(j, &j->drec, (size_t)j->dup_of, dup_of);
 	return writer_write(j->dw, &j->ds, j->dorder, j->dn, &j->drec, e);
 }
@@ -916,6 +933,24 @@ static struct group *group_of(struct job *j, uint64_t *p)
 	return &j->g[j->ng++];
 }
 
+/* The place of field i in g: its entry, or where it goes. */
+static size_t gfield_find(const struct group *g, uint32_t i)
+{
+	size_t lo = 0, hi = g->n;
+
+	if (g->n && g->f[g->n - 1].i < i)
+		return g->n; /* fields come in order, mostly */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (g->f[mid].i < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static void group_add(struct job *j, struct group *g, uint64_t row,
 		      uint64_t surv, const struct record *rec)
 {
@@ -923,27 +958,41 @@ static void group_add(struct job *j, struct group *g, uint64_t row,
 
 	if (row != surv)
 		merge_rank(j, row, policy_value(j, rec), r);
-	if (g->nrank < rec->nf) {
-		g->rank = xrealloc(g->rank, rec->nf * sizeof *g->rank);
-		for (size_t i = g->nrank; i < rec->nf; i++)
-			g->rank[i][0] = g->rank[i][1] = UINT64_MAX;
-		g->nrank = rec->nf;
-		rec_resize(&g->rec, rec->nf);
-	}
-	for (size_t i = 0; i < rec->nf; i++) {
+	for (size_t k = 0, n = rec_visit_n(rec); k < n; k++) {
+		size_t i = rec_visit(rec, k), at;
+		struct gfield *f;
+
 		if (stream_is_added(j->st, i) || is_empty(rec, i))
 			continue;
-		if (r[0] < g->rank[i][0] ||
-		    (r[0] == g->rank[i][0] && r[1] < g->rank[i][1])) {
-			rec_set(&g->rec, i, rec_val(rec, i), rec->f[i].len,
-				rec->f[i].kind);
-			g->rank[i][0] = r[0];
-			g->rank[i][1] = r[1];
+		at = gfield_find(g, (uint32_t)i);
+		if (at == g->n || g->f[at].i != i) {
+			if (g->n == g->cap) {
+				g->cap = g->cap ? g->cap * 2 : 8;
+				g->f = xrealloc(g->f, g->cap * sizeof *g->f);
+			}
+			memmove(g->f + at + 1, g->f + at,
+				(g->n - at) * sizeof *g->f);
+			g->n++;
+			f = &g->f[at];
+			f->i = (uint32_t)i;
+			f->rank[0] = f->rank[1] = UINT64_MAX;
+		}
+		f = &g->f[at];
+		if (r[0] < f->rank[0] ||
+		    (r[0] == f->rank[0] && r[1] < f->rank[1])) {
+			f->off = g->data.len;
+			f->len = (uint32_t)rec->f[i].len;
+			f->kind = rec->f[i].kind;
+			buf_add(&g->data, rec_val(rec, i), rec->f[i].len);
+			f->rank[0] = r[0];
+			f->rank[1] = r[1];
 		}
 	}
 }
 
-/* The survivor as written: rec, or its merged group, with dup_count. */
+/* The survivor as written: rec, or its merged group, with dup_count.
+ * Fields the survivor had empty and no duplicate filled stay as the
+ * survivor had them (absent, null or blank). */
 static const struct record *survivor(struct job *j, struct record *rec,
 				     uint64_t *p)
 {
@@ -956,24 +1005,20 @@ static const struct record *survivor(struct job *j, struct record *rec,
 		set_number(j, rec, (size_t)j->dup_count, 0);
 		return rec;
 	}
-	/* fields the survivor had empty and no duplicate filled stay as the
-	 * survivor had them (absent, null or blank) */
-	for (size_t i = 0; i < rec->nf; i++)
-		if (i >= g->rec.nf || g->rec.f[i].kind == VAL_ABSENT) {
-			rec_resize(&g->rec, rec->nf);
-			if (rec->f[i].kind != VAL_ABSENT)
-				rec_set(&g->rec, i, rec_val(rec, i),
-					rec->f[i].len, rec->f[i].kind);
-		}
-	set_number(j, &g->rec, (size_t)j->dup_count, g->dups);
-	return &g->rec;
+	rec_copy(&j->mrec, rec);
+	for (size_t k = 0; k < g->n; k++)
+		rec_set(&j->mrec, g->f[k].i,
+			g->data.p ? g->data.p + g->f[k].off : "", g->f[k].len,
+			g->f[k].kind);
+	set_number(j, &j->mrec, (size_t)j->dup_count, g->dups);
+	return &j->mrec;
 }
 
 static void groups_free(struct job *j)
 {
 	for (size_t i = 0; i < j->ng; i++) {
-		rec_release(&j->g[i].rec);
-		free(j->g[i].rank);
+		free(j->g[i].f);
+		buf_release(&j->g[i].data);
 	}
 	j->ng = 0;
 }
@@ -1665,6 +1710,7 @@ int dedupe_run(struct stream *st, const struct dedupe_opts *o,
 	free(j.dmap);
 	free(j.dorder);
 	rec_release(&j.drec);
+	rec_release(&j.mrec);
 	free(j.g);
 	buf_release(&j.num);
 	buf_release(&j.date);

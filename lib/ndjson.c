@@ -337,6 +337,7 @@ static int key_field(struct reader *r, struct record *rec, const char *k,
 		j = unalias(r, r->by_alias[i] - 1, i);
 		r->by_alias[i] = 0;
 		rec_resize(rec, (size_t)j + 1);
+		rec_note(rec, (size_t)j);
 		rec->f[j] = rec->f[i];
 	}
 	return i;
@@ -390,6 +391,7 @@ static int parse_object(struct reader *r, struct record *rec, struct jp *j)
 			size_t off = rec->data.len;
 			if (parse_string(j, &rec->data) < 0)
 				return -1;
+			rec_note(rec, (size_t)idx);
 			rec->f[idx].off = off;
 			rec->f[idx].len = rec->data.len - off;
 			rec->f[idx].kind = VAL_STR;

@@ -604,14 +604,24 @@ void normalizer_apply(struct normalizer *nz, struct stream *st,
 	/* every text value: NFC, trimmed, white space collapsed; past
 	 * bound_n (never, as readers give at most schema.n fields) every
 	 * field is plain */
-	for (size_t k = 0; k < nz->nplain; k++) {
-		size_t i = (size_t)nz->plain[k];
-		if (rec->f[i].kind == VAL_STR && rec->f[i].len > 0)
-			clean_field(nz, rec, i);
+	if (rec->sparse) {
+		/* few fields set of many: those (cleaning one sets no other) */
+		for (size_t k = 0, n = rec->non; k < n; k++) {
+			size_t i = rec->on[k];
+			if ((i >= nz->bound_n || !nz->own[i]) &&
+			    rec->f[i].kind == VAL_STR && rec->f[i].len > 0)
+				clean_field(nz, rec, i);
+		}
+	} else {
+		for (size_t k = 0; k < nz->nplain; k++) {
+			size_t i = (size_t)nz->plain[k];
+			if (rec->f[i].kind == VAL_STR && rec->f[i].len > 0)
+				clean_field(nz, rec, i);
+		}
+		for (size_t i = nz->bound_n; i < rec->nf; i++)
+			if (rec->f[i].kind == VAL_STR && rec->f[i].len > 0)
+				clean_field(nz, rec, i);
 	}
-	for (size_t i = nz->bound_n; i < rec->nf; i++)
-		if (rec->f[i].kind == VAL_STR && rec->f[i].len > 0)
-			clean_field(nz, rec, i);
 	if (nz->merging)
 		merge_sources(nz, rec);
 

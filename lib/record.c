@@ -213,26 +213,57 @@ void schema_release(struct schema *s)
 	s->changes = changes;
 }
 
+int rec_sparse_off;
+
+/* Room for n fields; those added are absent (all zero). */
+static void rec_room(struct record *r, size_t n)
+{
+	size_t cap = r->cap ? r->cap : 16;
+
+	if (n <= r->cap)
+		return;
+	while (cap < n)
+		cap *= 2;
+	r->f = xrealloc(r->f, cap * sizeof *r->f);
+	memset(r->f + r->cap, 0, (cap - r->cap) * sizeof *r->f);
+	r->cap = cap;
+}
+
 void rec_resize(struct record *r, size_t n)
 {
-	if (n > r->cap) {
-		size_t cap = r->cap ? r->cap : 16;
-		while (cap < n)
-			cap *= 2;
-		r->f = xrealloc(r->f, cap * sizeof *r->f);
-		r->cap = cap;
-	}
+	rec_room(r, n);
 	if (n > r->nf)
-		memset(r->f + r->nf, 0, (n - r->nf) * sizeof *r->f);
-	if (n > r->nf)
-		r->nf = n;
+		r->nf = n; /* f[nf..cap) are absent already */
 }
 
 void rec_clear(struct record *r, size_t n)
 {
 	buf_reset(&r->data);
+	if (r->sparse)
+		for (size_t k = 0; k < r->non; k++)
+			memset(&r->f[r->on[k]], 0, sizeof *r->f);
+	else if (r->nf)
+		memset(r->f, 0, r->nf * sizeof *r->f);
+	r->non = 0;
 	r->nf = 0;
 	rec_resize(r, n);
+	r->sparse = n >= REC_SPARSE_MIN && !rec_sparse_off;
+}
+
+void rec_note_slow(struct record *r, size_t i)
+{
+	if (r->non == r->oncap) {
+		size_t cap = r->oncap ? r->oncap * 2 : 16;
+
+		if (cap > r->nf / 8) {
+			/* many set: cheaper to go through all of them */
+			r->sparse = 0;
+			return;
+		}
+		r->on = xrealloc(r->on, cap * sizeof *r->on);
+		r->oncap = cap;
+	}
+	r->on[r->non++] = (uint32_t)i;
 }
 
 /* rec_set when field i is missing or the data must grow; clean as the
@@ -244,6 +275,7 @@ static void set_slow(struct record *r, size_t i, const char *s, size_t n,
 
 	if (i >= r->nf)
 		rec_resize(r, i + 1);
+	rec_note(r, i);
 	if (r->data.cap - r->data.len < n) {
 		if (r->data.p && s >= r->data.p &&
 		    s < r->data.p + r->data.len) {
@@ -277,6 +309,7 @@ static inline void set_field(struct record *r, size_t i, const char *s,
 		set_slow(r, i, s, n, kind, clean);
 		return;
 	}
+	rec_note(r, i);
 	buf_copy_short(r->data.p + off, s, n);
 	r->data.len = off + n;
 	r->f[i].off = off;
@@ -306,8 +339,16 @@ void rec_copy(struct record *dst, const struct record *src)
 {
 	rec_clear(dst, src->nf);
 	buf_add(&dst->data, src->data.p, src->data.len);
-	if (src->nf)
+	if (src->sparse && dst->sparse) {
+		/* the fields set, and the list of them */
+		for (size_t k = 0; k < src->non; k++) {
+			dst->f[src->on[k]] = src->f[src->on[k]];
+			rec_note_slow(dst, src->on[k]);
+		}
+	} else if (src->nf) {
 		memcpy(dst->f, src->f, src->nf * sizeof *src->f);
+		dst->sparse = 0;
+	}
 	dst->line = src->line;
 	dst->file = src->file;
 }
@@ -315,6 +356,7 @@ void rec_copy(struct record *dst, const struct record *src)
 void rec_release(struct record *r)
 {
 	free(r->f);
+	free(r->on);
 	buf_release(&r->data);
 	memset(r, 0, sizeof *r);
 }

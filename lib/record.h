@@ -20,6 +20,7 @@
 #define COV_RECORD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 
@@ -33,15 +34,29 @@ struct field {
 
 struct record {
 	struct field *f;
-	size_t nf, cap; /* nf == number of fields in use */
+	size_t nf, cap; /* nf == number of fields in use; f[nf..cap) are
+			 * all zero (absent) */
 	struct buf data;
 	long line;        /* first line of the record in its file */
 	const char *file; /* name of the file it came from (borrowed) */
+	/* A wide record (REC_SPARSE_MIN fields or more, as an NDJSON schema
+	 * that has seen many keys) where few are set: while sparse, on[0..non)
+	 * lists every field set since rec_clear, once each, in the order set,
+	 * so that clearing it and writing it cost what it holds, not its
+	 * width.  Past nf / 8 fields set, the list is dropped (sparse 0). */
+	uint32_t *on;
+	size_t non, oncap;
+	int sparse;
 };
 
 /* clang-format off */
-#define RECORD_INIT {NULL, 0, 0, BUF_INIT, 0, NULL}
+#define RECORD_INIT {NULL, 0, 0, BUF_INIT, 0, NULL, NULL, 0, 0, 0}
 /* clang-format on */
+
+/* A record of this many fields or more keeps the list of those set,
+ * unless rec_sparse_off is set. */
+#define REC_SPARSE_MIN 256
+extern int rec_sparse_off;
 
 struct schema {
 	char **names;
@@ -127,6 +142,28 @@ void rec_set(struct record *r, size_t i, const char *s, size_t n, int kind);
  * labels, numbers): writers then copy it without scanning. */
 void rec_set_clean(struct record *r, size_t i, const char *s, size_t n,
 		   int kind);
+
+/* Field i (< r->nf), absent until now, is about to be filled by a
+ * writer of r->f[i] itself (a reader): keep r's list (see sparse). */
+void rec_note_slow(struct record *r, size_t i);
+static inline void rec_note(struct record *r, size_t i)
+{
+	if (r->sparse && r->f[i].kind == VAL_ABSENT)
+		rec_note_slow(r, i);
+}
+
+/* A loop over the fields of r that may be set: for k below
+ * rec_visit_n(r), field rec_visit(r, k); each field set once (a sparse
+ * record's list, in the order set), else every field. */
+static inline size_t rec_visit_n(const struct record *r)
+{
+	return r->sparse ? r->non : r->nf;
+}
+
+static inline size_t rec_visit(const struct record *r, size_t k)
+{
+	return r->sparse ? r->on[k] : k;
+}
 
 /* Append n bytes to field i, which must be the last field set. */
 void rec_append_last(struct record *r, size_t i, const char *s, size_t n);

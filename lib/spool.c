@@ -65,33 +65,42 @@ int spool_write(struct spool *s, const struct spool_entry *x,
 		const struct record *rec, struct cov_err *e)
 {
 	uint64_t head[4] = {x->row, x->h.lo, x->h.hi, x->aux};
-	uint32_t nf = rec ? (uint32_t)rec->nf : 0, dlen = 0, w[3];
+	uint32_t nf = rec ? (uint32_t)rec->nf : 0, dlen = 0, w[4];
+	/* a sparse record: its fields set, each with its number */
+	size_t m = rec && rec->sparse ? rec->non : nf;
 	unsigned char *p;
 
 	if (!s->f && spool_create(s, e) < 0)
 		return -1;
-	for (uint32_t i = 0; i < nf; i++)
-		dlen += (uint32_t)rec->f[i].len;
+	for (size_t k = 0; k < m; k++)
+		dlen += (uint32_t)rec->f[m == nf ? k : rec->on[k]].len;
 	w[0] = x->flags;
 	w[1] = nf;
 	w[2] = dlen;
+	w[3] = (uint32_t)m;
 	buf_reset(&s->scratch);
-	buf_grow(&s->scratch, nf * 5 + dlen);
+	buf_grow(&s->scratch, m * 9 + dlen);
 	p = (unsigned char *)s->scratch.p;
-	for (uint32_t i = 0; i < nf; i++) {
-		uint32_t len = (uint32_t)rec->f[i].len;
+	for (size_t k = 0; k < m; k++) {
+		uint32_t i = m == nf ? (uint32_t)k : rec->on[k],
+			 len = (uint32_t)rec->f[i].len;
+		if (m != nf) {
+			memcpy(p, &i, 4);
+			p += 4;
+		}
 		memcpy(p, &len, 4);
 		p[4] = rec->f[i].kind;
 		p += 5;
 	}
-	for (uint32_t i = 0; i < nf; i++) {
+	for (size_t k = 0; k < m; k++) {
+		size_t i = m == nf ? k : rec->on[k];
 		memcpy(p, rec_val(rec, i), rec->f[i].len);
 		p += rec->f[i].len;
 	}
 	errno = 0;
 	if (fwrite(head, sizeof head, 1, s->f) != 1 ||
 	    fwrite(w, sizeof w, 1, s->f) != 1 ||
-	    (nf &&
+	    (p != (unsigned char *)s->scratch.p &&
 	     fwrite(s->scratch.p, (size_t)(p - (unsigned char *)s->scratch.p),
 		    1, s->f) != 1))
 		return io_error(e, "write");
@@ -115,7 +124,7 @@ int spool_read(struct spool *s, struct spool_entry *x, struct record *rec,
 	       struct cov_err *e)
 {
 	uint64_t head[4];
-	uint32_t w[3];
+	uint32_t w[4];
 	size_t got, need;
 	const unsigned char *p, *d;
 
@@ -132,7 +141,10 @@ int spool_read(struct spool *s, struct spool_entry *x, struct record *rec,
 	x->h.hi = head[2];
 	x->aux = head[3];
 	x->flags = w[0];
-	need = (size_t)w[1] * 5 + w[2];
+	if (w[3] > w[1])
+		return io_error(e, "read");
+	/* fields given: all nf (length, kind), else w[3] (number too) */
+	need = (size_t)w[3] * (w[3] == w[1] ? 5 : 9) + w[2];
 	buf_reset(&s->scratch);
 	buf_grow(&s->scratch, need);
 	if (need && fread(s->scratch.p, need, 1, s->f) != 1)
@@ -141,14 +153,21 @@ int spool_read(struct spool *s, struct spool_entry *x, struct record *rec,
 		return 1;
 	rec_clear(rec, w[1]);
 	p = (const unsigned char *)s->scratch.p;
-	d = p + (size_t)w[1] * 5;
-	for (uint32_t i = 0; i < w[1]; i++, p += 5) {
-		uint32_t len;
+	d = p + (size_t)w[3] * (w[3] == w[1] ? 5 : 9);
+	for (uint32_t k = 0; k < w[3]; k++) {
+		uint32_t i = k, len;
 
+		if (w[3] != w[1]) {
+			memcpy(&i, p, 4);
+			p += 4;
+			if (i >= w[1])
+				return io_error(e, "read");
+		}
 		memcpy(&len, p, 4);
 		if (p[4] != VAL_ABSENT)
 			rec_set(rec, i, (const char *)d, len, p[4]);
 		d += len;
+		p += 5;
 	}
 	return 1;
 }

@@ -6,7 +6,9 @@
  * Each entry is a record with a row number, a 128-bit key hash, one more
  * 64-bit word (aux) and flags, in a native binary framing:
  *   u64 row, u64 hash lo, u64 hash hi, u64 aux, u32 flags, u32 nf,
- *   u32 data length, nf x (u32 length, u8 kind), the field bytes.
+ *   u32 data length, u32 m, then m x (u32 length, u8 kind) when m is nf,
+ *   else (a sparse record: see record.h) m x (u32 field number, u32
+ *   length, u8 kind) for its m fields set; then the field bytes.
  * The file is created in $TMPDIR (else /tmp) and unlinked at once, so it
  * disappears with the process whatever happens.  Not portable between
  * machines: it never outlives the run.

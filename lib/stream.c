@@ -198,6 +198,82 @@ static void write_csv_record(struct writer *w, const int *order, size_t norder,
 	out_putc(o, '\n');
 }
 
+/* Field f of rec, set, as an NDJSON member ("name":value), after a comma
+ * unless it is the first. */
+static void ndjson_member(struct writer *w, const struct record *rec, size_t f,
+			  int *first)
+{
+	if (!*first)
+		out_putc(w->o, ',');
+	*first = 0;
+	out_write(w->o, w->keys.p + w->key_off[f],
+		  w->key_off[f + 1] - w->key_off[f]);
+	if (rec_kind(rec, f) == VAL_RAW)
+		out_write(w->o, rec_val(rec, f), rec_len(rec, f));
+	else
+		json_write_string(w->o, rec_val(rec, f), rec_len(rec, f));
+}
+
+#define OPOS_NONE ((size_t)-1)
+
+/* w->opos made anew from order: opos[f] is f's place in order, or
+ * OPOS_NONE; it covers at least the fields below n. */
+static void opos_make(struct writer *w, const int *order, size_t norder,
+		      size_t n)
+{
+	for (size_t i = 0; i < norder; i++)
+		if ((size_t)order[i] + 1 > n)
+			n = (size_t)order[i] + 1;
+	if (n > w->opos_n)
+		w->opos = xrealloc(w->opos, n * sizeof *w->opos);
+	w->opos_n = n;
+	for (size_t f = 0; f < n; f++)
+		w->opos[f] = OPOS_NONE;
+	for (size_t i = 0; i < norder; i++)
+		w->opos[order[i]] = i;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The members of a sparse record (see record.h), in order's order: the
+ * places of its fields set, from opos, sorted.  opos is checked against
+ * order for every field written and made again when it is out of date
+ * (once a record at most), so a caller may change order as it likes. */
+static void ndjson_sparse(struct writer *w, const int *order, size_t norder,
+			  const struct record *rec)
+{
+	size_t k = 0;
+	int first = 1, made = 0;
+
+	if (w->pick_cap < rec->non) {
+		w->pick_cap = rec->non * 2;
+		w->pick = xrealloc(w->pick, w->pick_cap * sizeof *w->pick);
+	}
+	for (size_t j = 0; j < rec->non; j++) {
+		size_t f = rec->on[j], p;
+
+		if (rec_kind(rec, f) == VAL_ABSENT)
+			continue;
+		for (;;) {
+			p = f < w->opos_n ? w->opos[f] : OPOS_NONE;
+			if ((p < norder && (size_t)order[p] == f) || made)
+				break;
+			opos_make(w, order, norder, rec->nf);
+			made = 1;
+		}
+		if (p < norder && (size_t)order[p] == f)
+			w->pick[k++] = p;
+	}
+	qsort(w->pick, k, sizeof *w->pick, cmp_size);
+	for (size_t j = 0; j < k; j++)
+		ndjson_member(w, rec, (size_t)order[w->pick[j]], &first);
+}
+
 int writer_write(struct writer *w, const struct schema *s, const int *order,
 		 size_t norder, const struct record *rec, struct cov_err *e)
 {
@@ -206,23 +282,14 @@ int writer_write(struct writer *w, const struct schema *s, const int *order,
 		if (w->keys_n != s->n)
 			ndjson_keys(w, s);
 		out_putc(w->o, '{');
-		for (size_t i = 0; i < norder; i++) {
-			int f = order[i];
-			int kind = rec_kind(rec, (size_t)f);
-			if (kind == VAL_ABSENT)
-				continue;
-			if (!first)
-				out_putc(w->o, ',');
-			first = 0;
-			out_write(w->o, w->keys.p + w->key_off[f],
-				  w->key_off[f + 1] - w->key_off[f]);
-			if (kind == VAL_RAW)
-				out_write(w->o, rec_val(rec, (size_t)f),
-					  rec_len(rec, (size_t)f));
-			else
-				json_write_string(w->o, rec_val(rec, (size_t)f),
-						  rec_len(rec, (size_t)f));
-		}
+		if (rec->sparse)
+			ndjson_sparse(w, order, norder, rec);
+		else
+			for (size_t i = 0; i < norder; i++)
+				if (rec_kind(rec, (size_t)order[i]) !=
+				    VAL_ABSENT)
+					ndjson_member(w, rec, (size_t)order[i],
+						      &first);
 		out_write(w->o, "}\n", 2);
 		return 0;
 	}
@@ -285,6 +352,8 @@ static void writer_free(struct writer *w)
 {
 	buf_release(&w->keys);
 	free(w->key_off);
+	free(w->opos);
+	free(w->pick);
 	free(w);
 }
 
@@ -577,6 +646,9 @@ int stream_open_flags(struct stream *st, struct cli_common *opt, int nfiles,
 		      char **files, unsigned flags, struct cov_err *e)
 {
 	memset(st, 0, sizeof *st);
+	/* COV_SPARSE=0: every record goes through all its fields (tests
+	 * compare the two ways) */
+	rec_sparse_off = cli_env_off("COV_SPARSE");
 	st->opt = opt;
 	st->flags = flags;
 	st->files = files;

@@ -469,3 +469,91 @@ Test(record, set_every_length_both_paths)
 	}
 	rec_release(&r);
 }
+
+/* Every field of r absent, and f[nf..cap) zero as record.h promises. */
+static void assert_all_absent(const struct record *r)
+{
+	static const struct field zero;
+
+	for (size_t i = 0; i < r->cap; i++)
+		cr_assert(memcmp(&r->f[i], &zero, sizeof zero) == 0,
+			  "field %zu of %zu not cleared", i, r->cap);
+}
+
+/* A wide record with few fields set keeps the list of them, clears only
+ * those, and visits only those; past nf / 8 fields set it drops the list
+ * and is cleared whole.  Either way every field is absent after
+ * rec_clear. */
+Test(record, sparse_wide_record)
+{
+	struct record r = RECORD_INIT;
+	const size_t nf = 4096;
+	size_t seen[4096];
+
+	for (int round = 0; round < 3; round++) {
+		size_t set = round == 1 ? nf / 2 : 5;
+
+		rec_clear(&r, nf);
+		cr_assert(r.sparse);
+		for (size_t k = 0; k < set; k++) {
+			size_t i = (k * 997 + (size_t)round) % nf;
+			rec_set(&r, i, "v", 1, VAL_STR);
+			rec_set(&r, i, "vv", 2, VAL_STR); /* listed once */
+		}
+		cr_assert_eq(r.sparse, round != 1, "round %d", round);
+		memset(seen, 0, sizeof seen);
+		for (size_t k = 0; k < rec_visit_n(&r); k++)
+			seen[rec_visit(&r, k)]++;
+		for (size_t i = 0; i < nf; i++) {
+			int on = rec_kind(&r, i) != VAL_ABSENT;
+			cr_assert(on ? seen[i] == 1 : round == 1 || !seen[i],
+				  "round %d field %zu: set %d, visited %zu",
+				  round, i, on, seen[i]);
+		}
+		if (round != 1)
+			cr_assert_eq(rec_visit_n(&r), set);
+		/* a field past the width: the record grows, still listed */
+		rec_set(&r, nf + 10, "x", 1, VAL_RAW);
+		cr_assert(val_is(&r, nf + 10, "x"));
+		rec_clear(&r, nf);
+		assert_all_absent(&r);
+		cr_assert_eq(r.nf, nf);
+	}
+	/* narrow records keep no list */
+	rec_clear(&r, 8);
+	cr_assert(!r.sparse);
+	rec_set(&r, 3, "a", 1, VAL_STR);
+	cr_assert_eq(rec_visit_n(&r), 8);
+	rec_clear(&r, 0);
+	assert_all_absent(&r);
+	rec_release(&r);
+}
+
+/* rec_copy of a sparse record copies its list: the copy clears as well;
+ * rec_note keeps the list for a reader that fills f[i] itself. */
+Test(record, sparse_copy_and_note)
+{
+	struct record a = RECORD_INIT, b = RECORD_INIT;
+
+	rec_clear(&a, 1000);
+	rec_set(&a, 999, "last", 4, VAL_STR);
+	rec_set(&a, 7, "seven", 5, VAL_STR);
+	rec_note(&a, 500);
+	a.f[500].kind = VAL_RAW;
+	a.f[500].len = 0;
+	rec_copy(&b, &a);
+	cr_assert(b.sparse);
+	cr_assert_eq(rec_visit_n(&b), 3);
+	cr_assert_eq(rec_visit(&b, 0), 999);
+	cr_assert_eq(rec_visit(&b, 1), 7);
+	cr_assert_eq(rec_visit(&b, 2), 500);
+	cr_assert(val_is(&b, 999, "last"));
+	cr_assert(val_is(&b, 7, "seven"));
+	cr_assert_eq(rec_kind(&b, 500), VAL_RAW);
+	rec_clear(&b, 1000);
+	assert_all_absent(&b);
+	rec_clear(&a, 2);
+	assert_all_absent(&a);
+	rec_release(&a);
+	rec_release(&b);
+}
