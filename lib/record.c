@@ -232,8 +232,14 @@ static void rec_room(struct record *r, size_t n)
 void rec_resize(struct record *r, size_t n)
 {
 	rec_room(r, n);
-	if (n > r->nf)
-		r->nf = n; /* f[nf..cap) are absent already */
+	if (n > r->nf) {
+		/* fields up to dirty may hold an earlier record's */
+		size_t end = n < r->dirty ? n : r->dirty;
+
+		if (end > r->nf)
+			memset(r->f + r->nf, 0, (end - r->nf) * sizeof *r->f);
+		r->nf = n;
+	}
 }
 
 void rec_clear(struct record *r, size_t n)
@@ -242,12 +248,17 @@ void rec_clear(struct record *r, size_t n)
 	if (r->sparse)
 		for (size_t k = 0; k < r->non; k++)
 			memset(&r->f[r->on[k]], 0, sizeof *r->f);
-	else if (r->nf)
-		memset(r->f, 0, r->nf * sizeof *r->f);
+	else if (r->nf > r->dirty)
+		r->dirty = r->nf; /* zeroed when they come into use again */
 	r->non = 0;
 	r->nf = 0;
-	rec_resize(r, n);
 	r->sparse = n >= REC_SPARSE_MIN && !rec_sparse_off;
+	if (r->sparse && r->dirty) {
+		/* a list needs every field it does not name absent */
+		memset(r->f, 0, r->dirty * sizeof *r->f);
+		r->dirty = 0;
+	}
+	rec_resize(r, n);
 }
 
 void rec_note_slow(struct record *r, size_t i)

@@ -34,8 +34,9 @@ struct field {
 
 struct record {
 	struct field *f;
-	size_t nf, cap; /* nf == number of fields in use; f[nf..cap) are
-			 * all zero (absent) */
+	size_t nf, cap; /* nf == number of fields in use */
+	size_t dirty;   /* f[max(nf, dirty)..cap) are all zero (absent);
+			 * those below dirty are zeroed as they come into use */
 	struct buf data;
 	long line;        /* first line of the record in its file */
 	const char *file; /* name of the file it came from (borrowed) */
@@ -43,14 +44,15 @@ struct record {
 	 * that has seen many keys) where few are set: while sparse, on[0..non)
 	 * lists every field set since rec_clear, once each, in the order set,
 	 * so that clearing it and writing it cost what it holds, not its
-	 * width.  Past nf / 8 fields set, the list is dropped (sparse 0). */
+	 * width.  Past nf / 8 fields set, the list is dropped (sparse 0).
+	 * While sparse, dirty is 0: every field not listed is absent. */
 	uint32_t *on;
 	size_t non, oncap;
 	int sparse;
 };
 
 /* clang-format off */
-#define RECORD_INIT {NULL, 0, 0, BUF_INIT, 0, NULL, NULL, 0, 0, 0}
+#define RECORD_INIT {NULL, 0, 0, 0, BUF_INIT, 0, NULL, NULL, 0, 0, 0}
 /* clang-format on */
 
 /* A record of this many fields or more keeps the list of those set,

@@ -33,9 +33,9 @@ struct writer {
 	size_t *key_off;
 	size_t keys_n, keys_cap;
 	unsigned long keys_changes; /* the schema's changes when made */
-	size_t *opos;   /* NDJSON, sparse records: field -> place in order */
-	size_t opos_n;  /* fields opos covers */
-	size_t *pick;   /* the places of a sparse record's fields */
+	size_t *opos;  /* NDJSON, sparse records: field -> place in order */
+	size_t opos_n; /* fields opos covers */
+	size_t *pick;  /* the places of a sparse record's fields */
 	size_t pick_cap;
 };
 
