@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 #include <xxhash.h>
 
 #include "buf.h"
@@ -245,26 +246,69 @@ static void cache_clear(struct taxonomy *t)
 
 /* ---- tokens ---------------------------------------------------------- */
 
-static int is_word_byte(unsigned char c, int star)
+/* The bytes of the (valid) character at s[i], i < n. */
+static size_t skip_char(const char *s, size_t i, size_t n)
 {
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80 ||
-	       (c >= 'A' && c <= 'Z') || (star && c == '*');
+	utf8proc_int32_t u;
+	utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+					      (utf8proc_ssize_t)(n - i), &u);
+
+	return k > 0 ? (size_t)k : 1;
+}
+
+/* The bytes of the character at s[i] (i < n) when it is part of a word
+ * (a letter, digit or mark, or '*' in a pattern), else 0.  Punctuation,
+ * spaces and symbols beyond ASCII separate words too: a typographic
+ * apostrophe ("d’achat"), a no-break space, a dash or a bullet.  A byte
+ * that does not start valid UTF-8 counts as a letter. */
+static size_t word_char(const char *s, size_t i, size_t n, int star)
+{
+	unsigned char c = (unsigned char)s[i];
+	utf8proc_int32_t u;
+	utf8proc_ssize_t k;
+
+	if (c < 0x80)
+		return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		       (c >= 'A' && c <= 'Z') || (star && c == '*');
+	k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+			     (utf8proc_ssize_t)(n - i), &u);
+	if (k <= 0)
+		return 1;
+	switch (utf8proc_category(u)) {
+	case UTF8PROC_CATEGORY_PC:
+	case UTF8PROC_CATEGORY_PD:
+	case UTF8PROC_CATEGORY_PS:
+	case UTF8PROC_CATEGORY_PE:
+	case UTF8PROC_CATEGORY_PI:
+	case UTF8PROC_CATEGORY_PF:
+	case UTF8PROC_CATEGORY_PO:
+	case UTF8PROC_CATEGORY_SM:
+	case UTF8PROC_CATEGORY_SC:
+	case UTF8PROC_CATEGORY_SK:
+	case UTF8PROC_CATEGORY_SO:
+	case UTF8PROC_CATEGORY_ZS:
+	case UTF8PROC_CATEGORY_ZL:
+	case UTF8PROC_CATEGORY_ZP:
+	case UTF8PROC_CATEGORY_CC:
+	case UTF8PROC_CATEGORY_CF: return 0;
+	default: return (size_t)k;
+	}
 }
 
 /* Split s[0..n) into at most max tokens (ASCII lowered in place). */
 static size_t split_words(char *s, size_t n, int star, const char **p,
 			  size_t *len, size_t max)
 {
-	size_t i = 0, k = 0;
+	size_t i = 0, k = 0, w;
 
 	while (i < n && k < max) {
 		size_t j;
-		while (i < n && !is_word_byte((unsigned char)s[i], star))
-			i++;
+		while (i < n && (w = word_char(s, i, n, star)) == 0)
+			i += (unsigned char)s[i] < 0x80 ? 1
+							: skip_char(s, i, n);
 		if (i == n)
 			break;
-		for (j = i; j < n && is_word_byte((unsigned char)s[j], star);
-		     j++)
+		for (j = i; j < n && (w = word_char(s, j, n, star)) > 0; j += w)
 			if (s[j] >= 'A' && s[j] <= 'Z')
 				s[j] = (char)(s[j] + 32);
 		p[k] = s + i;

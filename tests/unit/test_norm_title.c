@@ -99,6 +99,21 @@ Test(title, separators_and_case)
 	CHECK("Assistant Marketing Manager", "marketing/manager/marketing");
 	CHECK("Assistant Compliance Officer",
 	      "security/individual_contributor/security");
+	/* punctuation and spaces beyond ASCII separate words as ASCII ones
+	 * do: a typographic apostrophe, dashes, a bullet, a no-break space,
+	 * guillemets, an ideographic comma */
+	CHECK("Responsable d\u2019achats",
+	      "procurement_legal/manager/procurement");
+	CHECK("Responsable d'achats", "procurement_legal/manager/procurement");
+	CHECK("Director \u2013 Finance", "finance/director/finance");
+	CHECK("Director\u2014Finance", "finance/director/finance");
+	CHECK("CEO \u2022 Founder", "economic_buyer/c_level/executive");
+	CHECK("Director\u00a0of\u00a0Sales", "sales/director/sales");
+	CHECK("\u00abDirecteur\u00bb commercial", "sales/director/sales");
+	CHECK("VP\u3001Engineering", "technical_evaluator/vp/engineering");
+	/* letters beyond Latin stay inside their word */
+	CHECK("\u0414\u0438\u0440\u0435\u043a\u0442\u043e\u0440 Sales",
+	      "sales/individual_contributor/sales");
 }
 
 Test(title, german)
