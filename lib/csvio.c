@@ -350,18 +350,39 @@ static int bare_cr(const char *s, size_t n)
 	return 0;
 }
 
+/* 1 when the CSV text s[0..n) holds, outside quotes, a CR that no LF
+ * follows: a quoted field may hold any CR. */
+static int bare_cr_csv(const char *s, size_t n)
+{
+	int inq = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '"')
+			inq = !inq; /* "" inside quotes: out and in again */
+		else if (s[i] == '\r' && !inq &&
+			 (i + 1 == n || s[i + 1] != '\n'))
+			return 1;
+	return 0;
+}
+
 /* Take the names of a header record hdr (k: what reading it returned) into
- * the schema; duplicate names are an error, and so is a name holding a
- * bare CR: the file's lines end in CR alone (classic Mac OS), which would
- * read as one header line of mangled names and no records.  Returns 0 or
- * -1. */
+ * the schema; duplicate names are an error, and so is a bare CR: the
+ * file's lines end in CR alone (classic Mac OS), which would read as one
+ * header line of mangled names and no records.  CSV looks for one outside
+ * quotes in the header's bytes, as read (a quoted name may hold a CR, as
+ * an NDJSON key written as CSV does); TSV, which has no quotes, in its
+ * names.  Returns 0 or -1. */
 static int take_header(struct reader *r, struct record *hdr, int k,
 		       struct cov_err *e)
 {
+	int csv = r->fmt == FMT_CSV;
+
 	for (size_t i = 0; k > 0 && i < hdr->nf; i++) {
 		const char *name = rec_val(hdr, i);
 		size_t len = rec_len(hdr, i);
-		if (bare_cr(name, len)) {
+		if (csv ? i == 0 && bare_cr_csv(r->in->buf + r->rec_start,
+						r->pos - r->rec_start)
+			: bare_cr(name, len)) {
 			err_set(e, COV_EXIT_DATA, r->in->name, hdr->line,
 				"header_cr",
 				"the header holds a CR with no LF after it: "

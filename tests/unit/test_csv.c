@@ -173,6 +173,12 @@ static const struct csv_case cases[] = {
 	C("CR-only line ends, last byte", "a\r", "E1:header_cr@1\n"),
 	C("CRLF inside a quoted header name", "\"a\r\nb\",c\r\n1,2\r\n",
 	  "H2:a\\x0d\\x0ab|c\nL3:1|2\n"),
+	/* a quoted CR is data, in the header too (an NDJSON key with a CR,
+	 * written as CSV); outside quotes, after a quoted one, it is not */
+	C("CR alone inside a quoted header name", "\"a\rb\",c\n1,2\n",
+	  "H2:a\\x0db|c\nL2:1|2\n"),
+	C("CR alone after a quoted header name", "\"a\"\"\r\",b\r1,2\r",
+	  "E1:header_cr@1\n"),
 	C("CR in a record is data", "a,b\n1\r2,3\n", "H2:a|b\nL2:1\\x0d2|3\n"),
 	C("invalid utf8 in header", "a,\xfe\n1,2\n", "E1:invalid_utf8@1\n"),
 	C("bad quote in header", "\"a\"x,b\n1,2\n", "E1:bad_quote@1\n"),
