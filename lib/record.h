@@ -136,8 +136,9 @@ void rec_clear(struct record *r, size_t n);
 /* Make r have at least n fields; new ones are absent. */
 void rec_resize(struct record *r, size_t n);
 
-/* Set field i (growing r when needed) to s[0..n) of the given kind.  s may
- * point into r's own data. */
+/* Set field i (growing r when needed) to s[0..n) of the given kind
+ * (VAL_STR or VAL_RAW: a field set is never made absent again, which the
+ * list of a sparse record counts on).  s may point into r's own data. */
 void rec_set(struct record *r, size_t i, const char *s, size_t n, int kind);
 
 /* rec_set for a value known to hold no comma, quote, CR or LF (codes,
