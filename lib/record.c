@@ -167,14 +167,50 @@ void schema_realias(struct schema *s, int alias, int field)
 	reindex(s);
 }
 
+/* The home slot of index entry v (a field number + 1, or -(alias + 1)). */
+static size_t home_of(const struct schema *s, int v)
+{
+	return v > 0 ? slot_of(s, s->names[v - 1], s->lens[v - 1])
+		     : slot_of(s, s->alias[-v - 1], s->alias_len[-v - 1]);
+}
+
+/* Take the entry of field i out of the index, moving back the entries after
+ * it that may fill its slot (linear probing without tombstones).  Entries
+ * of one home keep their order: an alias stays before a field's name.
+ * (Truncation takes the names appended last first, after which no entry
+ * probed past theirs, so nothing moves then; the shift keeps the index
+ * right whatever the order.) */
+static void unindex(struct schema *s, size_t i)
+{
+	size_t mask = s->nslots - 1, k = slot_of(s, s->names[i], s->lens[i]);
+
+	while (s->index[k] != (int)i + 1)
+		k = (k + 1) & mask;
+	for (size_t j = (k + 1) & mask; s->index[j]; j = (j + 1) & mask) {
+		size_t h = home_of(s, s->index[j]);
+		if (((k - h) & mask) < ((j - h) & mask)) {
+			s->index[k] = s->index[j];
+			k = j;
+		}
+	}
+	s->index[k] = 0;
+}
+
 void schema_truncate(struct schema *s, size_t n)
 {
 	if (n >= s->n)
 		return;
-	while (s->n > n)
+	/* a few names (a malformed NDJSON line's): out of the index one by
+	 * one, as a rebuild would cost every name each time */
+	int few = (s->n - n) * 8 <= s->n;
+	while (s->n > n) {
+		if (few)
+			unindex(s, s->n - 1);
 		free(s->names[--s->n]);
+	}
 	s->changes++;
-	reindex(s);
+	if (!few)
+		reindex(s);
 }
 
 int schema_equal(const struct schema *a, const struct schema *b)

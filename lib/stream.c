@@ -833,9 +833,10 @@ static int write_reject_record(struct stream *st, const struct record *rec,
 
 	rej_update(st);
 	rec_clear(r, st->rej_schema.n);
-	for (size_t i = 0; rec && i < rec->nf && i < st->rej_mapped; i++) {
+	for (size_t k = 0, n = rec ? rec_visit_n(rec) : 0; k < n; k++) {
+		size_t i = rec_visit(rec, k);
 		int kind = rec->f[i].kind;
-		if (kind == VAL_ABSENT)
+		if (kind == VAL_ABSENT || i >= st->rej_mapped)
 			continue;
 		if (rec->f[i].clean)
 			rec_set_clean(r, (size_t)st->rej_map[i],

@@ -235,6 +235,51 @@ Test(schema, truncate_and_realias)
 	schema_release(&s);
 }
 
+/* Truncating a few names takes them out of the index one by one (moving
+ * back the entries after them); many, by a rebuild.  Either way every
+ * name left is found where it is, no name cut off is, and an old name of
+ * a renamed field still finds that field before another's own name. */
+Test(schema, truncate_few_and_many)
+{
+	struct schema s = SCHEMA_INIT;
+	char name[32];
+	int a;
+
+	for (int i = 0; i < 10; i++) {
+		snprintf(name, sizeof name, "f%d", i);
+		cr_assert_eq(add(&s, name), i);
+	}
+	/* an old name that is also the own name of a later field */
+	cr_assert_eq(schema_rename(&s, 5, "renamed", 7), 0);
+	cr_assert_eq(schema_add_name(&s, "f5", 2), 10);
+	for (int i = 11; i < 3001; i++) {
+		snprintf(name, sizeof name, "f%d", i);
+		cr_assert_eq(add(&s, name), i);
+	}
+	for (int round = 0; round < 300; round++) {
+		size_t keep = s.n - 1 - (size_t)(round % 7);
+		size_t cut = round % 50 == 49 ? 1500 : keep;
+		schema_truncate(&s, cut);
+		cr_assert_eq(s.n, cut);
+		for (size_t i = 0; i < s.n; i += (i < 40 ? 1 : 37)) {
+			if (i == 5 || i == 10)
+				continue;
+			cr_assert_eq(schema_find(&s, s.names[i], s.lens[i]),
+				     (int)i, "round %d: %s", round, s.names[i]);
+		}
+		cr_assert_eq(schema_find_alias(&s, "f5", 2, &a), 5);
+		cr_assert_geq(a, 0, "round %d: the old name first", round);
+		cr_assert_eq(schema_find_name(&s, "f5", 2), 10);
+		cr_assert_eq(find(&s, "renamed"), 5);
+		while (s.n < 3001) {
+			snprintf(name, sizeof name, "g%d.%zu", round, s.n);
+			cr_assert_eq(find(&s, name), -1);
+			cr_assert_eq(add(&s, name), (int)s.n - 1);
+		}
+	}
+	schema_release(&s);
+}
+
 Test(schema, equal_and_copy)
 {
 	struct schema a = SCHEMA_INIT, b = SCHEMA_INIT, c = SCHEMA_INIT;
