@@ -257,15 +257,33 @@ Test(io_in, max_record_whatever_the_read_sizes)
 	buf_release(&b);
 }
 
+/* In a new dir: make_text(n) as text, and full.gz, its gzip, read into gz. */
+static void gz_setup(struct buf *text, struct buf *gz, size_t n)
+{
+	make_dir();
+	make_text(text, n);
+	write_gz(in_dir("full.gz"), "wb", text->p, text->len);
+	read_all(in_dir("full.gz"), gz);
+}
+
+/* Remove full.gz, the file other and dir; release the buffers. */
+static void gz_teardown(const char *other, struct buf *text, struct buf *gz,
+			struct buf *got)
+{
+	unlink(in_dir("full.gz"));
+	unlink(in_dir(other));
+	check_and_remove_dir(NULL);
+	buf_release(text);
+	buf_release(gz);
+	buf_release(got);
+}
+
 Test(io_in, gzip_truncated_is_a_data_error)
 {
 	struct buf text = BUF_INIT, gz = BUF_INIT, got = BUF_INIT;
 	struct cov_err e;
 
-	make_dir();
-	make_text(&text, 200000);
-	write_gz(in_dir("full.gz"), "wb", text.p, text.len);
-	read_all(in_dir("full.gz"), &gz);
+	gz_setup(&text, &gz, 200000);
 	/* cut inside the deflate data, just before the trailer, inside the
 	 * trailer, and right after the header */
 	size_t cuts[] = {gz.len / 2, gz.len - 8, gz.len - 1, 10, 2};
@@ -281,12 +299,7 @@ Test(io_in, gzip_truncated_is_a_data_error)
 			cr_assert_str_eq(e.reason, "gzip");
 		}
 	}
-	unlink(in_dir("full.gz"));
-	unlink(in_dir("cut.gz"));
-	check_and_remove_dir(NULL);
-	buf_release(&text);
-	buf_release(&gz);
-	buf_release(&got);
+	gz_teardown("cut.gz", &text, &gz, &got);
 }
 
 Test(io_in, gzip_corrupt_is_a_clean_error)
@@ -294,10 +307,7 @@ Test(io_in, gzip_corrupt_is_a_clean_error)
 	struct buf text = BUF_INIT, gz = BUF_INIT, got = BUF_INIT;
 	struct cov_err e;
 
-	make_dir();
-	make_text(&text, 100000);
-	write_gz(in_dir("full.gz"), "wb", text.p, text.len);
-	read_all(in_dir("full.gz"), &gz);
+	gz_setup(&text, &gz, 100000);
 	/* flip bytes in the deflate data and in the CRC */
 	size_t spots[] = {12, gz.len / 3, gz.len - 6};
 	for (size_t i = 0; i < 3; i++) {
@@ -319,12 +329,7 @@ Test(io_in, gzip_corrupt_is_a_clean_error)
 	write_file(in_dir("bad.gz"), "\x1f\x8b", 2);
 	cr_assert_eq(slurp(in_dir("bad.gz"), 0, &got, &e), -1);
 	cr_assert_eq(e.code, COV_EXIT_DATA);
-	unlink(in_dir("full.gz"));
-	unlink(in_dir("bad.gz"));
-	check_and_remove_dir(NULL);
-	buf_release(&text);
-	buf_release(&gz);
-	buf_release(&got);
+	gz_teardown("bad.gz", &text, &gz, &got);
 }
 
 /* A stream whose check (CRC-32) fails is known to be bad only at its end:
@@ -335,10 +340,7 @@ Test(io_in, gzip_bad_check_gives_its_bytes_first)
 	struct buf text = BUF_INIT, gz = BUF_INIT, got = BUF_INIT;
 	struct cov_err e;
 
-	make_dir();
-	make_text(&text, 100000);
-	write_gz(in_dir("full.gz"), "wb", text.p, text.len);
-	read_all(in_dir("full.gz"), &gz);
+	gz_setup(&text, &gz, 100000);
 	gz.p[gz.len - 7] ^= 0x01; /* the trailer's CRC-32 */
 	write_file(in_dir("bad.gz"), gz.p, gz.len);
 	for (size_t c = 0; c < 3; c++) {
@@ -350,12 +352,7 @@ Test(io_in, gzip_bad_check_gives_its_bytes_first)
 			     c * 4093, got.len, text.len);
 		cr_assert(memcmp(got.p, text.p, text.len) == 0);
 	}
-	unlink(in_dir("full.gz"));
-	unlink(in_dir("bad.gz"));
-	check_and_remove_dir(NULL);
-	buf_release(&text);
-	buf_release(&gz);
-	buf_release(&got);
+	gz_teardown("bad.gz", &text, &gz, &got);
 }
 
 Test(io_in, plain_from_stdin_pipe)
