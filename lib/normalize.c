@@ -75,8 +75,6 @@ struct normalizer {
 	int idx[R_COUNT];        /* field index per role, -1 when absent */
 	enum header_value *conv; /* per field: how its values convert */
 	unsigned char *own;      /* per field: its rule rewrites it */
-	int *plain;              /* the fields without a rule of their own */
-	size_t nplain;
 	int *fallback; /* per field: the field it stands in for, or -1 */
 	size_t conv_cap;
 	size_t bound_n;              /* schema size at the last bind */
@@ -270,11 +268,6 @@ void normalizer_bind(struct normalizer *nz, struct stream *st)
 			if (nz->idx[owned[k]] >= 0)
 				nz->own[nz->idx[owned[k]]] = 1;
 	}
-	nz->plain = xrealloc(nz->plain, (s->n ? s->n : 1) * sizeof *nz->plain);
-	nz->nplain = 0;
-	for (size_t i = 0; i < s->n; i++)
-		if (!nz->own[i])
-			nz->plain[nz->nplain++] = (int)i;
 	nz->bound_n = s->n;
 }
 
@@ -601,26 +594,15 @@ void normalizer_apply(struct normalizer *nz, struct stream *st,
 		normalizer_bind(nz, st);
 	rec_resize(rec, st->schema.n);
 
-	/* every text value: NFC, trimmed, white space collapsed; past
-	 * bound_n (never, as readers give at most schema.n fields) every
-	 * field is plain */
-	if (rec->sparse) {
-		/* few fields set of many: those (cleaning one sets no other) */
-		for (size_t k = 0, n = rec->non; k < n; k++) {
-			size_t i = rec->on[k];
-			if ((i >= nz->bound_n || !nz->own[i]) &&
-			    rec->f[i].kind == VAL_STR && rec->f[i].len > 0)
-				clean_field(nz, rec, i);
-		}
-	} else {
-		for (size_t k = 0; k < nz->nplain; k++) {
-			size_t i = (size_t)nz->plain[k];
-			if (rec->f[i].kind == VAL_STR && rec->f[i].len > 0)
-				clean_field(nz, rec, i);
-		}
-		for (size_t i = nz->bound_n; i < rec->nf; i++)
-			if (rec->f[i].kind == VAL_STR && rec->f[i].len > 0)
-				clean_field(nz, rec, i);
+	/* every text value of a field without a rule of its own: NFC,
+	 * trimmed, white space collapsed; past bound_n (never, as readers
+	 * give at most schema.n fields) no field has one.  A wide record
+	 * with few fields set is gone through by those (rec_visit). */
+	for (size_t k = 0, n = rec_visit_n(rec); k < n; k++) {
+		size_t i = rec_visit(rec, k);
+		if ((i >= nz->bound_n || !nz->own[i]) &&
+		    rec->f[i].kind == VAL_STR && rec->f[i].len > 0)
+			clean_field(nz, rec, i);
 	}
 	if (nz->merging)
 		merge_sources(nz, rec);
@@ -751,7 +733,6 @@ void normalizer_free(struct normalizer *nz)
 	memo_free(nz->country);
 	memo_free(nz->status);
 	free(nz->own);
-	free(nz->plain);
 	free(nz->fallback);
 	buf_release(&nz->a);
 	buf_release(&nz->b);

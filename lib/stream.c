@@ -255,16 +255,15 @@ static void ndjson_sparse(struct writer *w, const int *order, size_t norder,
 		w->pick = xrealloc(w->pick, w->pick_cap * sizeof *w->pick);
 	}
 	for (size_t j = 0; j < rec->non; j++) {
-		size_t f = rec->on[j], p;
+		size_t f = rec->on[j];
+		size_t p = f < w->opos_n ? w->opos[f] : OPOS_NONE;
 
 		if (rec_kind(rec, f) == VAL_ABSENT)
 			continue;
-		for (;;) {
-			p = f < w->opos_n ? w->opos[f] : OPOS_NONE;
-			if ((p < norder && (size_t)order[p] == f) || made)
-				break;
+		if ((p >= norder || (size_t)order[p] != f) && !made) {
 			opos_make(w, order, norder, rec->nf);
 			made = 1;
+			p = w->opos[f];
 		}
 		if (p < norder && (size_t)order[p] == f)
 			w->pick[k++] = p;
