@@ -787,6 +787,8 @@ static void copy_with(unsigned flags, int nfiles, char **files, struct buf *out,
 	rec_release(&rec);
 	read_all(opt.output, out);
 	read_all(opt.rejects, rej);
+	unlink(opt.output);
+	unlink(opt.rejects);
 	free((char *)opt.output);
 	free((char *)opt.rejects);
 }
@@ -836,6 +838,9 @@ Test(stream, prefetch_same_as_one_thread)
 	cr_assert(memcmp(o1.p, o2.p, o1.len) == 0, "outputs differ");
 	cr_assert_eq(r1.len, r2.len);
 	cr_assert(memcmp(r1.p, r2.p, r1.len) == 0, "rejects differ");
+	unlink(files[0]);
+	unlink(files[1]);
+	cr_assert_eq(rmdir(dir), 0, "no temporaries left");
 	free(files[0]);
 	free(files[1]);
 	buf_release(&a);
@@ -885,6 +890,8 @@ Test(stream, prefetch_memory_bounded_by_bytes)
 	cr_assert_eq(st.rows_out, 400);
 	cr_assert_eq(stream_close(&st, &e), 0, "%s", e.msg);
 	rec_release(&rec);
+	unlink(files[0]);
+	cr_assert_eq(rmdir(dir), 0, "no temporaries left");
 	getrusage(RUSAGE_SELF, &ru);
 	/* AddressSanitizer keeps freed memory in quarantine: no bound there */
 #ifndef __SANITIZE_ADDRESS__
