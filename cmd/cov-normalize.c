@@ -33,7 +33,8 @@ static void usage(FILE *f)
 		"      --taxonomy FILE       extra title rules (see cov-normalize(1))\n"
 		"      --default-country CC  country for phone numbers without one\n"
 		"      --date-order mdy|dmy  how to read 03/05/2024 (default mdy)\n"
-		"      --kind contacts|accounts  what the export holds (default contacts)\n"
+		"      --kind contacts|accounts  what the export holds (default: from\n"
+		"                            its header)\n"
 		"%s\n"
 		"Example:\n"
 		"  cov-normalize --default-country US contacts.csv.gz -o clean.csv\n",
@@ -60,7 +61,6 @@ int main(int argc, char **argv)
 	int c, k;
 
 	cli_init("cov-normalize", argv);
-	nopt.kind = HEADER_CONTACTS;
 	nopt.date_order = DATE_MDY;
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
 				NULL)) != -1) {

@@ -427,6 +427,44 @@ int header_is_canonical(const char *s, size_t n)
 	return 0;
 }
 
+/* The canonical field s[0..n) means in an export of either kind: the
+ * name itself when canonical, else the field of a spelling that means the
+ * same in both kinds; NULL for none or a kind-dependent one. */
+static const char *either_kind(const char *s, size_t n)
+{
+	const struct header_match *c, *a;
+
+	for (size_t i = 0; i < NCANON; i++)
+		if (strlen(canonical_names[i]) == n &&
+		    memcmp(canonical_names[i], s, n) == 0)
+			return canonical_names[i];
+	c = header_lookup(s, n, HEADER_CONTACTS);
+	a = header_lookup(s, n, HEADER_ACCOUNTS);
+	return c && a && strcmp(c->canonical, a->canonical) == 0 ? c->canonical
+								 : NULL;
+}
+
+enum header_kind header_guess_kind(const struct schema *s)
+{
+	static const char *const contact[] = {"first_name", "last_name",
+					      "full_name",  "email",
+					      "title",      "contact_id"};
+	int account = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		const char *c = either_kind(s->names[i], s->lens[i]);
+
+		for (size_t k = 0; c && k < sizeof contact / sizeof *contact;
+		     k++)
+			if (strcmp(c, contact[k]) == 0)
+				return HEADER_CONTACTS;
+		if (c &&
+		    (strcmp(c, "domain") == 0 || strcmp(c, "account_id") == 0))
+			account = 1;
+	}
+	return account ? HEADER_ACCOUNTS : HEADER_CONTACTS;
+}
+
 int header_roles_find(struct header_roles *c, const struct schema *s,
 		      const char *name)
 {

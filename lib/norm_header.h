@@ -60,6 +60,13 @@ int header_is_canonical(const char *s, size_t n);
 
 struct schema;
 
+/* What kind of export the header s is, when the user did not say:
+ * HEADER_ACCOUNTS when no column is a contact's own (first or last name,
+ * full name, e-mail, title, contact id: named so, or by a spelling that
+ * means that field in both kinds, so not "Name" nor "Id") and some column
+ * is an account's domain or id; else HEADER_CONTACTS. */
+enum header_kind header_guess_kind(const struct schema *s);
+
 /* The field of s named name, else the first whose header is a contact
  * export's name for it, with the same values ("E-mail Address" for email,
  * "Mailing Country" for country; not "Email Bounced", whose values are

@@ -135,8 +135,6 @@ struct normalizer *normalizer_new(const struct normalize_opts *opts,
 
 	nz->opt = *opts;
 	nz->opt.default_country = NULL;
-	if (!nz->opt.kind)
-		nz->opt.kind = HEADER_CONTACTS;
 	for (int i = 0; i < R_COUNT; i++)
 		nz->idx[i] = -1;
 	if (opts->map && parse_map(nz, opts->map, e) < 0)
@@ -206,6 +204,10 @@ void normalizer_bind(struct normalizer *nz, struct stream *st)
 			  (int)s->lens[i], s->names[i], to, to, (int)s->lens[i],
 			  s->names[i]);
 	}
+	/* no --kind: the first header tells (after --map); an NDJSON
+	 * stream's is the first record's keys */
+	if (!nz->opt.kind && n_in > 0)
+		nz->opt.kind = header_guess_kind(s);
 	/* then the built-in aliases; a column whose field is taken already
 	 * becomes that field's fallback (see normalizer_apply) */
 	for (size_t i = n0; i < n_in; i++) {

@@ -35,7 +35,9 @@ struct normalize_opts {
 	const char *taxonomy; /* rule file extending the built-in table */
 	const char *default_country; /* alpha-2 for phones with no country */
 	int date_order;              /* DATE_MDY or DATE_DMY */
-	enum header_kind kind;       /* HEADER_CONTACTS or HEADER_ACCOUNTS */
+	/* HEADER_CONTACTS, HEADER_ACCOUNTS, or 0: from the first header
+	 * (header_guess_kind) */
+	enum header_kind kind;
 };
 
 struct normalizer;

@@ -367,6 +367,51 @@ Test(header, hostile_input)
 	}
 }
 
+/* The kind of export a header row is, when --kind is not given. */
+static enum header_kind guess(const char *csv)
+{
+	struct schema s = SCHEMA_INIT;
+	enum header_kind k;
+	const char *p = csv;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		schema_add(&s, p, n);
+		p += n + (p[n] == ',');
+	}
+	k = header_guess_kind(&s);
+	schema_release(&s);
+	return k;
+}
+
+Test(header, kind_from_header)
+{
+	/* account exports: a domain or account id, no contact's field */
+	cr_expect_eq(guess("Account ID,Account Name,Website,Billing Country"),
+		     HEADER_ACCOUNTS);
+	cr_expect_eq(guess("Record ID,Company name,Company owner,"
+			   "Company Domain Name,Country/Region"),
+		     HEADER_ACCOUNTS);
+	cr_expect_eq(guess("account_id,name,domain,country,tier"),
+		     HEADER_ACCOUNTS);
+	cr_expect_eq(guess("Id,Name,Website,Industry"), HEADER_ACCOUNTS);
+	/* a contact's own field wins, wherever it is */
+	cr_expect_eq(guess("Account ID,Account Name,Website,Email"),
+		     HEADER_CONTACTS);
+	cr_expect_eq(guess("Record ID,First Name,Last Name,Company Name,"
+			   "Associated Company ID"),
+		     HEADER_CONTACTS);
+	cr_expect_eq(guess("Contact ID,Account Name,Website"), HEADER_CONTACTS);
+	cr_expect_eq(guess("Website,Job Title"), HEADER_CONTACTS);
+	/* generic ids and names tell nothing: contacts, as before */
+	cr_expect_eq(guess("Id,Name,Phone"), HEADER_CONTACTS);
+	cr_expect_eq(guess("Id,Name,Company,Phone"), HEADER_CONTACTS);
+	cr_expect_eq(guess("Record ID,hs_object_id,Name"), HEADER_CONTACTS);
+	cr_expect_eq(guess("notes"), HEADER_CONTACTS);
+	cr_expect_eq(guess(""), HEADER_CONTACTS);
+}
+
 Test(header_speed, per_call, .timeout = 30)
 {
 	static const char *const in[] = {
