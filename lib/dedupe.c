@@ -123,7 +123,7 @@ int keyer_bind(struct keyer *k, const struct schema *s, int ndjson,
 		return 0;
 	}
 	for (size_t i = 0; i < k->n; i++) {
-		k->idx[i] = find(s, k->names[i]);
+		k->idx[i] = header_roles_find(&k->roles, s, k->names[i]);
 		if (k->idx[i] < 0 && !ndjson && s->n) {
 			err_set(e, COV_EXIT_USAGE, file, 0, "usage",
 				"-k: no field '%s'", k->names[i]);
@@ -496,10 +496,11 @@ struct job {
 	const struct dedupe_opts *o;
 	struct keyer *k;
 	struct keytab *t;
-	unsigned words;        /* payload words */
-	int w_value, w_count;  /* payload word of the value, count (-1) */
-	int newest, dup_count; /* field indices, -1 */
-	size_t newest_for;     /* schema size when newest was looked up */
+	unsigned words;            /* payload words */
+	int w_value, w_count;      /* payload word of the value, count (-1) */
+	int newest, dup_count;     /* field indices, -1 */
+	size_t newest_for;         /* schema size when newest was looked up */
+	struct header_roles roles; /* finds newest's field by an alias */
 	size_t budget;
 	/* --dupes */
 	struct writer *dw;
@@ -636,7 +637,8 @@ static uint64_t policy_value(struct job *j, const struct record *rec)
 		const char *s;
 
 		if (j->newest < 0 && j->st->schema.n != j->newest_for) {
-			j->newest = find(&j->st->schema, j->o->newest_field);
+			j->newest = header_roles_find(&j->roles, &j->st->schema,
+						      j->o->newest_field);
 			j->newest_for = j->st->schema.n;
 		}
 		s = rec_value(rec, j->newest, &n);
@@ -1655,7 +1657,8 @@ int dedupe_run(struct stream *st, const struct dedupe_opts *o,
 		return -1;
 	}
 	if (o->keep == DEDUPE_NEWEST)
-		j.newest = find(&st->schema, o->newest_field);
+		j.newest = header_roles_find(&j.roles, &st->schema,
+					     o->newest_field);
 	if (o->keep == DEDUPE_NEWEST && j.newest < 0 &&
 	    st->in_fmt != FMT_NDJSON && st->schema.n) {
 		err_set(e, COV_EXIT_USAGE,

@@ -1018,7 +1018,7 @@ void validator_bind(struct validator *v, struct stream *st)
 	for (int i = 0; i < VALIDATE_NROLES; i++)
 		v->idx[i] = header_roles_find(&v->roles, s, v->field[i]);
 	for (size_t i = 0; i < v->nreq; i++)
-		v->req_idx[i] = schema_find(s, v->req[i], strlen(v->req[i]));
+		v->req_idx[i] = header_roles_find(&v->roles, s, v->req[i]);
 	v->f_reachable = stream_add_field(st, "reachable");
 	v->f_errors = stream_add_field(st, "errors");
 	v->f_warnings = stream_add_field(st, "warnings");
