@@ -560,7 +560,8 @@ static int sig_beats(const struct tx_sig *a, const struct tx_sig *b,
 /*
  * Resolution of the signals:
  * - nothing after a "to" counts ("Assistant to the CEO"), nor after a
- *   "with" (is_with) but the first word;
+ *   "with" (is_with) but the first word, unless a phrase rule holds that
+ *   word ("Go-to-Market Manager");
  * - in one token, see sig_beats ("Geschäftsführungsassistenz" is an
  *   assistant, "Teamleiter" a manager, not a "*leiter" director);
  * - an assistant word followed, before the next preposition, by a level
@@ -584,10 +585,14 @@ static void title_resolve(struct tx_sig *sig, size_t ns,
 	const struct tx_sig *best = NULL;
 	int best_head = 0;
 
-	for (size_t i = 0; i < nt; i++)
+	for (size_t i = 0; i < nt && cut == nt; i++)
 		if (tok_is(&tok[i], "to") || (i > 0 && is_with(&tok[i]))) {
 			cut = i;
-			break;
+			/* not inside a phrase ("go to market manager") */
+			for (size_t k = 0; k < ns; k++)
+				if (sig[k].start < i &&
+				    i < sig[k].start + sig[k].ntok)
+					cut = nt;
 		}
 	prep = cut;
 	for (size_t i = 0; i < cut; i++)
