@@ -427,19 +427,14 @@ int header_is_canonical(const char *s, size_t n)
 	return 0;
 }
 
-/* The canonical field s[0..n) means in an export of either kind: the
- * name itself when canonical, else the field of a spelling that means the
- * same in both kinds; NULL for none or a kind-dependent one. */
+/* The canonical field s[0..n) means in an export of either kind (a
+ * canonical name means itself in both), or NULL for none or a
+ * kind-dependent one such as "Id" or "Name". */
 static const char *either_kind(const char *s, size_t n)
 {
-	const struct header_match *c, *a;
+	const struct header_match *c = header_lookup(s, n, HEADER_CONTACTS);
+	const struct header_match *a = header_lookup(s, n, HEADER_ACCOUNTS);
 
-	for (size_t i = 0; i < NCANON; i++)
-		if (strlen(canonical_names[i]) == n &&
-		    memcmp(canonical_names[i], s, n) == 0)
-			return canonical_names[i];
-	c = header_lookup(s, n, HEADER_CONTACTS);
-	a = header_lookup(s, n, HEADER_ACCOUNTS);
 	return c && a && strcmp(c->canonical, a->canonical) == 0 ? c->canonical
 								 : NULL;
 }
