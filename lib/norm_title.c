@@ -557,6 +557,16 @@ static int sig_beats(const struct tx_sig *a, const struct tx_sig *b,
 	return later_on_tie;
 }
 
+/* 1 when token i is inside a phrase signal, not its first word ("to" in
+ * "go to market"). */
+static int inside_phrase(const struct tx_sig *sig, size_t ns, size_t i)
+{
+	for (size_t k = 0; k < ns; k++)
+		if (sig[k].start < i && i < (size_t)sig[k].start + sig[k].ntok)
+			return 1;
+	return 0;
+}
+
 /*
  * Resolution of the signals:
  * - nothing after a "to" counts ("Assistant to the CEO"), nor after a
@@ -586,14 +596,9 @@ static void title_resolve(struct tx_sig *sig, size_t ns,
 	int best_head = 0;
 
 	for (size_t i = 0; i < nt && cut == nt; i++)
-		if (tok_is(&tok[i], "to") || (i > 0 && is_with(&tok[i]))) {
+		if ((tok_is(&tok[i], "to") || (i > 0 && is_with(&tok[i]))) &&
+		    !inside_phrase(sig, ns, i))
 			cut = i;
-			/* not inside a phrase ("go to market manager") */
-			for (size_t k = 0; k < ns; k++)
-				if (sig[k].start < i &&
-				    i < sig[k].start + sig[k].ntok)
-					cut = nt;
-		}
 	prep = cut;
 	for (size_t i = 0; i < cut; i++)
 		if (is_prep(&tok[i])) {
