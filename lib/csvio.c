@@ -13,7 +13,10 @@
  *     quote ("a"b) and an unterminated quoted field at the end;
  *   - the field buffer grows by doubling (blk_size follows entry_size), not
  *     by 128 bytes;
- *   - blank lines are skipped (libcsv's default) but still counted.
+ *   - blank lines are skipped (libcsv's default) but still counted;
+ *   - the separator is ';' instead of ',' in a file detected as separated
+ *     so (r->semicolon, see reader.h); every rule below reads "comma" as
+ *     that separator.
  * Two shortcuts keep libcsv's cost where it earns its keep: a record line
  * with no double quote at all is split at its commas directly (split_plain:
  * under our rules that is the only reading; the line is copied into the
@@ -127,9 +130,9 @@ static int parse(struct reader *r, const char *s, size_t n)
 /* 1 when libcsv's built-in space and line-end rules (which trim spaces and
  * tabs around unquoted fields and end rows at CR) give the same result on
  * this line as ours: no CR but a final CRLF's, and no space or tab at the
- * line's edges or beside a comma.  Such lines skip the per-byte calls
+ * line's edges or beside a separator.  Such lines skip the per-byte calls
  * through our no_space/lf_only functions, which cost libcsv half its speed. */
-static int plain_line(const char *s, size_t n)
+static int plain_line(const char *s, size_t n, char sep)
 {
 	const char *end = s + n, *c;
 
@@ -144,7 +147,7 @@ static int plain_line(const char *s, size_t n)
 		return 0;
 	if (*s == ' ' || *s == '\t' || end[-1] == ' ' || end[-1] == '\t')
 		return 0;
-	for (c = s; (c = memchr(c, ',', (size_t)(end - c))) != NULL; c++) {
+	for (c = s; (c = memchr(c, sep, (size_t)(end - c))) != NULL; c++) {
 		if (c[-1 + (c == s)] == ' ' || c[-1 + (c == s)] == '\t')
 			return 0;
 		if (c + 1 < end && (c[1] == ' ' || c[1] == '\t'))
@@ -159,7 +162,7 @@ static int feed_line(struct reader *r, const char *s, size_t n)
 	size_t body = n;
 	int nl = n > 0 && s[n - 1] == '\n';
 
-	if (plain_line(s, n)) {
+	if (plain_line(s, n, r->semicolon ? ';' : ',')) {
 		r->csv.is_space = NULL;
 		r->csv.is_term = NULL;
 		return parse(r, s, n);
@@ -181,18 +184,20 @@ static int feed_line(struct reader *r, const char *s, size_t n)
 }
 
 /* The common line shapes have one reading under our rules, so they are
- * split here without libcsv: fields separated by commas, each either
+ * split here without libcsv: fields separated by sep, each either
  * unquoted without any double quote, or quoted with its closing quote
- * followed by a comma or the line end and no quote or CR inside.  The
- * line is copied into rec's data once, as it is, and every field points
- * into that copy (a quoted field at its bytes between the quotes): one
+ * followed by sep or the line end and no quote or CR inside.  An unquoted
+ * field is clean (written as it is) unless it holds a comma, which only a
+ * ';' file can leave unquoted.  The line is copied into rec's data once,
+ * as it is, and every field points into that copy (a quoted field at its bytes between the quotes): one
  * copy a line instead of one a field.  Returns 1 with rec filled, or 0
  * with rec empty: the line goes to libcsv, which handles doubled quotes,
  * quoted line breaks, bare quotes and bad quoting. */
-static int split_plain(struct record *rec, const char *s, size_t n)
+static int split_plain(struct record *rec, const char *s, size_t n, char sep)
 {
 	const char *end = s + n, *line = s, *c, *q;
 	size_t base;
+	int comma = sep == ',';
 
 	if (n > 0 && end[-1] == '\n') {
 		end--;
@@ -205,11 +210,12 @@ static int split_plain(struct record *rec, const char *s, size_t n)
 	buf_add(&rec->data, s, (size_t)(end - s));
 	if (!memchr(s, '"', (size_t)(end - s))) {
 		for (;;) {
-			c = memchr(s, ',', (size_t)(end - s));
+			c = memchr(s, sep, (size_t)(end - s));
 			if (!c)
 				c = end;
 			add_field_at(rec, base + (size_t)(s - line),
-				     (size_t)(c - s), 1);
+				     (size_t)(c - s),
+				     comma || !memchr(s, ',', (size_t)(c - s)));
 			if (c == end)
 				return 1;
 			s = c + 1;
@@ -218,19 +224,20 @@ static int split_plain(struct record *rec, const char *s, size_t n)
 	for (;;) {
 		if (s < end && *s == '"') {
 			q = memchr(s + 1, '"', (size_t)(end - s - 1));
-			if (!q || (q + 1 < end && q[1] != ','))
+			if (!q || (q + 1 < end && q[1] != sep))
 				goto fallback;
 			add_field_at(rec, base + (size_t)(s + 1 - line),
 				     (size_t)(q - s - 1), 0);
 			c = q + 1;
 		} else {
-			c = memchr(s, ',', (size_t)(end - s));
+			c = memchr(s, sep, (size_t)(end - s));
 			if (!c)
 				c = end;
 			if (memchr(s, '"', (size_t)(c - s)))
 				goto fallback;
 			add_field_at(rec, base + (size_t)(s - line),
-				     (size_t)(c - s), 1);
+				     (size_t)(c - s),
+				     comma || !memchr(s, ',', (size_t)(c - s)));
 		}
 		if (c == end)
 			return 1;
@@ -287,7 +294,7 @@ static int csv_record(struct reader *r, struct record *rec, struct cov_err *e)
 			r->rec_line = r->line;
 		}
 		if (r->csv.pstate == LIBCSV_ROW_NOT_BEGUN &&
-		    split_plain(rec, s, n)) {
+		    split_plain(rec, s, n, r->semicolon ? ';' : ',')) {
 			if (!text_utf8_valid(s, n)) {
 				r->in_record = 0;
 				reader_reject(r, e, r->line, "invalid_utf8",
@@ -412,6 +419,8 @@ void csv_reader_init(struct reader *r)
 	csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI);
 	csv_set_space_func(&r->csv, no_space);
 	csv_set_term_func(&r->csv, lf_only);
+	if (r->semicolon)
+		csv_set_delim(&r->csv, ';');
 }
 
 int csv_read_header(struct reader *r, struct cov_err *e)
@@ -431,8 +440,8 @@ static int check_width(struct reader *r, struct record *rec, int k,
 		return k;
 	if (rec->nf != r->ncols) {
 		reader_reject(r, e, rec->line, "field_count",
-			      "expected %zu fields, found %zu", r->ncols,
-			      rec->nf);
+			      "expected %zu field%s, found %zu", r->ncols,
+			      r->ncols == 1 ? "" : "s", rec->nf);
 		return -1;
 	}
 	return 1;

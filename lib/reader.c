@@ -137,7 +137,36 @@ static long count_lines(const char *s, size_t n)
 	return k;
 }
 
-/* Peek at the first non-blank byte (after a BOM) to pick a format. */
+/* 1 when the line s[0..n), read as CSV, is split by ';' rather than ','
+ * (a file saved as CSV by a spreadsheet set up for a language whose
+ * decimal mark is the comma): more ';' than ',' outside double quotes.
+ * Such a file leaves a comma in a field unquoted, so a name may hold one.
+ * A quote opens a quoted part only as a field's first byte, as in
+ * reading. */
+static int semicolon_line(const char *s, size_t n)
+{
+	int inq = 0, start = 1;
+	size_t semi = 0, comma = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (inq) {
+			if (c == '"')
+				inq = 0; /* "" closes and opens again */
+			continue;
+		}
+		if (c == '"' && start)
+			inq = 1;
+		comma += c == ',';
+		semi += c == ';';
+		start = c == ';' || c == ',';
+	}
+	return semi > comma;
+}
+
+/* Peek at the first non-blank byte (after a BOM) to pick a format, and
+ * for CSV its separator. */
 static enum rec_format detect(struct reader *r, struct cov_err *e)
 {
 	struct in_file *in = r->in;
@@ -160,6 +189,7 @@ static enum rec_format detect(struct reader *r, struct cov_err *e)
 				if (memchr(s, '\t', len) &&
 				    !memchr(s, ',', len))
 					return FMT_TSV;
+				r->semicolon = semicolon_line(s, len);
 				return FMT_CSV;
 			}
 		} else if (in->eof) {

@@ -11,7 +11,9 @@
  * Formats: CSV (RFC 4180 through libcsv, see csvio.c), TSV (tab-separated,
  * backslash escapes \t \n \r \\), NDJSON (one JSON object per line, see
  * ndjson.c).  Auto-detection looks at the first non-blank byte: '{' means
- * NDJSON; otherwise a first line with a tab and no comma means TSV; else CSV.
+ * NDJSON; otherwise a first line with a tab and no comma means TSV; else CSV,
+ * its fields separated by ';' when that line has a ';' and no ',' outside
+ * quotes (r->semicolon), else by ','.
  */
 #ifndef COV_READER_H
 #define COV_READER_H
@@ -59,7 +61,8 @@ struct reader {
 	int *unaliased; /* NDJSON: (alias, field) pairs the line being read
 			 * unaliased, undone when it is malformed */
 	size_t nunaliased, unaliased_cap;
-	size_t ncols; /* CSV/TSV: fields in the header */
+	size_t ncols;  /* CSV/TSV: fields in the header */
+	int semicolon; /* CSV: fields are separated by ';' (detected) */
 };
 
 /* Open path ("-" = stdin) as fmt (FMT_AUTO detects).  Field names go into

@@ -1010,9 +1010,10 @@ struct out_file *stream_raw_out(struct stream *st)
 
 	if (st->order_for != st->schema.n || !st->order)
 		update_order(st);
-	if (!st->r || st->r->fmt != FMT_CSV || w->fmt != FMT_CSV ||
-	    w->excel_safe || (st->pf && st->pf->running) || st->schema.n < 2 ||
-	    st->norder != st->schema.n || st->r->ncols != st->schema.n)
+	if (!st->r || st->r->fmt != FMT_CSV || st->r->semicolon ||
+	    w->fmt != FMT_CSV || w->excel_safe || (st->pf && st->pf->running) ||
+	    st->schema.n < 2 || st->norder != st->schema.n ||
+	    st->r->ncols != st->schema.n)
 		return NULL;
 	for (size_t i = 0; i < st->norder; i++)
 		if (st->order[i] != (int)i)

@@ -186,9 +186,9 @@ void stream_abort(struct stream *st);
 
 /* For a tool that copies CSV records through as they are (csvscan.h):
  * the output, when a record of the current input can be written as its
- * own canonical bytes (CSV in and out, no --excel-safe, more than one
- * field, no field added, the reading thread not started), with the header
- * written; else NULL. */
+ * own canonical bytes (comma-separated CSV in, CSV out, no --excel-safe,
+ * more than one field, no field added, the reading thread not started),
+ * with the header written; else NULL. */
 struct out_file *stream_raw_out(struct stream *st);
 
 /* Count n records read (and show --progress). */

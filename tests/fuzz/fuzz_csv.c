@@ -1,8 +1,9 @@
 /*
  * libFuzzer target for the CSV reader (and, on the same bytes, the TSV
  * reader).  The first input byte picks in_chunk_limit, so buffer
- * boundaries fall everywhere; the rest is the file, handed over through a
- * memfd.  Every record is read (malformed ones are skipped as the reader
+ * boundaries fall everywhere, and its low bit whether the file is read as
+ * CSV or detected (a first line with more ';' than ',' then reads as CSV
+ * separated by ';'); the rest is the file, handed over through a memfd.  Every record is read (malformed ones are skipped as the reader
  * allows); the accepted ones are written back through the CSV writer and
  * read again, and must come back identical, header included.  Any
  * difference aborts.
@@ -93,7 +94,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	reader_close(r);
 	schema_release(&st);
 
-	r = read_all(path, FMT_CSV, &s, &got);
+	r = read_all(path, data[0] & 1 ? FMT_AUTO : FMT_CSV, &s, &got);
+	if (r && r->fmt != FMT_CSV) { /* detected as TSV or NDJSON */
+		reader_close(r);
+		r = NULL;
+	}
 	if (r) {
 		struct writer *w = writer_open(out_path, FMT_CSV, 0, &e);
 		int *order = malloc((s.n + 1) * sizeof *order);

@@ -23,12 +23,12 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* Read path as CSV and describe what came out:
+/* Read path as fmt and describe what came out:
  *   H<n>:name|name        the header (n names)
  *   L<line>:value|value   a record and its first line
  *   !<reason>@<line>[raw] a malformed record
  *   E<code>:<reason>@<line>  a final error (open or read) */
-static void transcript(struct buf *t, const char *path)
+static void transcript_as(struct buf *t, const char *path, enum rec_format fmt)
 {
 	struct schema s = SCHEMA_INIT;
 	struct record rec = RECORD_INIT;
@@ -38,7 +38,7 @@ static void transcript(struct buf *t, const char *path)
 
 	buf_reset(t);
 	memset(&e, 0, sizeof e);
-	r = reader_open(path, FMT_CSV, &s, &e);
+	r = reader_open(path, fmt, &s, &e);
 	if (!r) {
 		buf_addf(t, "E%d:%s@%ld\n", e.code, e.reason, e.line);
 		schema_release(&s);
@@ -86,6 +86,17 @@ static void transcript(struct buf *t, const char *path)
 	reader_close(r);
 	rec_release(&rec);
 	schema_release(&s);
+}
+
+static void transcript(struct buf *t, const char *path)
+{
+	transcript_as(t, path, FMT_CSV);
+}
+
+/* Detected: a file whose first line is separated by ';' reads so. */
+static void transcript_auto(struct buf *t, const char *path)
+{
+	transcript_as(t, path, FMT_AUTO);
 }
 
 struct csv_case {
@@ -228,6 +239,39 @@ Test(csv_read, table_every_chunk_size)
 {
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		run_case(&cases[i]);
+}
+
+/* Files separated by ';', as a spreadsheet saves CSV where the decimal
+ * mark is the comma: detected from the first line, then read by the same
+ * rules with ';' for ','.  A comma in a field is data, quoted or not. */
+/* clang-format off */
+static const struct csv_case semicolon_cases[] = {
+	C("semicolons", "a;b\n1;2\n", "H2:a|b\nL2:1|2\n"),
+	C("commas are data", "Name;Company\nLee, Ann;Acme, Inc.\n",
+	  "H2:Name|Company\nL2:Lee, Ann|Acme, Inc.\n"),
+	C("more ; than , in the header", "Name, full;Email;Note\nx;y;1,5\n",
+	  "H3:Name, full|Email|Note\nL2:x|y|1,5\n"),
+	C("quoted, crlf, doubled quotes, line break",
+	  "\"a;1\";b\r\n\"x;y\";\"he said \"\"hi\"\"\"\r\n\"l1\r\nl2\";z\r\n",
+	  "H2:a;1|b\nL2:x;y|he said \"hi\"\nL3:l1\\x0d\\x0al2|z\n"),
+	C("spaces kept beside ;", "a;b\n x ; y \n", "H2:a|b\nL2: x | y \n"),
+	C("bad quote and field count", "a;b\n\"x\"y;1\n1;2;3\n4;5\n",
+	  "H2:a|b\n!bad_quote@2[\"x\"y;1\\x0a]\n!field_count@3[1;2;3\\x0a]\n"
+	  "L4:4|5\n"),
+	C("bare quote is data", "a;b\n12\" screen;x\n", "H2:a|b\nL2:12\" screen|x\n"),
+	C("semicolons quoted in a comma file", "\"a;b;c\",d\n1,2\n",
+	  "H2:a;b;c|d\nL2:1|2\n"),
+	C("as many , as ;: commas", "a;b,c\n1;2,3\n", "H2:a;b|c\nL2:1;2|3\n"),
+};
+/* clang-format on */
+
+Test(csv_read, semicolon_every_chunk_size)
+{
+	for (size_t i = 0;
+	     i < sizeof semicolon_cases / sizeof semicolon_cases[0]; i++) {
+		const struct csv_case *c = &semicolon_cases[i];
+		sweep_chunks(c->name, c->in, c->len, c->want, transcript_auto);
+	}
 }
 
 /* ---- field lengths around the internal sizes --------------------------- */
@@ -448,13 +492,20 @@ Test(csv_read, auto_detection)
 	static const struct {
 		const char *in;
 		enum rec_format fmt;
+		int semicolon;
 	} t[] = {
-		{"a,b\n1,2\n", FMT_CSV},
-		{"a\tb\n1\t2\n", FMT_TSV},
-		{"a\tb,c\n", FMT_CSV},
-		{"\n\n{\"a\":1}\n", FMT_NDJSON},
-		{"\xEF\xBB\xBF{\"a\":1}\n", FMT_NDJSON},
-		{"x\n", FMT_CSV},
+		{"a,b\n1,2\n", FMT_CSV, 0},
+		{"a\tb\n1\t2\n", FMT_TSV, 0},
+		{"a\tb,c\n", FMT_CSV, 0},
+		{"\n\n{\"a\":1}\n", FMT_NDJSON, 0},
+		{"\xEF\xBB\xBF{\"a\":1}\n", FMT_NDJSON, 0},
+		{"x\n", FMT_CSV, 0},
+		{"\xEF\xBB\xBF\n" "a;b\n1,5;2\n", FMT_CSV, 1},
+		{"a;b;c,d\n", FMT_CSV, 1},
+		{"a;b,c,d\n", FMT_CSV, 0},
+		{"\"a;b\",\"c;d\",e\n", FMT_CSV, 0},
+		{"x;\"a,b,c\"\n", FMT_CSV, 1},
+		{"a\tb;c\n", FMT_TSV, 0},
 	};
 	/* clang-format on */
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
@@ -468,6 +519,8 @@ Test(csv_read, auto_detection)
 			cr_assert_not_null(r, "%s", e.msg);
 			cr_assert_eq(r->fmt, t[i].fmt, "input %zu chunk %zu", i,
 				     chunk);
+			cr_assert_eq(r->semicolon, t[i].semicolon,
+				     "input %zu chunk %zu", i, chunk);
 			reader_close(r);
 			schema_release(&s);
 			tmp_remove(path);
