@@ -297,8 +297,10 @@ static int csv_record(struct reader *r, struct record *rec, struct cov_err *e)
 		    split_plain(rec, s, n, r->semicolon ? ';' : ',')) {
 			if (!text_utf8_valid(s, n)) {
 				r->in_record = 0;
+				reader_utf8_msg(r->bad_msg, sizeof r->bad_msg,
+						s, n, 0);
 				reader_reject(r, e, r->line, "invalid_utf8",
-					      "invalid UTF-8");
+					      "%s", r->bad_msg);
 				return -1;
 			}
 			break;
@@ -306,13 +308,8 @@ static int csv_record(struct reader *r, struct record *rec, struct cov_err *e)
 		if (!r->bad_reason && !text_utf8_valid(s, n)) {
 			r->bad_reason = "invalid_utf8";
 			r->bad_line = r->rec_line;
-			if (r->line == r->rec_line)
-				snprintf(r->bad_msg, sizeof r->bad_msg,
-					 "invalid UTF-8");
-			else
-				snprintf(r->bad_msg, sizeof r->bad_msg,
-					 "invalid UTF-8 (on line %ld)",
-					 r->line);
+			reader_utf8_msg(r->bad_msg, sizeof r->bad_msg, s, n,
+					r->line == r->rec_line ? 0 : r->line);
 		}
 		if (feed_line(r, s, n) < 0) {
 			csv_reset(&r->csv);
@@ -519,7 +516,8 @@ static int tsv_record(struct reader *r, struct record *rec, struct cov_err *e)
 	rec->line = r->line;
 	rec->file = r->in->name;
 	if (!text_utf8_valid(s, n)) {
-		reader_reject(r, e, r->line, "invalid_utf8", "invalid UTF-8");
+		reader_utf8_msg(r->bad_msg, sizeof r->bad_msg, s, n, 0);
+		reader_reject(r, e, r->line, "invalid_utf8", "%s", r->bad_msg);
 		return -1;
 	}
 	if (tsv_split(r, rec, s, n) < 0) {

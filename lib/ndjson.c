@@ -461,7 +461,8 @@ int ndjson_next(struct reader *r, struct record *rec, struct cov_err *e)
 	rec->line = r->line;
 	rec->file = r->in->name;
 	if (!text_utf8_valid(s, n)) {
-		reader_reject(r, e, r->line, "invalid_utf8", "invalid UTF-8");
+		reader_utf8_msg(r->bad_msg, sizeof r->bad_msg, s, n, 0);
+		reader_reject(r, e, r->line, "invalid_utf8", "%s", r->bad_msg);
 		return -1;
 	}
 	j.s = s;

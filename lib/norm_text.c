@@ -40,7 +40,7 @@ int text_is_ascii(const char *s, size_t n)
 	return 1;
 }
 
-int text_utf8_valid(const char *s, size_t n)
+size_t text_utf8_bad(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0;
@@ -62,32 +62,37 @@ int text_utf8_valid(const char *s, size_t n)
 		}
 		if (c >= 0xC2 && c <= 0xDF) {
 			if (i + 1 >= n || (u[i + 1] & 0xC0) != 0x80)
-				return 0;
+				return i;
 			i += 2;
 		} else if (c >= 0xE0 && c <= 0xEF) {
 			if (i + 2 >= n || (u[i + 1] & 0xC0) != 0x80 ||
 			    (u[i + 2] & 0xC0) != 0x80)
-				return 0;
+				return i;
 			if (c == 0xE0 && u[i + 1] < 0xA0)
-				return 0; /* overlong */
+				return i; /* overlong */
 			if (c == 0xED && u[i + 1] >= 0xA0)
-				return 0; /* surrogate */
+				return i; /* surrogate */
 			i += 3;
 		} else if (c >= 0xF0 && c <= 0xF4) {
 			if (i + 3 >= n || (u[i + 1] & 0xC0) != 0x80 ||
 			    (u[i + 2] & 0xC0) != 0x80 ||
 			    (u[i + 3] & 0xC0) != 0x80)
-				return 0;
+				return i;
 			if (c == 0xF0 && u[i + 1] < 0x90)
-				return 0; /* overlong */
+				return i; /* overlong */
 			if (c == 0xF4 && u[i + 1] >= 0x90)
-				return 0; /* > U+10FFFF */
+				return i; /* > U+10FFFF */
 			i += 4;
 		} else {
-			return 0;
+			return i;
 		}
 	}
-	return 1;
+	return n;
+}
+
+int text_utf8_valid(const char *s, size_t n)
+{
+	return text_utf8_bad(s, n) == n;
 }
 
 /* What a code point is to the white-space pass. */

@@ -26,6 +26,10 @@
 /* 1 when s[0..n) is valid UTF-8 (no overlongs, surrogates or > U+10FFFF). */
 int text_utf8_valid(const char *s, size_t n);
 
+/* The offset of the first byte of s[0..n) that begins no valid UTF-8
+ * character, or n when there is none. */
+size_t text_utf8_bad(const char *s, size_t n);
+
 /* Clean s into out (see above).  Returns 0, or -1 on invalid UTF-8 (out then
  * holds s unchanged). */
 int text_clean(struct buf *out, const char *s, size_t n);

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "norm_text.h"
+
 const char *format_name(enum rec_format f)
 {
 	switch (f) {
@@ -116,6 +118,26 @@ void reader_reject(struct reader *r, struct cov_err *e, long line,
 	r->rejected = 1;
 }
 
+void reader_utf8_msg(char *msg, size_t cap, const char *s, size_t n, long line)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = text_utf8_bad(s, n);
+	char on[32] = "";
+	int alone;
+
+	if (line)
+		snprintf(on, sizeof on, " on line %ld", line);
+	if (i >= n) { /* valid after all: not called so */
+		snprintf(msg, cap, "invalid UTF-8%s", on);
+		return;
+	}
+	alone = u[i] < 0xC0 || i + 1 == n || (u[i + 1] & 0xC0) != 0x80;
+	snprintf(msg, cap, "invalid UTF-8%s (byte 0x%02X%s)", on, u[i],
+		 alone ? ": a file in Windows-1252 or Latin-1? convert it with "
+			 "iconv -f WINDOWS-1252 -t UTF-8"
+		       : "");
+}
+
 void reader_raw(const struct reader *r, const char **p, size_t *n, long *line)
 {
 	*p = r->raw.p ? r->raw.p : "";
@@ -208,6 +230,22 @@ static enum rec_format detect(struct reader *r, struct cov_err *e)
 	}
 }
 
+/* 1 when the first n bytes of a file (4 unless it is shorter) start as
+ * UTF-16 does: a UTF-16 byte order mark (what a spreadsheet's "Unicode
+ * text" holds), or two ASCII characters each with a zero byte beside it. */
+static int utf16(const char *b, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)b;
+
+	if (n >= 2 &&
+	    ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
+		return 1;
+	return n >= 4 &&
+	       ((u[0] && u[0] < 0x80 && !u[1] && u[2] && u[2] < 0x80 &&
+		 !u[3]) ||
+		(!u[0] && u[1] && u[1] < 0x80 && !u[2] && u[3] && u[3] < 0x80));
+}
+
 struct reader *reader_open(const char *path, enum rec_format fmt,
 			   struct schema *schema, struct cov_err *e)
 {
@@ -220,13 +258,19 @@ struct reader *reader_open(const char *path, enum rec_format fmt,
 	r = xcalloc(1, sizeof *r);
 	r->in = in;
 	r->schema = schema;
-	while (in->end < 3 && !in->eof)
+	while (in->end < 4 && !in->eof)
 		if (in_fill(in, 0, e) < 0) {
 			if (e->code == COV_EXIT_DATA && e->line == 0)
 				/* a bad gzip stream: the line it reached */
 				e->line = 1 + count_lines(in->buf, in->end);
 			goto fail;
 		}
+	if (utf16(in->buf, in->end)) {
+		err_set(e, COV_EXIT_DATA, in->name, 1, "utf16",
+			"the file is UTF-16, which cov does not read: convert "
+			"it first, e.g. iconv -f UTF-16 -t UTF-8");
+		goto fail;
+	}
 	if (in->end >= 3 && memcmp(in->buf, "\xEF\xBB\xBF", 3) == 0)
 		r->pos = 3;
 	if (fmt == FMT_AUTO) {

@@ -100,6 +100,13 @@ long reader_parse(struct reader *r, const char *p, size_t n, struct record *rec,
  * "record_too_long" at its first line). */
 int reader_line(struct reader *r, const char **p, size_t *n, struct cov_err *e);
 
+/* The message for s[0..n), which is not valid UTF-8: "invalid UTF-8",
+ * "on line L" when line is not 0, the first bad byte, and when that byte
+ * stands alone (0x80 or more, no continuation byte after it, as a
+ * one-byte encoding writes an accented letter) a hint to convert the file
+ * from Windows-1252. */
+void reader_utf8_msg(char *msg, size_t cap, const char *s, size_t n, long line);
+
 /* Mark the current record malformed: keep its raw bytes, fill e. */
 void reader_reject(struct reader *r, struct cov_err *e, long line,
 		   const char *reason, const char *fmt, ...)

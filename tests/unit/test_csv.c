@@ -226,6 +226,13 @@ static const struct csv_case cases[] = {
 	  "H2:a|b\n!bad_quote@2[\"a\"\\x0db,1\\x0a]\nL3:2|3\n"),
 	C("spaces around quoted multi-line", "a,b\n x,\"y\n z \"\n",
 	  "H2:a|b\nL2: x|y\\x0a z \n"),
+	/* UTF-16 is refused at the start, whatever the format */
+	C("utf-16le bom", "\xff\xfe" "a\0,\0b\0\n\0", "E1:utf16@1\n"),
+	C("utf-16be bom", "\xfe\xff" "\0a\0,\0b\0\n", "E1:utf16@1\n"),
+	C("utf-16le, no bom", "a\0,\0b\0\n\0", "E1:utf16@1\n"),
+	C("utf-16be, no bom", "\0a\0,\0b\0\n", "E1:utf16@1\n"),
+	C("nul bytes further on are data", "a\0,b\n1,2\n",
+	  "H2:a\\x00|b\nL2:1|2\n"),
 };
 /* clang-format on */
 
@@ -527,6 +534,31 @@ Test(csv_read, auto_detection)
 		}
 	}
 	in_chunk_limit = 0;
+}
+
+Test(csv_read, utf8_messages)
+{
+	/* clang-format off */
+	static const struct { const char *s; long line; const char *want; } t[] = {
+		{"Zo\xeb,1", 0, "invalid UTF-8 (byte 0xEB: a file in "
+		 "Windows-1252 or Latin-1? convert it with iconv -f "
+		 "WINDOWS-1252 -t UTF-8)"},
+		{"caf\xc3\xa9 \x80", 7, "invalid UTF-8 on line 7 (byte 0x80: a "
+		 "file in Windows-1252 or Latin-1? convert it with iconv -f "
+		 "WINDOWS-1252 -t UTF-8)"},
+		{"x\xe9", 0, "invalid UTF-8 (byte 0xE9: a file in Windows-1252 "
+		 "or Latin-1? convert it with iconv -f WINDOWS-1252 -t UTF-8)"},
+		{"a\xed\xa0\x80", 0, "invalid UTF-8 (byte 0xED)"},
+		{"\xc0\xaf", 3, "invalid UTF-8 on line 3 (byte 0xC0)"},
+	};
+	/* clang-format on */
+	char msg[160];
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		reader_utf8_msg(msg, sizeof msg, t[i].s, strlen(t[i].s),
+				t[i].line);
+		cr_assert_str_eq(msg, t[i].want, "case %zu", i);
+	}
 }
 
 Test(csv_read, missing_file)

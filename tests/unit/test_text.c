@@ -62,6 +62,21 @@ Test(utf8_valid, rejects)
 	cr_assert_eq(text_utf8_valid("\xff", 0), 1);
 }
 
+Test(utf8_valid, first_bad_byte)
+{
+	/* clang-format off */
+	static const struct { const char *s; size_t at; } t[] = {
+		{"abc", 3}, {"", 0}, {"\xc3\xa9t\xc3\xa9", 5},
+		{"\x80", 0}, {"Zo\xeb", 2}, {"caf\xc3\xa9 Zo\xeb", 8},
+		{"12345678\xe9" "12345678", 8}, {"ab\xed\xa0\x80", 2},
+		{"\xc3\xa9\xf0\x9f\x98", 2}, {"\xc3\xc3\xa9", 0},
+	};
+	/* clang-format on */
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		cr_assert_eq(text_utf8_bad(t[i].s, strlen(t[i].s)), t[i].at,
+			     "case %zu", i);
+}
+
 Test(utf8_valid, every_two_byte_sequence)
 {
 	/* exhaustive over the first two bytes against the definition */
