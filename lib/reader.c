@@ -246,6 +246,36 @@ static int utf16(const char *b, size_t n)
 		(!u[0] && u[1] && u[1] < 0x80 && !u[2] && u[3] && u[3] < 0x80));
 }
 
+/* A first line "sep=," or "sep=;" (with which a program writing CSV for a
+ * spreadsheet names the separator): when r's input starts with one, take
+ * it (a line read, r->semicolon set) and return 1; else 0, or -1 with e
+ * filled when reading fails. */
+static int sep_line(struct reader *r, struct cov_err *e)
+{
+	struct in_file *in = r->in;
+	const char *s;
+	size_t n;
+
+	while (in->end - r->pos < 7 && !in->eof) {
+		if (in_fill(in, r->pos, e) < 0) {
+			if (e->code == COV_EXIT_DATA && e->line == 0)
+				e->line = 1; /* a bad gzip stream */
+			return -1;
+		}
+		r->pos = 0;
+	}
+	s = in->buf + r->pos;
+	n = in->end - r->pos;
+	if (n < 5 || memcmp(s, "sep=", 4) != 0 || (s[4] != ',' && s[4] != ';'))
+		return 0;
+	if (n > 5 && s[5] != '\n' && (s[5] != '\r' || n < 7 || s[6] != '\n'))
+		return 0;
+	r->semicolon = s[4] == ';';
+	r->pos += n == 5 ? 5 : s[5] == '\n' ? 6 : 7;
+	r->line = 1;
+	return 1;
+}
+
 struct reader *reader_open(const char *path, enum rec_format fmt,
 			   struct schema *schema, struct cov_err *e)
 {
@@ -273,6 +303,13 @@ struct reader *reader_open(const char *path, enum rec_format fmt,
 	}
 	if (in->end >= 3 && memcmp(in->buf, "\xEF\xBB\xBF", 3) == 0)
 		r->pos = 3;
+	if (fmt == FMT_AUTO || fmt == FMT_CSV) {
+		int k = sep_line(r, e);
+		if (k < 0)
+			goto fail;
+		if (k)
+			fmt = FMT_CSV;
+	}
 	if (fmt == FMT_AUTO) {
 		int d = detect(r, e);
 		if (d < 0)

@@ -13,7 +13,8 @@
  * ndjson.c).  Auto-detection looks at the first non-blank byte: '{' means
  * NDJSON; otherwise a first line with a tab and no comma means TSV; else CSV,
  * its fields separated by ';' when that line has a ';' and no ',' outside
- * quotes (r->semicolon), else by ','.
+ * quotes (r->semicolon), else by ','.  A first line "sep=," or "sep=;"
+ * names the separator of CSV, detected or not, and is skipped (counted).
  */
 #ifndef COV_READER_H
 #define COV_READER_H

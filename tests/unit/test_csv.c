@@ -233,6 +233,17 @@ static const struct csv_case cases[] = {
 	C("utf-16be, no bom", "\0a\0,\0b\0\n", "E1:utf16@1\n"),
 	C("nul bytes further on are data", "a\0,b\n1,2\n",
 	  "H2:a\\x00|b\nL2:1|2\n"),
+	/* a first line "sep=X" names the separator and is not the header */
+	C("sep line, comma", "sep=,\na,b\n1,2\n", "H2:a|b\nL3:1|2\n"),
+	C("sep line, semicolon, crlf", "sep=;\r\na;b\r\n1,5;2\r\n",
+	  "H2:a|b\nL3:1,5|2\n"),
+	C("sep line after a bom", "\xEF\xBB\xBF" "sep=;\na;b\n\"x;y\";2\n",
+	  "H2:a|b\nL3:x;y|2\n"),
+	C("sep line alone", "sep=;", "H0:\n"),
+	C("sep line, blank lines after", "sep=;\n\na;b\n", "H2:a|b\n"),
+	C("sep= with more is a header", "sep=,x\n1,2\n", "H2:sep=|x\nL2:1|2\n"),
+	C("sep= another separator is a header", "sep=|\n1\n",
+	  "H1:sep=\\x7c\nL2:1\n"),
 };
 /* clang-format on */
 
@@ -513,6 +524,9 @@ Test(csv_read, auto_detection)
 		{"\"a;b\",\"c;d\",e\n", FMT_CSV, 0},
 		{"x;\"a,b,c\"\n", FMT_CSV, 1},
 		{"a\tb;c\n", FMT_TSV, 0},
+		{"sep=;\na,b;c\n", FMT_CSV, 1},
+		{"sep=,\na;b;c\n", FMT_CSV, 0},
+		{"sep=,\r\n{\"a\":1}\n", FMT_CSV, 0},
 	};
 	/* clang-format on */
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
