@@ -111,6 +111,7 @@ struct tx_match {
 struct tx_tok {
 	const char *p;
 	uint8_t len, nm;
+	uint8_t joined; /* '&', '/', '+' or ',' between it and the word before */
 	struct tx_match m[TX_MAXM];
 };
 
@@ -351,6 +352,24 @@ static int is_prep(const struct tx_tok *k)
 /* "with" and its kin, after which a title lists skills or conditions,
  * not the role ("Administrativo con SAP", "Entwickler mit Java"): like
  * "to", nothing after it counts (not at the start: "MIT Sloan"). */
+/* 1 when the words between signals a (first) and b hold "and" (in the
+ * four other languages too) or an '&', '/', '+' or ',': two functions
+ * named side by side, "Sales and Marketing Director". */
+static int joined(const struct tx_tok *tok, const struct tx_sig *a,
+		  const struct tx_sig *b)
+{
+	for (size_t i = (size_t)a->start + a->ntok; i <= b->start; i++) {
+		if (tok[i].joined)
+			return 1;
+		if (i < b->start &&
+		    (tok_is(&tok[i], "and") || tok_is(&tok[i], "und") ||
+		     tok_is(&tok[i], "et") || tok_is(&tok[i], "y") ||
+		     tok_is(&tok[i], "e")))
+			return 1;
+	}
+	return 0;
+}
+
 static int is_with(const struct tx_tok *k)
 {
 	return tok_is(k, "with") || tok_is(k, "con") || tok_is(k, "mit") ||
@@ -436,10 +455,19 @@ static size_t title_tokens(struct taxonomy *t, const char *title, size_t n)
 		int32_t a = len[i] <= TX_MAXLEN
 				    ? word_find(t, K_ALIAS, p[i], len[i])
 				    : -1;
+		const char *gap = i ? p[i - 1] + len[i - 1] : p[i];
+		uint8_t joined = 0;
+
+		for (; gap < p[i]; gap++)
+			if (*gap == '&' || *gap == '/' || *gap == '+' ||
+			    *gap == ',')
+				joined = 1;
+		t->tok[k].joined = joined;
 		if (a >= 0) {
 			const struct tx_alias *al =
 				&t->aliases[t->words[a].alias];
 			for (int j = 0; j < al->n && k < TX_MAXTOK; j++) {
+				t->tok[k].joined = j ? 0 : joined;
 				t->tok[k].p = t->pool.p + al->off[j];
 				t->tok[k++].len = al->len[j];
 			}
@@ -582,7 +610,9 @@ static int inside_phrase(const struct tx_sig *sig, size_t ns, size_t i)
  *   (the head), then the highest level;
  * - department: user rules first, then the highest priority; on a tie a
  *   head word beats a complement word, the last head word wins (English
- *   puts the head last) and the first complement word;
+ *   puts the head last) unless joined to the one before it (see joined:
+ *   "Sales and Marketing Director" is sales), and the first complement
+ *   word;
  * - a general executive word beats the other department ("Hospital
  *   CEO"); no department: c_level means executive, anything else other.
  */
@@ -686,7 +716,9 @@ static void title_resolve(struct tx_sig *sig, size_t ns,
 			best_head = head;
 		} else if (s->prio == best->prio) {
 			if (head &&
-			    (!best_head || s->start > best->start ||
+			    (!best_head ||
+			     (s->start > best->start &&
+			      !joined(tok, best, s)) ||
 			     (s->start == best->start && s->len > best->len))) {
 				best = s;
 				best_head = 1;
