@@ -39,6 +39,9 @@
 
 enum { LIBCSV_ROW_NOT_BEGUN = 0, LIBCSV_FIELD_BEGUN = 2 };
 
+/* The separator of r's CSV: ';' in a file detected as separated so. */
+static char sep_of(const struct reader *r) { return r->semicolon ? ';' : ','; }
+
 static int no_space(unsigned char c)
 {
 	(void)c;
@@ -162,7 +165,7 @@ static int feed_line(struct reader *r, const char *s, size_t n)
 	size_t body = n;
 	int nl = n > 0 && s[n - 1] == '\n';
 
-	if (plain_line(s, n, r->semicolon ? ';' : ',')) {
+	if (plain_line(s, n, sep_of(r))) {
 		r->csv.is_space = NULL;
 		r->csv.is_term = NULL;
 		return parse(r, s, n);
@@ -189,10 +192,11 @@ static int feed_line(struct reader *r, const char *s, size_t n)
  * followed by sep or the line end and no quote or CR inside.  An unquoted
  * field is clean (written as it is) unless it holds a comma, which only a
  * ';' file can leave unquoted.  The line is copied into rec's data once,
- * as it is, and every field points into that copy (a quoted field at its bytes between the quotes): one
- * copy a line instead of one a field.  Returns 1 with rec filled, or 0
- * with rec empty: the line goes to libcsv, which handles doubled quotes,
- * quoted line breaks, bare quotes and bad quoting. */
+ * as it is, and every field points into that copy (a quoted field at its
+ * bytes between the quotes): one copy a line instead of one a field.
+ * Returns 1 with rec filled, or 0 with rec empty: the line goes to libcsv,
+ * which handles doubled quotes, quoted line breaks, bare quotes and bad
+ * quoting. */
 static int split_plain(struct record *rec, const char *s, size_t n, char sep)
 {
 	const char *end = s + n, *line = s, *c, *q;
@@ -294,7 +298,7 @@ static int csv_record(struct reader *r, struct record *rec, struct cov_err *e)
 			r->rec_line = r->line;
 		}
 		if (r->csv.pstate == LIBCSV_ROW_NOT_BEGUN &&
-		    split_plain(rec, s, n, r->semicolon ? ';' : ',')) {
+		    split_plain(rec, s, n, sep_of(r))) {
 			if (!text_utf8_valid(s, n)) {
 				r->in_record = 0;
 				reader_utf8_msg(r->bad_msg, sizeof r->bad_msg,
@@ -416,8 +420,7 @@ void csv_reader_init(struct reader *r)
 	csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI);
 	csv_set_space_func(&r->csv, no_space);
 	csv_set_term_func(&r->csv, lf_only);
-	if (r->semicolon)
-		csv_set_delim(&r->csv, ';');
+	csv_set_delim(&r->csv, sep_of(r));
 }
 
 int csv_read_header(struct reader *r, struct cov_err *e)
