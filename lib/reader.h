@@ -12,7 +12,7 @@
  * backslash escapes \t \n \r \\), NDJSON (one JSON object per line, see
  * ndjson.c).  Auto-detection looks at the first non-blank byte: '{' means
  * NDJSON; otherwise a first line with a tab and no comma means TSV; else CSV,
- * its fields separated by ';' when that line has a ';' and no ',' outside
+ * its fields separated by ';' when that line has more ';' than ',' outside
  * quotes (r->semicolon), else by ','.  A first line "sep=," or "sep=;"
  * names the separator of CSV, detected or not, and is skipped (counted).
  */
