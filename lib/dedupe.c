@@ -520,6 +520,12 @@ struct job {
 	size_t ng, gcap;
 	struct buf num, date;
 	struct out_file *raw; /* csvscan: the output */
+	/* csvscan: the input's size (0: unknown) and, for expect_keys, its
+	 * bytes read, the rows read and the keys stored at two moments */
+	uint64_t in_size;
+	struct mark {
+		uint64_t bytes, rows, keys;
+	} mark[2];
 };
 
 /* The number a control file holds (memory.max: "max" or bytes), or
@@ -1454,6 +1460,41 @@ static void run_flush(struct job *j, const struct scan_chunk *c,
 	run->n = 0;
 }
 
+/* Tell the table how many keys to expect in all (keytab_expect), from
+ * a file of known size: the keys stored so far, and as many more a row
+ * for its rows still to come as its last stretch of rows added (a
+ * sixteenth to an eighth of the file, so a rate that falls as keys
+ * repeat is taken where it has fallen to); the rows to come are foretold
+ * from its rows so far and its size.  Nothing before a sixteenth of the
+ * file is read.  When keys repeat more in the rest of the file than in
+ * the stretch (one export appended to itself), the table is larger than
+ * its keys need: at most 24 bytes a row of the file, and within
+ * --memory; the output is the same. */
+static void expect_keys(struct job *j, uint64_t rows_now)
+{
+	struct mark now = {j->st->raw_bytes, j->st->rows_in + rows_now,
+			   keytab_count(j->t)};
+	const struct mark *m = &j->mark[0];
+	uint64_t step = j->in_size / 16;
+	double rate, left, keys;
+
+	if (!step || now.bytes >= j->in_size || now.bytes < j->mark[1].bytes)
+		return;
+	if (now.bytes - j->mark[1].bytes >= step) {
+		j->mark[0] = j->mark[1];
+		j->mark[1] = now;
+	}
+	if (now.bytes - m->bytes < step || now.rows <= m->rows)
+		return;
+	/* keys a row, and rows to come, over the stretch */
+	rate = (double)(now.keys - m->keys) / (double)(now.rows - m->rows);
+	left = (double)(now.rows - m->rows) *
+	       ((double)(j->in_size - now.bytes) /
+		(double)(now.bytes - m->bytes));
+	keys = (double)now.keys + rate * left;
+	keytab_expect(j->t, keys < (double)SIZE_MAX / 2 ? (size_t)keys : 0);
+}
+
 static long scan_commit(void *arg, const struct scan_chunk *c,
 			struct cov_err *e)
 {
@@ -1501,6 +1542,7 @@ static long scan_commit(void *arg, const struct scan_chunk *c,
 	run_flush(j, c, &run);
 	if (empty)
 		stream_count_reason(st, "key_empty", empty);
+	expect_keys(j, i);
 	/* the runs are written from the chunk, which goes after this */
 	if (out_flush(j->raw, e) < 0)
 		return -1;
@@ -1526,6 +1568,9 @@ static int run_scan(struct job *j, struct cov_err *e)
 	ops.key = scan_key;
 	ops.commit = scan_commit;
 	ops.arg = j;
+	j->in_size = in_file_size(j->st->r->in);
+	j->mark[0] = j->mark[1] = (struct mark){
+		j->st->r->in->bytes_in, j->st->rows_in, keytab_count(j->t)};
 	return csvscan_run(j->st, &ops, e);
 }
 

@@ -258,6 +258,15 @@ int in_plain_file(struct in_file *f, uint64_t *off)
 	return f->fd;
 }
 
+uint64_t in_file_size(const struct in_file *f)
+{
+	struct stat st;
+
+	if (fstat(f->fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0)
+		return 0;
+	return (uint64_t)st.st_size;
+}
+
 int in_seek(struct in_file *f, uint64_t off, struct cov_err *e)
 {
 	uint64_t now;

@@ -80,6 +80,10 @@ void in_unread(struct in_file *f, const char *p, size_t n);
  * buf[end]; else -1. */
 int in_plain_file(struct in_file *f, uint64_t *off);
 
+/* The size of the file f reads, as stored (a gzip file's compressed size,
+ * which bytes_in counts too), when it is a regular file; else 0. */
+uint64_t in_file_size(const struct in_file *f);
+
 /* Go on reading the file at offset off (in_plain_file's file), as if the
  * bytes before it had been read (bytes_in grows by off - the offset of
  * buf[end]).  The window is left as it is.  -1 with e filled on failure. */

@@ -40,6 +40,7 @@ struct keytab {
 	struct shard shard[KEYTAB_SHARDS];
 	unsigned stride; /* uint64_t per entry */
 	size_t count, bytes, budget;
+	size_t expect;   /* keytab_expect's hint: keys in all (0: none) */
 	uint64_t *spare; /* a mapped shard's entries while it grows */
 	size_t spare_bytes;
 };
@@ -53,6 +54,28 @@ struct keytab *keytab_new(unsigned words)
 }
 
 void keytab_set_budget(struct keytab *t, size_t bytes) { t->budget = bytes; }
+
+void keytab_expect(struct keytab *t, size_t keys) { t->expect = keys; }
+
+/* The slots a full shard s grows to: twice or 3/2 its slots, or its
+ * share of the keys expected at a load of 2/3 when that is more and
+ * within the budget; 0 when even the usual growth would pass the
+ * budget. */
+static size_t grown_cap(const struct keytab *t, const struct shard *s)
+{
+	size_t cap = !s->cap          ? KEYTAB_MIN_CAP
+		     : t->stride == 2 ? s->cap * 2
+				      : s->cap + s->cap / 2;
+	size_t slot = t->stride * sizeof(uint64_t);
+	size_t want = t->expect / KEYTAB_SHARDS / 2 * 3 + KEYTAB_MIN_CAP;
+
+	if (want > cap &&
+	    (!t->budget || t->bytes + (want - s->cap) * slot <= t->budget))
+		return want;
+	if (t->budget && t->bytes + (cap - s->cap) * slot > t->budget)
+		return 0;
+	return cap;
+}
 
 static size_t home(uint64_t lo, size_t cap)
 {
@@ -200,12 +223,9 @@ int keytab_put(struct keytab *t, const struct key128 *h, uint64_t **payload)
 		}
 	}
 	if ((s->n + 1) * 4 > s->cap * 3) {
-		size_t cap = !s->cap          ? KEYTAB_MIN_CAP
-			     : t->stride == 2 ? s->cap * 2
-					      : s->cap + s->cap / 2;
-		size_t grow = (cap - s->cap) * t->stride * sizeof(uint64_t);
+		size_t cap = grown_cap(t, s);
 
-		if (t->budget && t->bytes + grow > t->budget)
+		if (!cap)
 			return -1;
 		shard_resize(t, s, cap);
 		e = probe(t, s, lo, hi); /* the empty slot moved */

@@ -15,6 +15,8 @@
  * time keeps the transient of a rehash to one shard, not the whole table.
  * A shard of 16 KiB or more is mapped with its pages made at once, and
  * grows in place: only its added slots take fresh memory.
+ * A caller that can foresee the number of keys says so (keytab_expect),
+ * and the shards then grow straight to that size instead.
  * Nothing is ever deleted, so no tombstones are needed.
  *
  * The all-zero hash marks an empty slot; a key whose hash is all zero is
@@ -39,6 +41,14 @@ struct keytab *keytab_new(unsigned words);
 
 /* Refuse to grow past bytes of slots (0: no limit). */
 void keytab_set_budget(struct keytab *t, size_t bytes);
+
+/* A hint: about keys keys are expected in all (0: none, the default).
+ * A shard that must grow then grows at once to its share of them at a
+ * load of 2/3, when that is more than its usual growth and within the
+ * budget, so a key is moved about once instead of at every doubling.  A
+ * hint too high costs memory (at most 24 bytes a hinted key without
+ * payload), never a wrong answer; one too low costs the usual growth. */
+void keytab_expect(struct keytab *t, size_t keys);
 
 /* Find h, inserting it (payload zeroed) when absent.  *payload points to its
  * payload words (valid until the next insert).  Returns 1 when inserted, 0

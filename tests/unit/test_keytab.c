@@ -164,3 +164,92 @@ Test(keytab, memory_per_key_at_ten_million, .timeout = 120)
 	/* just past a doubling: every shard at 3/8 or a little more */
 	check_per_key(0, 3200000);
 }
+
+/* Insert keys [from, to) (all new; key i's first payload word i, when
+ * there are payload words), then find every key of [0, to). */
+static void put_range(struct keytab *t, unsigned words, uint64_t from,
+		      uint64_t to)
+{
+	uint64_t *p;
+
+	for (uint64_t i = from; i < to; i++) {
+		struct key128 h = key_of(i);
+		cr_assert_eq(keytab_put(t, &h, &p), 1, "key %llu",
+			     (unsigned long long)i);
+		if (words)
+			p[0] = i;
+	}
+	for (uint64_t i = 0; i < to; i++) {
+		struct key128 h = key_of(i);
+		uint64_t *q = keytab_get(t, &h);
+		cr_assert_not_null(q);
+		if (words)
+			cr_assert_eq(q[0], i);
+	}
+}
+
+/* With the keys foretold, a shard grows once to its share at a load of
+ * 2/3: 24 bytes a key without payload (plus the minimum a shard), not
+ * the 21 to 43 of doubling; and every key is still found. */
+Test(keytab, expect_grows_once_to_the_hinted_size)
+{
+	const uint64_t n = 1000000;
+	struct keytab *t = keytab_new(1);
+	size_t share = n / 256 / 2 * 3 + 8; /* keytab.c: grown_cap */
+	uint64_t *p;
+
+	keytab_expect(t, n);
+	put_range(t, 1, 0, n);
+	cr_assert_eq(keytab_bytes(t), 256 * share * 24,
+		     "every shard at its hinted size: %zu bytes",
+		     keytab_bytes(t));
+	/* past the hint: the usual growth (by half, with payload) */
+	put_range(t, 1, n, n + n / 4);
+	cr_assert_gt(keytab_bytes(t), 256 * share * 24);
+	keytab_free(t);
+
+	t = keytab_new(0);
+	keytab_expect(t, n);
+	for (uint64_t i = 0; i < n; i++) {
+		struct key128 h = key_of(i);
+		keytab_put(t, &h, &p);
+	}
+	cr_assert_eq(keytab_bytes(t), 256 * share * 16);
+	keytab_free(t);
+}
+
+/* A hint too low costs the usual growth; one too high, memory only (24
+ * bytes a hinted key); a hint the budget cannot hold is passed over, and
+ * growth stops where the budget stops it, not sooner. */
+Test(keytab, expect_wrong_or_past_the_budget)
+{
+	struct keytab *t = keytab_new(0);
+	uint64_t *p, i;
+	int r = 0;
+
+	keytab_expect(t, 1000);
+	put_range(t, 0, 0, 200000);
+	cr_assert_leq(keytab_bytes(t), 200000 * 16 * 8 / 3 + 256 * 16 * 8);
+	keytab_free(t);
+
+	t = keytab_new(0);
+	keytab_expect(t, 1000000);
+	put_range(t, 0, 0, 1000);
+	cr_assert_leq(keytab_bytes(t), 256 * (1000000 / 256 / 2 * 3 + 8) * 16);
+	keytab_free(t);
+
+	t = keytab_new(0);
+	keytab_set_budget(t, 64 * 1024);
+	keytab_expect(t, 100000000); /* 2.4 GB: far past the budget */
+	for (i = 0; i < 1000000; i++) {
+		struct key128 h = key_of(i);
+		if ((r = keytab_put(t, &h, &p)) < 0)
+			break;
+	}
+	cr_assert_eq(r, -1);
+	cr_assert_leq(keytab_bytes(t), 64 * 1024);
+	/* as full as without the hint: at least 3/8 of the budget's slots */
+	cr_assert_geq(i, 64 * 1024 / 16 * 3 / 8, "stopped at %llu keys",
+		      (unsigned long long)i);
+	keytab_free(t);
+}
