@@ -42,7 +42,8 @@ struct keytab *keytab_new(unsigned words);
 /* Refuse to grow past bytes of slots (0: no limit). */
 void keytab_set_budget(struct keytab *t, size_t bytes);
 
-/* A hint: about keys keys are expected in all (0: none, the default).
+/* A hint: about that many keys are expected in all (0: none, the
+ * default).
  * A shard that must grow then grows at once to its share of them at a
  * load of 2/3, when that is more than its usual growth and within the
  * budget, so a key is moved about once instead of at every doubling.  A
